@@ -1,0 +1,30 @@
+"""``kimson-ds validate DATASET``: check a dataset against the data contract."""
+
+from __future__ import annotations
+
+import sys
+
+from kimson_ds.io import read_dataset
+
+
+def register(sub) -> None:
+    p = sub.add_parser("validate", help="Kiểm tra bộ dữ liệu (cấu trúc, mã, liên kết, ngày tháng).",
+                       description="Kiểm tra bộ dữ liệu; thoát với mã 2 nếu có lỗi, 0 nếu chỉ có cảnh báo.")
+    p.add_argument("dataset", help="thư mục tệp CSV hoặc tệp .xlsx")
+    p.add_argument("--as-of", default=None, help="ngày đối chiếu (yyyy-mm-dd); mặc định hôm nay")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    ds = read_dataset(args.dataset, as_of=args.as_of)
+    for issue in ds.issues:
+        print(issue, file=sys.stderr if issue.severity == "error" else sys.stdout)
+    n_err, n_warn = len(ds.errors), len(ds.warnings)
+    counts = ", ".join(f"{name}: {len(df)}" for name, df in ds.tables.items())
+    if n_err:
+        print(f"Bộ dữ liệu có {n_err} lỗi và {n_warn} cảnh báo. Hãy sửa các lỗi trên rồi kiểm tra lại.",
+              file=sys.stderr)
+        return 2
+    print(f"Bộ dữ liệu hợp lệ ({n_warn} cảnh báo). Số dòng — {counts}.")
+    print(f"Dấu vân tay dữ liệu (sha256): {ds.fingerprint}")
+    return 0

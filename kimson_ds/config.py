@@ -1,0 +1,100 @@
+"""Typed run configurations (scenarios) loaded from YAML.
+
+Every scenario model derives from :class:`StrictModel`, which rejects unknown
+keys, so a typo in a scenario file is an error, never a silently ignored rule.
+:func:`load_scenario` turns pydantic's errors into Vietnamese messages that
+name the file and the key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from kimson_ds.errors import ScenarioError
+
+M = TypeVar("M", bound=BaseModel)
+
+_MESSAGES = {
+    "extra_forbidden": "khóa không được hỗ trợ (kiểm tra lỗi chính tả)",
+    "missing": "thiếu khóa bắt buộc",
+    "int_parsing": "cần một số nguyên",
+    "int_type": "cần một số nguyên",
+    "float_parsing": "cần một số",
+    "float_type": "cần một số",
+    "bool_parsing": "cần true hoặc false",
+    "bool_type": "cần true hoặc false",
+    "date_from_datetime_parsing": "cần ngày dạng yyyy-mm-dd",
+    "date_parsing": "cần ngày dạng yyyy-mm-dd",
+    "date_type": "cần ngày dạng yyyy-mm-dd",
+    "literal_error": "giá trị không nằm trong danh sách cho phép",
+    "greater_than_equal": "giá trị quá nhỏ",
+    "less_than_equal": "giá trị quá lớn",
+    "list_type": "cần một danh sách",
+    "dict_type": "cần một bảng khóa: giá trị",
+    "string_type": "cần một chuỗi ký tự",
+}
+
+
+class StrictModel(BaseModel):
+    """Base of every configuration model: unknown keys are rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+def describe_validation_error(exc: ValidationError, source: str) -> str:
+    """Vietnamese, one line per problem: file, key path, value, what is expected."""
+    lines = [f"Kịch bản '{source}' không hợp lệ:"]
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(gốc)"
+        msg = _MESSAGES.get(err["type"], err["msg"])
+        ctx = err.get("ctx") or {}
+        if "expected" in ctx:
+            msg += f" (cho phép: {ctx['expected']})"
+        if "ge" in ctx:
+            msg += f" (≥ {ctx['ge']})"
+        if "le" in ctx:
+            msg += f" (≤ {ctx['le']})"
+        val = err.get("input")
+        shown = "" if err["type"] == "missing" or isinstance(val, dict) else f" — giá trị {val!r}"
+        lines.append(f"  - khóa '{loc}'{shown}: {msg}")
+    return "\n".join(lines)
+
+
+def parse_scenario(data: dict, model: type[M], source: str = "kịch bản") -> M:
+    """Validate a mapping against ``model``; raise :class:`ScenarioError` in Vietnamese."""
+    try:
+        return model.model_validate(data or {})
+    except ValidationError as exc:
+        raise ScenarioError(describe_validation_error(exc, source)) from None
+
+
+def load_scenario(path: str | Path, model: type[M]) -> M:
+    """Load a YAML scenario file into ``model``.
+
+    Raises
+    ------
+    ScenarioError
+        If the file is missing, is not YAML, or does not fit the model.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError(f"Không tìm thấy tệp kịch bản '{path}'.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"Tệp kịch bản '{path}' không đọc được dạng YAML: {exc}") from None
+    if data is not None and not isinstance(data, dict):
+        raise ScenarioError(f"Tệp kịch bản '{path}' phải là một bảng khóa: giá trị ở cấp ngoài cùng.")
+    return parse_scenario(data, model, str(path))
+
+
+def dump_scenario(config: BaseModel, path: str | Path) -> Path:
+    """Write a configuration back to YAML (what the CLI accepts again)."""
+    path = Path(path)
+    data = config.model_dump(mode="json", exclude_none=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
