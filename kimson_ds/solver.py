@@ -1,0 +1,39 @@
+"""The one place where the MILP solver is chosen.
+
+CBC ships inside PuLP 3.x (hence ``pulp>=3.3,<4``). Set ``KIMSON_SOLVER=highs``
+to use HiGHS when ``highspy`` is installed. Solves are single-threaded and
+silent so that results are deterministic.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pulp
+
+from kimson_ds.errors import KimsonError
+
+
+def default_solver(time_limit: float | None = None):
+    """Return the configured PuLP solver command (CBC unless told otherwise)."""
+    name = os.environ.get("KIMSON_SOLVER", "cbc").lower()
+    if name == "highs":
+        solver = pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1)
+    elif name == "cbc":
+        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, threads=1)
+    else:
+        raise KimsonError(f"Bộ giải '{name}' không được hỗ trợ (chọn cbc hoặc highs).")
+    if not solver.available():
+        raise KimsonError(f"Bộ giải '{name}' không có sẵn trên máy này.")
+    return solver
+
+
+def status_text(status: int) -> str:
+    """PuLP status as Vietnamese text."""
+    return {
+        pulp.LpStatusOptimal: "Tối ưu",
+        pulp.LpStatusInfeasible: "Không khả thi",
+        pulp.LpStatusUnbounded: "Không bị chặn",
+        pulp.LpStatusNotSolved: "Chưa giải",
+        pulp.LpStatusUndefined: "Không xác định",
+    }.get(status, str(status))
