@@ -287,7 +287,7 @@ def _parse_column(raw: RawTable, col: Column, series: pd.Series, issues: list[Is
         return num.astype(float)
     if kind == "date":
         out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-        is_dt = text.map(lambda v: isinstance(v, (datetime, date, pd.Timestamp)))
+        is_dt = text.map(lambda v: isinstance(v, (datetime, date)) and not pd.isna(v)).astype(bool)
         if is_dt.any():
             out[is_dt] = pd.to_datetime(text[is_dt].map(lambda v: pd.Timestamp(v).normalize()))
         strs = text.map(lambda v: v if isinstance(v, str) and v else "")
@@ -358,7 +358,8 @@ def _build(path: Path | None, raws: dict[str, RawTable], issues: list[Issue], *,
         raw = raws.get(name)
         if raw is None:
             if table.required and not any(i.table == name and i.severity == "error" for i in issues):
-                where = path.name if path is not None else "bộ dữ liệu"
+                where = f"thư mục {path.name}" if path is not None and path.is_dir() else (
+                    path.name if path is not None else "bộ dữ liệu")
                 issues.append(Issue("error", name, where, None, None, None,
                                     f"thiếu bảng bắt buộc '{name}' ({table.title_vi})",
                                     f"tệp {name}.csv hoặc trang tính '{name}' / '{table.title_vi}'"))
@@ -370,7 +371,8 @@ def _build(path: Path | None, raws: dict[str, RawTable], issues: list[Issue], *,
         sources[name] = raw.source
         rows[name] = raw.rows
     ds = Dataset(path, tables, sources, rows)
-    issues.extend(validate_tables(tables, sources, rows, as_of=as_of))
+    unavailable = {name for name in TABLES if name not in raws}
+    issues.extend(validate_tables(tables, sources, rows, as_of=as_of, unavailable=unavailable))
     order = {name: i for i, name in enumerate(TABLES)}
     ds.issues = sorted(issues, key=lambda i: (order.get(i.table, -1), i.source, i.row or 0))
     return ds

@@ -108,7 +108,7 @@ class _Collector:
 
 
 def validate_tables(tables: dict[str, pd.DataFrame], sources: dict[str, str], rows: dict[str, np.ndarray],
-                    *, as_of=None) -> list[Issue]:
+                    *, as_of=None, unavailable=frozenset()) -> list[Issue]:
     """Check keys, references and domain rules over typed tables.
 
     Parameters
@@ -119,6 +119,9 @@ def validate_tables(tables: dict[str, pd.DataFrame], sources: dict[str, str], ro
         Where each table and row came from, for the messages.
     as_of : date-like, optional
         Event dates after this day are errors; defaults to today.
+    unavailable : set of str
+        Tables that could not be read; references into them are not checked,
+        so one unreadable file does not bury its own error under hundreds.
 
     Returns
     -------
@@ -127,9 +130,9 @@ def validate_tables(tables: dict[str, pd.DataFrame], sources: dict[str, str], ro
     c = _Collector(sources, rows)
     today = _as_of(as_of)
     _keys(tables, c)
-    _references(tables, c)
+    _references(tables, c, unavailable)
     _dates(tables, c, today)
-    _domain(tables, c)
+    _domain(tables, c, unavailable)
     return c.issues
 
 
@@ -151,20 +154,22 @@ def _keys(tables, c: _Collector) -> None:
                   f"mỗi tổ hợp {label} chỉ xuất hiện một lần")
 
 
-def _references(tables, c: _Collector) -> None:
+def _references(tables, c: _Collector, unavailable) -> None:
     for name, table in TABLES.items():
         df = tables[name]
         for col in table.columns:
             if not col.references or df.empty:
                 continue
             ref_table, ref_col = col.references.split(".")
+            if ref_table in unavailable:
+                continue
             known = set(tables[ref_table][ref_col].dropna())
             vals = df[col.name]
             bad = vals.notna() & ~vals.isin(known)
             c.add("error", name, bad, col.name, vals, f"mã không tồn tại trong bảng {ref_table}",
                   f"một {ref_col} có trong {ref_table}")
     rel = tables["relatives"]
-    if not rel.empty:
+    if not rel.empty and "cadres" not in unavailable:
         known = set(tables["cadres"]["cadre_id"].dropna())
         c.add("warning", "relatives", rel["relative_id"].notna() & ~rel["relative_id"].isin(known), "relative_id",
               rel["relative_id"], "người thân không có trong bảng cán bộ; chỉ dùng để suy ra quan hệ", None)
@@ -203,7 +208,7 @@ def _dates(tables, c: _Collector, today: pd.Timestamp) -> None:
                   "kiểm tra lại ngày sinh và ngày " + label)
 
 
-def _domain(tables, c: _Collector) -> None:
+def _domain(tables, c: _Collector, unavailable) -> None:
     plan = tables["planning"]
     if not plan.empty:
         term = plan["term"].fillna("")
@@ -214,14 +219,15 @@ def _domain(tables, c: _Collector) -> None:
         span = parsed[1].astype(float) - parsed[0].astype(float)
         c.add("error", "planning", good & (span <= 0), "term", plan["term"], "năm kết thúc nhiệm kỳ không sau năm bắt đầu",
               "ví dụ 2020-2025")
-        pos = tables["positions"]
-        have = set(zip(pos["unit_id"], pos["title"], strict=False))
-        pairs = pd.Series(list(zip(plan["target_unit_id"], plan["target_title"], strict=False)), index=plan.index)
-        missing = ~pairs.isin(have) & plan["target_unit_id"].notna() & plan["target_title"].notna()
-        c.add("error", "planning", missing, "target_title",
-              plan["target_title"].map(lambda t: TITLE.get(t, t)) + " tại " + plan["target_unit_id"].astype(str),
-              "đơn vị không có chức danh này (quy hoạch cho chức danh không tồn tại)",
-              "một cặp (đơn vị, chức danh) có trong bảng positions")
+        if "positions" not in unavailable and "units" not in unavailable:
+            pos = tables["positions"]
+            have = set(zip(pos["unit_id"], pos["title"], strict=False))
+            pairs = pd.Series(list(zip(plan["target_unit_id"], plan["target_title"], strict=False)), index=plan.index)
+            missing = ~pairs.isin(have) & plan["target_unit_id"].notna() & plan["target_title"].notna()
+            c.add("error", "planning", missing, "target_title",
+                  plan["target_title"].map(lambda t: TITLE.get(t, t)) + " tại " + plan["target_unit_id"].astype(str),
+                  "đơn vị không có chức danh này (quy hoạch cho chức danh không tồn tại)",
+                  "một cặp (đơn vị, chức danh) có trong bảng positions")
         reason_wo_date = plan["removal_reason"].notna() & plan["removed_on"].isna()
         c.add("warning", "planning", reason_wo_date, "removal_reason", plan["removal_reason"],
               "có lý do đưa ra nhưng không có ngày đưa ra", "điền ngày đưa ra khỏi quy hoạch")
