@@ -92,7 +92,17 @@ def record_run(command: str, *, dataset=None, scenario=None, parameters=None, ou
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as fh:
         fh.write(_canonical(body) + "\n")
+    _head_path(path).write_text(_canonical({"seq": seq, "hash": body["hash"]}) + "\n", encoding="utf-8")
     return body
+
+
+def _head_path(path: Path) -> Path:
+    """The small side file holding the newest record's seq and hash.
+
+    The chain alone cannot show that whole records were cut from the end;
+    comparing with the head can.
+    """
+    return path.with_name(path.name + ".head")
 
 
 @dataclass
@@ -134,6 +144,13 @@ def verify(log: str | Path | None = None) -> VerifyResult:
         if rec.get("prev_hash") != prev or rec.get("seq") != i - 1:
             return VerifyResult(False, n, i, f"Chuỗi bị đứt tại dòng {i}: có bản ghi trước đó bị xóa hoặc chèn.")
         prev, n = stored, n + 1
+    head_file = _head_path(path)
+    if head_file.exists():
+        head = json.loads(head_file.read_text(encoding="utf-8"))
+        if head.get("seq") != n - 1 or head.get("hash") != prev:
+            return VerifyResult(False, n, n + 1,
+                                f"Nhật ký bị cắt bớt: bản ghi cuối phải là số {head.get('seq')} "
+                                f"nhưng chỉ còn {n} bản ghi (thiếu từ dòng {n + 1}).")
     return VerifyResult(True, n, None, f"Nhật ký toàn vẹn: {n} bản ghi.")
 
 
