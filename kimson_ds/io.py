@@ -238,7 +238,10 @@ def _issue_rows(issues, raw: RawTable, col: Column, mask, values, message, expec
 
 
 def _parse_column(raw: RawTable, col: Column, series: pd.Series, issues: list[Issue]) -> pd.Series:
-    text = series.map(lambda v: unicodedata.normalize("NFC", v).strip() if isinstance(v, str) else v)
+    # NFC, no surrounding blanks, and one line-break convention: Excel files cannot keep "\r"
+    # (XML turns "\r\n" into "\n"), so CSV and xlsx must agree on "\n".
+    text = series.map(lambda v: unicodedata.normalize("NFC", v).replace("\r\n", "\n").replace("\r", "\n").strip()
+                      if isinstance(v, str) else v)
     missing = text.map(_blank).astype(bool)
     if col.required:
         _issue_rows(issues, raw, col, missing, None, "thiếu giá trị bắt buộc", col.description)
@@ -360,8 +363,10 @@ def _build(path: Path | None, raws: dict[str, RawTable], issues: list[Issue], *,
             if table.required and not any(i.table == name and i.severity == "error" for i in issues):
                 where = f"thư mục {path.name}" if path is not None and path.is_dir() else (
                     path.name if path is not None else "bộ dữ liệu")
+                ignored = [i.source for i in issues if i.table == "" and i.severity == "warning"]
+                extra = f" (đã bỏ qua vì không nhận ra: {', '.join(ignored)})" if ignored else ""
                 issues.append(Issue("error", name, where, None, None, None,
-                                    f"thiếu bảng bắt buộc '{name}' ({table.title_vi})",
+                                    f"thiếu bảng bắt buộc '{name}' ({table.title_vi}){extra}",
                                     f"tệp {name}.csv hoặc trang tính '{name}' / '{table.title_vi}'"))
             tables[name] = empty_table(name)
             sources[name] = f"{name}.csv"
