@@ -1,0 +1,150 @@
+"""``kimson-ds rate DATASET --year 2018 --out FILE``: evaluate and classify cadres (đánh giá, xếp loại)."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from kimson_ds import audit
+from kimson_ds.codes import RATING_LEVEL, RATING_ORDER
+from kimson_ds.errors import ScenarioError
+from kimson_ds.io import load_dataset
+from kimson_ds.rating import compare, rate_dataset
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "rate", help="Đánh giá, xếp loại cán bộ theo quy định áp dụng tại một ngày.",
+        description="Xếp loại cán bộ một năm theo điểm, giới hạn theo xếp loại tổ chức, tỷ lệ xuất sắc "
+                    "và kỷ luật, theo quy định có hiệu lực vào ngày --as-of; ghi kết quả kèm lý do.")
+    p.add_argument("dataset", help="thư mục tệp CSV hoặc tệp .xlsx")
+    p.add_argument("--year", type=int, required=True, help="năm đánh giá, ví dụ 2018")
+    p.add_argument("--as-of", default=None,
+                   help="ngày áp dụng quy định (yyyy-mm-dd); mặc định 31-12 của năm đánh giá")
+    p.add_argument("--compare-as-of", default=None,
+                   help="ngày áp dụng của bộ quy định thứ hai để so sánh (ví dụ 2019-10-18)")
+    p.add_argument("--group", default="group",
+                   help="cột chia nhóm chức danh tương đương khi tính tỷ lệ: group (mặc định), title, "
+                        "post_unit_id, cap_unit_id hoặc all")
+    p.add_argument("--all-cadres", action="store_true",
+                   help="xếp loại cả cán bộ không thuộc diện Ban Thường vụ quản lý")
+    p.add_argument("--params", default=None,
+                   help="tệp YAML ghi đè tham số {tên: giá trị}, ví dụ rating.point_thresholds")
+    p.add_argument("--out", required=True, help="tệp kết quả .csv hoặc .xlsx")
+    p.set_defaults(func=run)
+
+
+def _overrides(path: str | None) -> dict | None:
+    if not path:
+        return None
+    f = Path(path)
+    if not f.is_file():
+        raise ScenarioError(f"Không tìm thấy tệp tham số '{f}'.")
+    try:
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"Tệp tham số '{f}' không đọc được dạng YAML: {exc}") from None
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"Tệp tham số '{f}' phải là bảng {{tên tham số: giá trị}}.")
+    return {str(k): v for k, v in data.items()}
+
+
+def _summary_vi(res, name: str) -> pd.DataFrame:
+    g = res.by_group
+    out = pd.DataFrame({
+        "Bộ quy định": name,
+        "Nhóm": g["group_label"].fillna(g["quota_group"]),
+        "Số người": g["n"],
+        **{RATING_LEVEL[c]: g[c] for c in RATING_ORDER},
+        "Số xuất sắc tối đa": g["quota_allowed"],
+        "Đề xuất hạ do tỷ lệ": g["quota_moved"],
+        "Hạ theo tổ chức": g["capped"],
+        "Tỷ lệ xuất sắc": g["xs_share"].round(4),
+    })
+    s = res.summary.iloc[0]
+    total = {"Bộ quy định": name, "Nhóm": "Tổng cộng", "Số người": s["n"],
+             **{RATING_LEVEL[c]: s[c] for c in RATING_ORDER},
+             "Số xuất sắc tối đa": pd.NA, "Đề xuất hạ do tỷ lệ": s["quota_moved"],
+             "Hạ theo tổ chức": s["capped"], "Tỷ lệ xuất sắc": round(float(s["xs_share"]), 4)}
+    return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+
+
+def _share(x: float) -> str:
+    return "không xác định" if x != x else f"{x:.1%}".replace(".", ",")
+
+
+def run(args) -> int:
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        print(f"Lỗi: tệp kết quả '{out}' phải có đuôi .csv hoặc .xlsx.", file=sys.stderr)
+        return 2
+    as_of = args.as_of or f"{args.year}-12-31"
+    overrides = _overrides(args.params)
+    ds = load_dataset(args.dataset)
+    kw = dict(year=args.year, group_by=args.group, btv_only=not args.all_cadres, overrides=overrides)
+    res = rate_dataset(ds, as_of=as_of, **kw)
+    other = rate_dataset(ds, as_of=args.compare_as_of, **kw) if args.compare_as_of else None
+    name_a = f"Quy định ngày {res.as_of:%d-%m-%Y}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        res.vietnamese().to_csv(out, index=False, encoding="utf-8-sig")
+    else:
+        from kimson_ds.excel import write_workbook
+
+        summary = _summary_vi(res, name_a)
+        if other is not None:
+            name_b = f"Quy định ngày {other.as_of:%d-%m-%Y}"
+            summary = pd.concat([summary, _summary_vi(other, name_b)], ignore_index=True)
+            cmp = compare(res, other)
+            cmp = cmp[cmp["differs"]][["cadre_id", "full_name", "group_label", "score", "level_a_vi",
+                                       "level_b_vi", "reason_b"]]
+            cmp.columns = ["Mã cán bộ", "Họ và tên", "Nhóm chức danh", "Điểm", name_a, name_b,
+                           f"Lý do ({name_b})"]
+        else:
+            cmp = pd.DataFrame({"Ghi chú": ["Không yêu cầu so sánh (dùng --compare-as-of NGÀY)."]})
+        refs = res.params.references()[["name", "description", "value", "since", "reference", "assumption"]]
+        refs = refs.assign(assumption=refs["assumption"].map({True: "GIẢ ĐỊNH", False: ""}),
+                           value=refs["value"].astype(str))
+        refs.columns = ["Tham số", "Nội dung", "Giá trị", "Áp dụng từ", "Căn cứ", "Ghi chú"]
+        write_workbook(out, {"kết quả": res.vietnamese(), "tổng hợp": summary, "so sánh": cmp,
+                             "căn cứ pháp lý": refs},
+                       title=f"Kết quả đánh giá, xếp loại cán bộ năm {args.year}", subtitle=name_a)
+    cmd = " ".join(shlex.quote(a) for a in ["rate", str(args.dataset), "--year", str(args.year), "--as-of", as_of]
+                   + (["--compare-as-of", args.compare_as_of] if args.compare_as_of else [])
+                   + ["--group", args.group] + (["--all-cadres"] if args.all_cadres else [])
+                   + (["--params", args.params] if args.params else []) + ["--out", str(out)])
+    used = res.params.used
+    if other is not None:
+        used = {"as_of": used, "compare_as_of": other.params.used}
+    audit.record_run(cmd, dataset=ds, scenario={"year": args.year, "as_of": as_of,
+                                                 "compare_as_of": args.compare_as_of, "group": args.group,
+                                                 "btv_only": not args.all_cadres, "overrides": overrides},
+                     parameters=used, outputs=[out])
+    s = res.summary.iloc[0]
+    scope = "cán bộ" if args.all_cadres else "cán bộ diện Ban Thường vụ quản lý"
+    print(f"Xếp loại năm {args.year} theo {name_a.lower()}: {int(s['n'])} {scope}.")
+    print("  " + "; ".join(f"{RATING_LEVEL[c]}: {int(s[c])}" for c in RATING_ORDER))
+    print(f"  Tỷ lệ hoàn thành xuất sắc nhiệm vụ: {_share(float(s['xs_share']))} "
+          f"({int(s['xuat_sac'])}/{int(s['rated'])}).")
+    print(f"  Hạ theo xếp loại tổ chức: {int(s['capped'])}; đề xuất hạ do tỷ lệ: {int(s['quota_moved'])}; "
+          f"hạ do kỷ luật: {int(s['discipline_applied'])}.")
+    if s["org_missing"]:
+        print(f"  Cảnh báo: {int(s['org_missing'])} người chưa có xếp loại tổ chức liên kết "
+              "(xem cột 'Chưa có xếp loại tổ chức').")
+    if s["unrated"]:
+        print(f"  Cảnh báo: {int(s['unrated'])} người không có điểm và mức xếp loại.")
+    if other is not None:
+        o = other.summary.iloc[0]
+        n_diff = int(compare(res, other)["differs"].sum())
+        print(f"So sánh với quy định ngày {other.as_of:%d-%m-%Y}: tỷ lệ xuất sắc "
+              f"{_share(float(o['xs_share']))} ({int(o['xuat_sac'])}/{int(o['rated'])}); "
+              f"{n_diff} người có mức khác.")
+    print(f"Đã ghi kết quả ra {out}.")
+    return 0
