@@ -1,0 +1,177 @@
+"""``kimson-ds plan DATASET --term 2020-2025 [--check|--optimise|--review] --out DIR``: succession planning.
+
+* ``--check`` (default): compliance of the planning list, bench strength and
+  vacancy chains → ``violations.csv``, ``summary.csv``, ``bench.csv``,
+  ``bench_overall.csv``, ``chains.csv``, ``chain_steps.csv``, ``planning_rows.csv``.
+* ``--optimise``: the slate optimiser → ``slates.csv``, ``shares.csv``,
+  ``unmet.csv``, ``diff.csv``, ``candidates.csv``.
+* ``--review --from DATE --to DATE``: the annual review → ``review.csv``,
+  ``review_shares.csv``.
+
+Every mode writes ``references.csv`` (legal basis) and ``run.json`` and appends
+an audit record. Exit codes: 0 done, 2 bad input, 3 infeasible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from kimson_ds import __version__, audit
+from kimson_ds import slate_model as sm
+from kimson_ds import succession as su
+from kimson_ds.config import load_scenario
+from kimson_ds.errors import InfeasibleError, ScenarioError
+from kimson_ds.io import load_dataset
+from kimson_ds.parameters import parameters
+
+
+def register(sub) -> None:
+    p = sub.add_parser("plan", help="Quy hoạch cán bộ: kiểm tra, tối ưu danh sách, rà soát hằng năm.",
+                       description="Quy hoạch cán bộ: kiểm tra danh sách theo quy định (mặc định), lập danh sách "
+                                   "tối ưu (--optimise) hoặc rà soát giữa hai thời điểm (--review).")
+    p.add_argument("dataset", help="thư mục tệp CSV hoặc tệp .xlsx")
+    p.add_argument("--term", default=None, help="nhiệm kỳ quy hoạch, ví dụ 2020-2025")
+    p.add_argument("--scenario", default=None, help="tệp kịch bản YAML (data/scenarios/quy-hoach-2020-2025.yaml)")
+    p.add_argument("--as-of", dest="as_of", default=None, help="ngày áp dụng quy định (yyyy-mm-dd)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--check", dest="mode", action="store_const", const="check", help="kiểm tra danh sách")
+    mode.add_argument("--optimise", "--optimize", dest="mode", action="store_const", const="optimise",
+                      help="lập danh sách quy hoạch tối ưu")
+    mode.add_argument("--review", dest="mode", action="store_const", const="review", help="rà soát hằng năm")
+    p.add_argument("--from", dest="date_from", default=None, help="ngày đầu kỳ rà soát (yyyy-mm-dd)")
+    p.add_argument("--to", dest="date_to", default=None, help="ngày cuối kỳ rà soát (yyyy-mm-dd)")
+    p.add_argument("--out", required=True, help="thư mục ghi kết quả")
+    p.set_defaults(func=run, mode="check")
+
+
+def _date(text: str | None, what: str):
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ScenarioError(f"{what} '{text}' không hợp lệ: cần dạng yyyy-mm-dd.") from None
+
+
+def _write(frame: pd.DataFrame, path: Path) -> Path:
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
+
+
+def _references(sets) -> pd.DataFrame:
+    refs = pd.concat([s.references() for s in sets if s is not None], ignore_index=True)
+    return refs.drop_duplicates("name").sort_values("name").reset_index(drop=True)
+
+
+def _used(sets) -> dict:
+    out: dict = {}
+    for s in sets:
+        out.update(s.used)
+    return dict(sorted(out.items()))
+
+
+def run(args) -> int:
+    scenario = load_scenario(args.scenario, sm.PlanScenario) if args.scenario else sm.PlanScenario()
+    term = args.term or scenario.term
+    su.parse_term(term)
+    scenario = scenario.model_copy(update={"term": term})
+    as_of = _date(args.as_of, "Ngày áp dụng") or scenario.as_of
+    if as_of is None:
+        as_of = (su.term_window(term, parameters(dt.date.today()), scenario.term_start).start
+                 - pd.Timedelta(days=1)).date()
+    ds = load_dataset(args.dataset)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    info: dict = {"mode": args.mode, "term": term, "as_of": str(as_of)}
+    overrides = scenario.parameters or None
+    if args.mode == "check":
+        P = parameters(as_of, overrides)
+        comp = su.check_compliance(ds, term, as_of, params=P, term_start=scenario.term_start,
+                                   merit_years=scenario.merit_years)
+        steps, chains = su.chains_for(comp, ds)
+        written += [_write(comp.violations, out / "violations.csv"), _write(comp.summary, out / "summary.csv"),
+                    _write(comp.bench, out / "bench.csv"), _write(comp.bench_overall, out / "bench_overall.csv"),
+                    _write(chains, out / "chains.csv"), _write(steps, out / "chain_steps.csv"),
+                    _write(comp.rows.drop(columns=["retire_date"]).assign(
+                        retire_date=comp.rows["retire_date"].dt.strftime("%Y-%m-%d")), out / "planning_rows.csv")]
+        sets = comp.param_sets
+        n_auto = int(comp.violations["auto_removal"].astype(bool).sum()) if len(comp.violations) else 0
+        share = comp.bench_overall.set_index("indicator")["value"]
+        info.update(violations=len(comp.violations), auto_removals=n_auto, people=int(comp.rows["cadre_id"].nunique()))
+        print(f"Kiểm tra quy hoạch nhiệm kỳ {term} (áp dụng quy định ngày {as_of:%d-%m-%Y}): "
+              f"{info['people']} người, {len(comp.rows)} lượt quy hoạch, {len(comp.violations)} vi phạm "
+              f"({n_auto} trường hợp đương nhiên đưa ra khỏi quy hoạch).")
+        for rule, n in comp.violations.groupby("rule").size().items():
+            print(f"  - {su.RULES[rule][0]}: {n}")
+        print(f"Chức danh có ít nhất 1 người sẵn sàng ngay: "
+              f"{share['Tỷ lệ chức danh có ít nhất 1 người sẵn sàng ngay']:.0%}; có ít nhất 2 người quy hoạch: "
+              f"{share['Tỷ lệ chức danh có ít nhất 2 người quy hoạch']:.0%}.")
+    elif args.mode == "optimise":
+        try:
+            res = sm.run(ds, scenario, as_of=as_of, term=term)
+        except InfeasibleError as exc:
+            (out / "diagnosis.txt").write_text(str(exc) + "\n", encoding="utf-8")
+            info.update(status="Không khả thi", diagnosis=str(exc))
+            _finish(args, ds, scenario, info, [parameters(as_of, overrides)], written + [out / "diagnosis.txt"], out)
+            raise
+        written += [_write(res.slates, out / "slates.csv"), _write(res.shares, out / "shares.csv"),
+                    _write(res.unmet, out / "unmet.csv"), _write(res.diff, out / "diff.csv"),
+                    _write(res.pairs.drop(columns=["retire_date"]), out / "candidates.csv")]
+        sets = res.param_sets
+        counts = res.diff["change"].value_counts()
+        info.update(status=res.status, objective=res.objective, build_seconds=round(res.build_seconds, 3),
+                    solve_seconds=round(res.solve_seconds, 3), slates=len(res.slates))
+        print(f"Lập danh sách quy hoạch nhiệm kỳ {term}: {res.status}; {len(res.slates)} lượt, "
+              f"{res.slates['cadre_id'].nunique()} người cho {res.slates['post_id'].nunique()} chức danh "
+              f"(dựng mô hình {res.build_seconds:.2f} giây, giải {res.solve_seconds:.2f} giây).")
+        print(f"So với danh sách hiện hành: giữ nguyên {counts.get('giu', 0)}, đề xuất mới {counts.get('them', 0)}, "
+              f"không đưa vào {counts.get('bo', 0)}.")
+        for r in res.shares.itertuples(index=False):
+            tgt = "chưa có chỉ tiêu" if pd.isna(r.target) else f"chỉ tiêu {r.target:.0%}"
+            print(f"  - {r.indicator}: {r.achieved:.1%} ({tgt})")
+        for r in res.unmet.itertuples(index=False):
+            print(f"  ! Chưa đạt {r.target}: {r.reason}")
+    else:
+        date_from = _date(args.date_from, "Ngày đầu kỳ") or (scenario.review.date_from if scenario.review else None)
+        date_to = _date(args.date_to, "Ngày cuối kỳ") or (scenario.review.date_to if scenario.review else None)
+        if date_from is None or date_to is None:
+            raise ScenarioError("Rà soát cần --from và --to (hoặc khóa review trong kịch bản).")
+        if date_to <= date_from:
+            raise ScenarioError("Ngày cuối kỳ rà soát phải sau ngày đầu kỳ.")
+        P = parameters(date_to, overrides)
+        rows, shares = su.annual_review(ds, term, date_from, date_to, params=P, term_start=scenario.term_start)
+        written += [_write(rows, out / "review.csv"), _write(shares, out / "review_shares.csv")]
+        sets = [P]
+        info.update(date_from=str(date_from), date_to=str(date_to))
+        c = rows["status"].value_counts()
+        print(f"Rà soát quy hoạch nhiệm kỳ {term} từ {date_from:%d-%m-%Y} đến {date_to:%d-%m-%Y}: "
+              f"giữ lại {c.get('giu', 0)}, bổ sung {c.get('them', 0)}, đưa ra {c.get('dua_ra', 0)} lượt; "
+              f"{int((rows['flag'] != '').sum())} trường hợp cần xem xét.")
+    written.append(_write(_references(sets), out / "references.csv"))
+    _finish(args, ds, scenario, info, sets, written, out)
+    print(f"Kết quả đã ghi vào thư mục {out}.")
+    return 0
+
+
+def _finish(args, ds, scenario, info, sets, written, out: Path) -> None:
+    run_json = out / "run.json"
+    record = {
+        "command": "plan",
+        "version": __version__,
+        **info,
+        "dataset": str(args.dataset),
+        "data_fingerprint": ds.fingerprint,
+        "scenario": scenario.model_dump(mode="json"),
+        "parameters": _used(sets),
+    }
+    run_json.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    cmd = "plan " + " ".join(shlex.quote(a) for a in sys.argv[2:]) if len(sys.argv) > 2 else "plan"
+    audit.record_run(cmd, dataset=ds, scenario=record["scenario"], parameters=record["parameters"],
+                     outputs=[*written, run_json])
