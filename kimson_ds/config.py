@@ -72,6 +72,19 @@ def parse_scenario(data: dict, model: type[M], source: str = "kịch bản") -> 
         raise ScenarioError(describe_validation_error(exc, source)) from None
 
 
+def _read_yaml_mapping(path: str | Path, what: str) -> dict | None:
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError(f"Không tìm thấy tệp {what} '{path}'.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"Tệp {what} '{path}' không đọc được dạng YAML: {exc}") from None
+    if data is not None and not isinstance(data, dict):
+        raise ScenarioError(f"Tệp {what} '{path}' phải là một bảng khóa: giá trị ở cấp ngoài cùng.")
+    return data
+
+
 def load_scenario(path: str | Path, model: type[M]) -> M:
     """Load a YAML scenario file into ``model``.
 
@@ -80,16 +93,19 @@ def load_scenario(path: str | Path, model: type[M]) -> M:
     ScenarioError
         If the file is missing, is not YAML, or does not fit the model.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise ScenarioError(f"Không tìm thấy tệp kịch bản '{path}'.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"Tệp kịch bản '{path}' không đọc được dạng YAML: {exc}") from None
-    if data is not None and not isinstance(data, dict):
-        raise ScenarioError(f"Tệp kịch bản '{path}' phải là một bảng khóa: giá trị ở cấp ngoài cùng.")
-    return parse_scenario(data, model, str(path))
+    return parse_scenario(_read_yaml_mapping(path, "kịch bản"), model, str(path))
+
+
+def load_overrides(path: str | Path | None) -> dict | None:
+    """Read a YAML file of parameter overrides ``{name: value}`` (``--params``).
+
+    Returns None when no path is given or the file is empty; unknown names are
+    rejected later by :meth:`kimson_ds.parameters.ParameterSet.with_overrides`.
+    """
+    if not path:
+        return None
+    data = _read_yaml_mapping(path, "tham số")
+    return {str(k): v for k, v in data.items()} if data else None
 
 
 def dump_scenario(config: BaseModel, path: str | Path) -> Path:

@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from kimson_ds import audit
 from kimson_ds.codes import RATING_LEVEL, RATING_ORDER
-from kimson_ds.errors import ScenarioError
+from kimson_ds.config import load_overrides
 from kimson_ds.io import load_dataset
 from kimson_ds.rating import compare, rate_dataset
 
@@ -36,23 +35,6 @@ def register(sub) -> None:
                    help="tệp YAML ghi đè tham số {tên: giá trị}, ví dụ rating.point_thresholds")
     p.add_argument("--out", required=True, help="tệp kết quả .csv hoặc .xlsx")
     p.set_defaults(func=run)
-
-
-def _overrides(path: str | None) -> dict | None:
-    if not path:
-        return None
-    f = Path(path)
-    if not f.is_file():
-        raise ScenarioError(f"Không tìm thấy tệp tham số '{f}'.")
-    try:
-        data = yaml.safe_load(f.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"Tệp tham số '{f}' không đọc được dạng YAML: {exc}") from None
-    if data is None:
-        return None
-    if not isinstance(data, dict):
-        raise ScenarioError(f"Tệp tham số '{f}' phải là bảng {{tên tham số: giá trị}}.")
-    return {str(k): v for k, v in data.items()}
 
 
 def _summary_vi(res, name: str) -> pd.DataFrame:
@@ -86,7 +68,7 @@ def run(args) -> int:
         print(f"Lỗi: tệp kết quả '{out}' phải có đuôi .csv hoặc .xlsx.", file=sys.stderr)
         return 2
     as_of = args.as_of or f"{args.year}-12-31"
-    overrides = _overrides(args.params)
+    overrides = load_overrides(args.params)
     ds = load_dataset(args.dataset)
     kw = dict(year=args.year, group_by=args.group, btv_only=not args.all_cadres, overrides=overrides)
     res = rate_dataset(ds, as_of=as_of, **kw)

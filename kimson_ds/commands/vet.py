@@ -14,9 +14,9 @@ import shlex
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from kimson_ds import __version__, audit
+from kimson_ds.config import load_overrides
 from kimson_ds.errors import ScenarioError
 from kimson_ds.io import load_dataset
 from kimson_ds.vetting import read_proposals, vet
@@ -64,23 +64,6 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _overrides(path: str | None) -> dict | None:
-    if not path:
-        return None
-    f = Path(path)
-    if not f.is_file():
-        raise ScenarioError(f"Không tìm thấy tệp tham số '{f}'.")
-    try:
-        data = yaml.safe_load(f.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"Tệp tham số '{f}' không đọc được dạng YAML: {exc}") from None
-    if data is None:
-        return None
-    if not isinstance(data, dict):
-        raise ScenarioError(f"Tệp tham số '{f}' phải là bảng {{tên tham số: giá trị}}.")
-    return {str(k): v for k, v in data.items()}
-
-
 def _as_of(text: str | None) -> pd.Timestamp | None:
     if text is None:
         return None
@@ -92,7 +75,7 @@ def _as_of(text: str | None) -> pd.Timestamp | None:
 
 def run(args) -> int:
     as_of = _as_of(args.as_of)
-    overrides = _overrides(args.params)
+    overrides = load_overrides(args.params)
     ds = load_dataset(args.dataset, as_of=as_of)
     proposals = read_proposals(args.proposals, ds)
     result = vet(ds, proposals, as_of=as_of, overrides=overrides)
