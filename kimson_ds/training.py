@@ -558,12 +558,8 @@ def build(inst: TrainingInstance) -> tuple[pulp.LpProblem, dict]:
 
 
 def _solver(time_limit: float | None, gap_rel: float | None, warm_start: bool = False):
-    solver = default_solver(time_limit)
-    if gap_rel:
-        solver.optionsDict["gapRel"] = float(gap_rel)  # read by PuLP's CBC and HiGHS commands
-    if warm_start:
-        solver.optionsDict["warmStart"] = True  # start phase 2 from the phase-1 schedule
-    return solver
+    # phase 2 warm-starts from the phase-1 schedule
+    return default_solver(time_limit, gap_rel=gap_rel, warm_start=warm_start)
 
 
 def solve(prob: pulp.LpProblem, variables: dict, time_limit: float | None = None,
