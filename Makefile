@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kimson-installed
 REPORT_DIR ?= reports/tong-quan
 
-.PHONY: setup report test test-fast lint app bench sample clean
+.PHONY: setup report test test-fast lint app pack bench sample clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ lint: setup
 
 app: setup
 	$(BIN)/kimson-ds app
+
+pack: setup
+	$(BIN)/kimson-ds pack data/kimson --scenarios data/scenarios/hop-btv --out reports/hop-btv
 
 bench: setup
 	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done

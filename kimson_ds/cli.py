@@ -8,6 +8,7 @@ Vietnamese message with the exit code they carry; no traceback is ever shown
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import pkgutil
@@ -16,6 +17,36 @@ import sys
 from kimson_ds import __version__
 from kimson_ds.errors import KimsonError
 
+_ARGPARSE_VI = {
+    "usage: ": "cách dùng: ",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "positional arguments": "tham số",
+    "options": "tùy chọn",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "unrecognized arguments: %s": "tham số không nhận ra: %s",
+    "not allowed with argument %s": "không được dùng cùng tham số %s",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+    "expected one argument": "cần một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn không rõ: %(option)s có thể là %(matches)s",
+    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ (cần kiểu %(type)s): %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+}
+
+
+@contextlib.contextmanager
+def _vietnamese_argparse():
+    """Let argparse speak Vietnamese (usage, help headings, errors) while we parse."""
+    original = argparse._
+    argparse._ = lambda text: _ARGPARSE_VI.get(text, original(text))
+    try:
+        yield
+    finally:
+        argparse._ = original
+
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every subcommand module registered."""
@@ -23,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kimson-ds",
         description="Công cụ hỗ trợ ra quyết định công tác cán bộ (Ban Tổ chức Huyện ủy Kim Sơn).",
     )
-    parser.add_argument("--version", action="version", version=f"kimson-ds {__version__}")
+    parser.add_argument("--version", action="version", version=f"kimson-ds {__version__}",
+                        help="hiện phiên bản rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     from kimson_ds import commands
 
@@ -35,16 +67,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with _vietnamese_argparse():
+        parser = build_parser()
+        args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
+        with _vietnamese_argparse():
+            parser.print_help()
         return 2
     try:
         return int(args.func(args) or 0)
     except KimsonError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) went away: not an error of ours
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
+    except OSError as exc:
+        target = f" '{exc.filename}'" if exc.filename else ""
+        print(f"Lỗi: không đọc/ghi được tệp{target}: {exc.strerror or exc}.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu của người dùng.", file=sys.stderr)
         return 130

@@ -36,6 +36,20 @@ _MESSAGES = {
     "list_type": "cần một danh sách",
     "dict_type": "cần một bảng khóa: giá trị",
     "string_type": "cần một chuỗi ký tự",
+    "model_type": "cần một bảng khóa: giá trị",
+    "model_attributes_type": "cần một bảng khóa: giá trị",
+    "tuple_type": "cần một danh sách",
+    "too_short": "danh sách quá ngắn",
+    "too_long": "danh sách quá dài",
+    "greater_than": "giá trị quá nhỏ",
+    "less_than": "giá trị quá lớn",
+    "value_error": "giá trị không hợp lệ",
+    "enum": "giá trị không nằm trong danh sách cho phép",
+    "date_from_datetime_inexact": "cần ngày dạng yyyy-mm-dd",
+    "bool_parsing_error": "cần true hoặc false",
+    "int_from_float": "cần một số nguyên",
+    "none_required": "không được điền giá trị",
+    "set_type": "cần một danh sách",
 }
 
 
@@ -50,7 +64,9 @@ def describe_validation_error(exc: ValidationError, source: str) -> str:
     lines = [f"Kịch bản '{source}' không hợp lệ:"]
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "(gốc)"
-        msg = _MESSAGES.get(err["type"], err["msg"])
+        msg = _MESSAGES.get(err["type"], "giá trị không hợp lệ")
+        if err["type"] == "value_error" and isinstance(err.get("ctx", {}).get("error"), Exception):
+            msg = str(err["ctx"]["error"])  # our own validators raise Vietnamese messages
         ctx = err.get("ctx") or {}
         if "expected" in ctx:
             msg += f" (cho phép: {ctx['expected']})"
@@ -80,6 +96,9 @@ def _read_yaml_mapping(path: str | Path, what: str) -> dict | None:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"Tệp {what} '{path}' không đọc được dạng YAML: {exc}") from None
+    except ValueError as exc:  # YAML builds dates itself: 2018-12-32 fails here
+        raise ScenarioError(f"Tệp {what} '{path}' có giá trị không hợp lệ ({exc}); "
+                            "ngày phải có thật và viết dạng yyyy-mm-dd.") from None
     if data is not None and not isinstance(data, dict):
         raise ScenarioError(f"Tệp {what} '{path}' phải là một bảng khóa: giá trị ở cấp ngoài cùng.")
     return data
@@ -106,6 +125,26 @@ def load_overrides(path: str | Path | None) -> dict | None:
         return None
     data = _read_yaml_mapping(path, "tham số")
     return {str(k): v for k, v in data.items()} if data else None
+
+
+def parse_date_option(text: str | None, option: str = "--as-of"):
+    """Parse a command-line date; ``None`` stays ``None``.
+
+    Raises
+    ------
+    ScenarioError
+        With a Vietnamese message naming the option and the expected form.
+    """
+    import datetime as _dt
+
+    if text is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return _dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise ScenarioError(f"Ngày {option} không hợp lệ: '{text}' (cần dạng yyyy-mm-dd, ví dụ 2019-12-31).")
 
 
 def dump_scenario(config: BaseModel, path: str | Path) -> Path:

@@ -152,6 +152,45 @@ class _Parameter:
         return self.entries[i] if i >= 0 else None
 
 
+_KIND_VI = {"number": "một số", "bool": "true hoặc false", "text": "một chuỗi ký tự",
+            "list": "một danh sách", "mapping": "một bảng khóa: giá trị"}
+
+
+def _value_kind(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return type(value).__name__
+
+
+def _check_override(param: _Parameter, value: object) -> None:
+    """An override must have the shape of the parameter's own values."""
+    kinds = {_value_kind(e.value) for e in param.entries} - {None}
+    got = _value_kind(value)
+    if kinds and got not in kinds:
+        want = " hoặc ".join(_KIND_VI.get(k, k) for k in sorted(kinds))
+        raise ParameterError(
+            f"Giá trị ghi đè cho tham số '{param.name}' không đúng kiểu: nhận {value!r}, cần {want}."
+        )
+    if got == "mapping":
+        known = set().union(*(e.value.keys() for e in param.entries if isinstance(e.value, dict)))
+        extra = sorted(set(value) - known)
+        if extra:
+            raise ParameterError(
+                f"Giá trị ghi đè cho tham số '{param.name}' có khóa không tồn tại: {', '.join(map(str, extra))} "
+                f"(các khóa có: {', '.join(map(str, sorted(known)))})."
+            )
+
+
 def _vn_date(d: dt.date) -> str:
     return d.strftime("%d-%m-%Y")
 
@@ -470,6 +509,8 @@ class ParameterSet:
             raise ParameterError(
                 "Không thể ghi đè tham số không tồn tại: " + ", ".join(map(str, unknown)) + "."
             )
+        for name, value in overrides.items():
+            _check_override(self._registry[name], value)
         self._overrides = {k: _copy(v) for k, v in overrides.items()}
         self._used: dict[str, Any] = {}
 
@@ -491,8 +532,9 @@ class ParameterSet:
     def get(self, name: str) -> Any:
         """Return the value of ``name`` in force on :attr:`as_of`.
 
-        An override wins over the regulation. Containers are returned as
-        copies.
+        An override wins over the regulation; a mapping override replaces only
+        the keys it names (``{"xuat_sac": 85}`` changes one threshold).
+        Containers are returned as copies.
 
         Raises
         ------
@@ -501,6 +543,10 @@ class ParameterSet:
         """
         if name in self._overrides:
             value = self._overrides[name]
+            if isinstance(value, dict):
+                entry = self._registry[name].entry_or_none(self._as_of)
+                if entry is not None and isinstance(entry.value, dict):
+                    value = {**entry.value, **value}
         else:
             try:
                 param = self._registry[name]

@@ -484,3 +484,22 @@ def test_unsorted_dates_fine(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         P._registry.cache_clear()
+
+
+def test_override_must_have_the_parameters_shape():
+    from kimson_ds.errors import ParameterError
+    from kimson_ds.parameters import parameters
+
+    with pytest.raises(ParameterError, match="không đúng kiểu"):
+        parameters("2020-01-01", {"rating.excellent_quota_of_good": "abc"})
+    with pytest.raises(ParameterError, match="khóa không tồn tại: foo"):
+        parameters("2020-01-01", {"rating.point_thresholds": {"foo": 1}})
+
+
+def test_mapping_override_changes_only_named_keys():
+    from kimson_ds.parameters import parameters
+
+    base = parameters("2020-01-01").get("rating.point_thresholds")
+    ps = parameters("2020-01-01", {"rating.point_thresholds": {"xuat_sac": 85}})
+    assert ps.get("rating.point_thresholds") == {**base, "xuat_sac": 85}
+    assert ps.references().set_index("name").loc["rating.point_thresholds", "overridden"]

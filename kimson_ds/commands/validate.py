@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from kimson_ds.config import parse_date_option
 from kimson_ds.io import read_dataset
 
 
@@ -16,7 +17,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    ds = read_dataset(args.dataset, as_of=args.as_of)
+    ds = read_dataset(args.dataset, as_of=parse_date_option(args.as_of))
     for issue in ds.issues:
         print(issue, file=sys.stderr if issue.severity == "error" else sys.stdout)
     n_err, n_warn = len(ds.errors), len(ds.warnings)
