@@ -1,0 +1,543 @@
+"""Shared pieces of the interactive panels (ipywidgets): layout, busy indicator,
+Vietnamese error display, "Lưu kịch bản" and "Xuất báo cáo" buttons.
+
+A panel never computes anything itself: every refresh calls the same library
+function that the command line and the report notebooks call, then shows the
+returned tables as static HTML (:func:`kimson_ds.report.table_html`) and the
+charts as PNG images, so the panel, the CLI and the report cannot disagree.
+
+Errors
+------
+Every callback of a panel goes through :meth:`Panel.refresh` or
+:func:`guarded`, which turn any exception into a readable Vietnamese message
+inside the panel (:func:`error_message`); the page is never left blank.
+:func:`install_error_display` does the same for exceptions raised directly in
+a notebook cell (the Voilà explorer notebooks call it first).
+
+Interactive or report run
+-------------------------
+:func:`interactive` tells whether the kernel serves a person (Voilà, Jupyter)
+rather than a papermill report run, so an analysis notebook can show its
+panel only when someone can use it::
+
+    from kimson_ds import ui
+    ui.show_if_interactive(ui.rotation_panel, ds, sc)
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import html
+import os
+import re
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kimson_ds.errors import KimsonError
+from kimson_ds.report import REPO_ROOT, SIDECAR_ENV, figure_png, table_html
+
+__all__ = [
+    "PANEL_CSS",
+    "NotebookPanel",
+    "Panel",
+    "ReportButton",
+    "SaveButton",
+    "date_choices",
+    "default_dataset",
+    "error_html",
+    "error_message",
+    "figure_html",
+    "guarded",
+    "install_error_display",
+    "legal_basis_html",
+    "interactive",
+    "resolve_path",
+    "show_dataset",
+    "show_if_interactive",
+    "tables_html",
+]
+
+#: Styles of the panels (tables as in the reports, spinner, diagnosis and error boxes).
+PANEL_CSS = """
+<style>
+.kimson-panel { font-family: "Segoe UI", "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: #1d2733; }
+.kimson-panel h3 { margin: 10px 0 4px; font-size: 1.1em; }
+table.kimson-table { border-collapse: collapse; margin: 6px 0 12px; font-size: 0.92em; max-width: 100%; }
+table.kimson-table caption { caption-side: top; text-align: left; font-weight: 600; padding: 4px 0; }
+table.kimson-table th, table.kimson-table td { border: 1px solid #d5dbe3; padding: 3px 8px; vertical-align: top; }
+table.kimson-table thead th { background: #eef2f7; text-align: left; }
+table.kimson-table th.num, table.kimson-table td.num { text-align: right; white-space: nowrap; }
+table.kimson-table tbody tr:nth-child(even) { background: #fafbfc; }
+table.kimson-table td.empty { color: #5b6775; font-style: italic; }
+.kimson-error { border-left: 5px solid #b3261e; background: #fdecea; color: #5f1410; padding: 8px 12px;
+  margin: 6px 0; white-space: pre-wrap; }
+.kimson-diag { border-left: 5px solid #2e7d32; background: #edf7ee; padding: 6px 12px; margin: 6px 0; }
+.kimson-diag.kimson-infeasible { border-left-color: #b3261e; background: #fdecea; }
+.kimson-diag ul { margin: 4px 0 0 0; padding-left: 20px; }
+.kimson-status { color: #5b6775; font-size: 0.9em; }
+.kimson-ok { color: #2e7d32; }
+.kimson-spinner { display: inline-block; width: 14px; height: 14px; border: 3px solid #d5dbe3;
+  border-top-color: #8c1c13; border-radius: 50%; animation: kimson-spin 0.8s linear infinite;
+  vertical-align: middle; margin-right: 6px; }
+@keyframes kimson-spin { to { transform: rotate(360deg); } }
+</style>
+"""
+
+#: Environment variables that only an interactive front end sets in its kernels.
+_INTERACTIVE_ENV = ("VOILA_BASE_URL", "VOILA_KERNEL_ID", "JPY_SESSION_NAME", "VSCODE_PID")
+
+
+# --------------------------------------------------------------------- environment
+def interactive() -> bool:
+    """True when a person drives this kernel (Voilà, JupyterLab, VS Code), False in a report run.
+
+    ``KIMSON_UI=1`` / ``KIMSON_UI=0`` force the answer. A run of the report
+    pipeline (:func:`kimson_ds.report.build_report`, which sets
+    ``$KIMSON_REPORT_SIDECAR``) and a plain papermill run are never interactive.
+    """
+    forced = os.environ.get("KIMSON_UI", "").strip()
+    if forced in ("0", "1"):
+        return forced == "1"
+    if os.environ.get(SIDECAR_ENV):
+        return False
+    return any(os.environ.get(k) for k in _INTERACTIVE_ENV)
+
+
+def show_if_interactive(factory: Callable[..., Any], *args, **kwargs):
+    """Build and display a panel only in an interactive session; return it (or None).
+
+    Report runs stay static: nothing is built, nothing is displayed.
+    """
+    if not interactive():
+        return None
+    from IPython.display import display
+
+    panel = factory(*args, **kwargs)
+    display(panel)
+    return panel
+
+
+def default_dataset(dataset=None):
+    """The dataset a panel opens: ``dataset`` if given (not empty), else ``$KIMSON_DATASET``
+    (set by ``kimson-ds app --dataset``), else the sample ``data/kimson``."""
+    if dataset is not None and str(dataset).strip():
+        return dataset
+    return os.environ.get("KIMSON_DATASET") or "data/kimson"
+
+
+def show_dataset(dataset=None) -> None:
+    """Display which dataset the explorer uses (name, size, fingerprint) or why it cannot be read."""
+    from IPython.display import HTML, display
+
+    from kimson_ds.io import load_dataset
+    from kimson_ds.report import find_dataset
+
+    try:
+        path = find_dataset(default_dataset(dataset))
+        ds = load_dataset(path)
+    except Exception as exc:  # noqa: BLE001 - shown in the page
+        display(HTML(PANEL_CSS + error_html(exc, "Không đọc được bộ dữ liệu")))
+        return
+    n_warn = sum(1 for i in ds.issues if getattr(i, "severity", "") == "warning")
+    display(HTML(
+        PANEL_CSS + '<div class="kimson-diag kimson-dataset">'
+        f"<b>Bộ dữ liệu:</b> {html.escape(str(path))} — {len(ds['cadres'])} cán bộ, {len(ds['units'])} đơn vị, "
+        f"{len(ds['positions'])} vị trí chức danh; {n_warn} cảnh báo khi kiểm tra. "
+        f"Dấu vân tay (sha256): <code>{html.escape(ds.fingerprint[:16])}…</code></div>"))
+
+
+def resolve_path(path: str | os.PathLike) -> Path:
+    """A path typed in a panel: absolute as given, else relative to the repository root."""
+    p = Path(str(path).strip()).expanduser()
+    return p if p.is_absolute() else REPO_ROOT / p
+
+
+# --------------------------------------------------------------------- errors
+def error_message(exc: BaseException) -> str:
+    """Readable Vietnamese text for ``exc`` (no traceback, no code)."""
+    if isinstance(exc, KimsonError):
+        return str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return f"Không tìm thấy tệp hoặc thư mục: {exc.filename or exc}."
+    if isinstance(exc, PermissionError):
+        return f"Không có quyền ghi hoặc đọc: {exc.filename or exc}."
+    if isinstance(exc, MemoryError):
+        return "Máy không đủ bộ nhớ để tính toán yêu cầu này."
+    text = str(exc).strip()
+    return (f"Lỗi không mong đợi ({type(exc).__name__}){': ' + text if text else ''}. "
+            "Hãy kiểm tra lại dữ liệu và các lựa chọn; nếu vẫn lỗi, báo cho người quản trị công cụ.")
+
+
+def error_html(exc: BaseException | str, title: str = "Không thực hiện được") -> str:
+    """HTML box with the Vietnamese message of ``exc``."""
+    text = exc if isinstance(exc, str) else error_message(exc)
+    return (f'<div class="kimson-error" role="alert"><strong>{html.escape(title)}.</strong> '
+            f"{html.escape(text)}</div>")
+
+
+def _custom_exc(shell, etype, evalue, tb, tb_offset=None):  # IPython's handler signature
+    from IPython.display import HTML, display
+
+    display(HTML(PANEL_CSS + error_html(evalue, "Lỗi khi chạy trang")))
+    return [f"Lỗi: {error_message(evalue)}"]
+
+
+def install_error_display() -> bool:
+    """Show exceptions of later notebook cells as a Vietnamese message, not a traceback.
+
+    Only for the Voilà explorer notebooks (a report run must still fail on an
+    error). Returns False outside IPython.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((Exception,), _custom_exc)
+    return True
+
+
+def guarded(out_widget, title: str = "Không thực hiện được"):
+    """Decorator for widget callbacks: an exception becomes a message in ``out_widget`` (an HTML widget)."""
+
+    def wrap(fn):
+        def inner(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed silently
+                out_widget.value = PANEL_CSS + error_html(exc, title)
+                return None
+
+        inner.__name__ = getattr(fn, "__name__", "callback")
+        inner.__doc__ = fn.__doc__
+        return inner
+
+    return wrap
+
+
+# --------------------------------------------------------------------- rendering
+def tables_html(items: list[tuple[pd.DataFrame, str]]) -> str:
+    """Concatenated report-style tables ``[(frame, caption), ...]``."""
+    return "".join(table_html(df, cap) for df, cap in items)
+
+
+def figure_html(fig, alt: str = "Biểu đồ") -> str:
+    """An ``<img>`` with the figure as an embedded PNG (no file, works offline)."""
+    data = base64.b64encode(figure_png(fig)).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}" style="max-width:100%">'
+
+
+def date_choices(ds, keep: dt.date) -> list[tuple[str, dt.date]]:
+    """Dates a panel offers: ``keep``, the year ends of the rating years (and the next one)
+    and the days units start, when someone is at work on that day (dd/mm/yyyy labels)."""
+    from kimson_ds.overview import active_cadres
+
+    years = sorted(int(y) for y in pd.Series(ds["ratings"]["year"]).dropna().unique())
+    starts = pd.to_datetime(ds["units"]["valid_from"]).dropna().dt.date.unique()
+    candidates = {*(dt.date(y, 12, 31) for y in [*years, *(years[-1:] and [years[-1] + 1])]), *starts}
+    dates = {keep} | {d for d in candidates if len(active_cadres(ds["cadres"], ds["units"], d))}
+    return [(d.strftime("%d/%m/%Y"), d) for d in sorted(dates)]
+
+
+def legal_basis_html(psets) -> str:
+    """The "Căn cứ pháp lý" table of the parameters a result used (as in the reports)."""
+    from kimson_ds.report import legal_basis_table, references_frame
+
+    refs = references_frame(psets)
+    if refs.empty:
+        return "<p>Phân tích này không dùng tham số quy định nào.</p>"
+    text = table_html(legal_basis_table(refs), "Các quy định và giá trị đã áp dụng")
+    if refs["assumption"].any():
+        text += ('<p class="kimson-note">Dòng ghi <b>GIẢ ĐỊNH</b>: giá trị chưa được xác nhận trong văn bản '
+                 "gốc, dùng làm mặc định và có thể thay trong kịch bản.</p>")
+    return text
+
+
+def _seconds(s: float) -> str:
+    return f"{s:.2f}".replace(".", ",")
+
+
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+# --------------------------------------------------------------------- panel base
+class Panel:
+    """Base of every analysis panel.
+
+    Subclasses build their controls in ``__init__``, call :meth:`_assemble`,
+    and implement :meth:`compute` (call the library, return its result) and
+    :meth:`render` (put the result into the output widgets). Every control
+    change calls :meth:`refresh`, which shows the spinner, runs both, records
+    the latency in :attr:`last_seconds` and turns errors into a Vietnamese
+    message in the panel.
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        The whole panel (displaying the panel displays it).
+    result : Any
+        What the last successful :meth:`compute` returned.
+    runs : int
+        Number of completed refreshes (successful or not).
+    last_seconds : float
+        Wall time of the last refresh, control change to updated outputs.
+    error : str or None
+        Vietnamese message of the last failed refresh.
+    """
+
+    title = ""
+
+    def __init__(self) -> None:
+        import ipywidgets as w
+
+        self._w = w
+        self.result: Any = None
+        self.runs = 0
+        self.last_seconds = 0.0
+        self.error: str | None = None
+        self._hold = False
+        self.css = w.HTML(PANEL_CSS)
+        self.header = w.HTML(f"<h3>{html.escape(self.title)}</h3>" if self.title else "")
+        self.spinner = w.HTML('<span class="kimson-spinner"></span>Đang tính toán…',
+                              layout=w.Layout(display="none"))
+        self.spinner.add_class("kimson-busy")
+        self.status = w.HTML("")
+        self.status.add_class("kimson-status-box")
+        self.message = w.HTML("")
+        self.message.add_class("kimson-message")
+        self.widget = w.VBox()
+        self.widget.add_class("kimson-panel")
+
+    # -- to implement
+    def compute(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def render(self, result: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def status_text(self, result: Any) -> str:
+        """One-line summary shown after a refresh."""
+        return ""
+
+    # -- machinery
+    def _assemble(self, controls: list, outputs: list, buttons: list | None = None) -> None:
+        w = self._w
+        top = [self.css, self.header, *controls]
+        if buttons:
+            top.append(w.HBox(buttons, layout=w.Layout(flex_flow="row wrap", align_items="flex-start")))
+        self.widget.children = [*top, w.HBox([self.spinner, self.status]), self.message, *outputs]
+
+    def observe(self, *controls) -> None:
+        """Refresh whenever one of ``controls`` changes value."""
+        for c in controls:
+            c.observe(lambda _change: self.refresh(), names="value")
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Change several controls and refresh once at the end."""
+        self._hold = True
+        try:
+            yield
+        finally:
+            self._hold = False
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Re-run the analysis with the current controls; return True on success."""
+        if self._hold:
+            return False
+        t0 = time.perf_counter()
+        self.spinner.layout.display = ""
+        ok = False
+        try:
+            result = self.compute()
+            self.render(result)
+            self.result = result
+            self.error = None
+            self.message.value = ""
+            ok = True
+        except Exception as exc:  # noqa: BLE001 - shown in the page as a Vietnamese message
+            self.error = error_message(exc)
+            self.message.value = error_html(exc)
+        finally:
+            self.spinner.layout.display = "none"
+            self.last_seconds = time.perf_counter() - t0
+            self.runs += 1
+        extra = self.status_text(self.result) if ok else "Kết quả bên dưới là của lần tính trước."
+        self.status.value = (f'<span class="kimson-status kimson-run" data-run="{self.runs}" data-ok="{int(ok)}">'
+                             f"Lần tính thứ {self.runs}: {_seconds(self.last_seconds)} giây. "
+                             f"{html.escape(extra)}</span>")
+        return ok
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class NotebookPanel(Panel):
+    """A panel whose controls are the parameters of one report notebook.
+
+    "Lưu kịch bản" writes :meth:`notebook_parameters` as the YAML file that
+    ``kimson-ds report NOTEBOOK --params FILE --out DIR`` accepts; "Xuất báo
+    cáo" builds that notebook's report with exactly these parameters.
+    Subclasses set :attr:`notebook` and implement :meth:`notebook_parameters`.
+    """
+
+    notebook: Path = REPO_ROOT / "notebooks"
+
+    def notebook_parameters(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _buttons(self, stem: str) -> list:
+        out = REPO_ROOT / "reports"
+        self.saver = SaveButton(self._save_parameters, os.path.relpath(out / "kich-ban" / f"{stem}.yaml", REPO_ROOT))
+        self.reporter = ReportButton(self.notebook, self._report_parameters,
+                                     os.path.relpath(out / "ung-dung" / stem, REPO_ROOT))
+        return [self.saver.widget, self.reporter.widget]
+
+    def _save_parameters(self, path: Path) -> Path:
+        import yaml
+
+        path.write_text(yaml.safe_dump(self.notebook_parameters(), allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+        return path
+
+    def _report_parameters(self, out_dir: Path) -> dict:
+        self._save_parameters(Path(out_dir) / "tham-so.yaml")
+        return self.notebook_parameters()
+
+
+def load_for_panel(dataset):
+    """``(Dataset, path)`` for a panel factory: a Dataset as given, else loaded from the path."""
+    from kimson_ds.io import Dataset, load_dataset
+    from kimson_ds.report import find_dataset
+
+    if isinstance(dataset, Dataset):
+        return dataset, dataset.path
+    path = find_dataset(default_dataset(dataset))
+    return load_dataset(path), path
+
+
+def repo_file(path) -> Path:
+    """A file named in a panel or notebook parameter: as given if it exists, else under the repository."""
+    p = Path(path)
+    return p if p.exists() else REPO_ROOT / p
+
+
+class ErrorPanel(Panel):
+    """What a panel factory returns when the panel cannot even be built (bad dataset, bad scenario)."""
+
+    def __init__(self, exc: BaseException, title: str = "Không mở được bảng điều khiển") -> None:
+        super().__init__()
+        self.error = error_message(exc)
+        self.message.value = error_html(exc, title)
+        self._assemble([], [])
+
+
+# --------------------------------------------------------------------- buttons
+class SaveButton:
+    """"Lưu kịch bản": a path field and a button that writes the current scenario.
+
+    Parameters
+    ----------
+    write : callable
+        ``write(path) -> Path`` writes the scenario (a YAML the command line accepts).
+    default_path : str
+        Shown in the field; relative paths are taken from the repository root.
+    """
+
+    def __init__(self, write: Callable[[Path], Path], default_path: str) -> None:
+        import ipywidgets as w
+
+        self._write = write
+        self.path = w.Text(value=default_path, description="Tệp kịch bản:",
+                           layout=w.Layout(width="440px"), style={"description_width": "initial"})
+        self.path.add_class("kimson-save-path")
+        self.button = w.Button(description="Lưu kịch bản", icon="save", button_style="primary",
+                               tooltip="Ghi các lựa chọn hiện tại thành tệp kịch bản YAML dùng được với lệnh kimson-ds")
+        self.button.add_class("kimson-save")
+        self.out = w.HTML("")
+        self.saved: Path | None = None
+        self.button.on_click(lambda _b: self.save())
+        self.widget = w.VBox([w.HBox([self.path, self.button]), self.out])
+
+    def save(self) -> Path | None:
+        """Write the scenario to the path in the field; show where (or why not)."""
+        try:
+            target = resolve_path(self.path.value)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.saved = self._write(target)
+            self.out.value = (f'<span class="kimson-ok">Đã lưu kịch bản vào {html.escape(str(self.saved))}.'
+                              "</span>")
+            return self.saved
+        except Exception as exc:  # noqa: BLE001
+            self.out.value = error_html(exc, "Không lưu được kịch bản")
+            return None
+
+
+class ReportButton:
+    """"Xuất báo cáo": build the papermill report of the current scenario.
+
+    Parameters
+    ----------
+    notebook : Path
+        The analysis notebook of the report.
+    prepare : callable
+        ``prepare(out_dir) -> dict`` writes what the run needs into ``out_dir``
+        (the scenario file) and returns the notebook parameters.
+    default_dir : str
+        Output folder prefix (a time stamp is appended at each build).
+    """
+
+    def __init__(self, notebook: Path, prepare: Callable[[Path], dict], default_dir: str) -> None:
+        import ipywidgets as w
+
+        self.notebook = Path(notebook)
+        self._prepare = prepare
+        self.folder = w.Text(value=default_dir, description="Thư mục báo cáo:",
+                             layout=w.Layout(width="440px"), style={"description_width": "initial"})
+        self.button = w.Button(description="Xuất báo cáo", icon="file", button_style="success",
+                               tooltip="Chạy notebook phân tích với đúng kịch bản này và tạo báo cáo HTML")
+        self.button.add_class("kimson-report-button")
+        self.out = w.HTML("")
+        self.result = None
+        self.button.on_click(lambda _b: self.build())
+        self.widget = w.VBox([w.HBox([self.folder, self.button]), self.out])
+
+    def build(self, out_dir: str | os.PathLike | None = None):
+        """Build the report into ``out_dir`` (default: the field's folder + a time stamp)."""
+        from kimson_ds.report import build_report
+
+        self.button.disabled = True
+        self.out.value = '<span class="kimson-spinner"></span>Đang tạo báo cáo (khoảng 10–30 giây)…'
+        try:
+            target = Path(out_dir) if out_dir is not None else resolve_path(self.folder.value) / _stamp()
+            target.mkdir(parents=True, exist_ok=True)
+            params = self._prepare(target)
+            self.result = build_report(self.notebook, params, target)
+            self.out.value = (f'<span class="kimson-ok">Đã tạo báo cáo «{html.escape(self.result.title)}» '
+                              f"trong {_seconds(self.result.seconds)} giây: "
+                              f"{html.escape(str(self.result.html))}</span>")
+            return self.result
+        except Exception as exc:  # noqa: BLE001
+            self.out.value = error_html(exc, "Không tạo được báo cáo")
+            return None
+        finally:
+            self.button.disabled = False
+
+
+def slug(text: str) -> str:
+    """ASCII file-name fragment of a Vietnamese text."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = plain.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "kich-ban"
