@@ -205,6 +205,57 @@ PLANTED_DOC = {
     "missing_org_rating": ("XA_KIM_TAN", 2017, "chinh_quyen"),
 }
 
+#: The planning terms of the sample: the day the term starts (party congresses
+#: in mid-year, as in data/scenarios/quy-hoach-2020-2025.yaml) and the days the
+#: commune and district slates were approved.
+PLAN_TERMS: dict[str, dict[str, date]] = {
+    "2015-2020": dict(start=date(2015, 7, 1), added_commune=date(2014, 4, 10), added_district=date(2014, 6, 20)),
+    "2020-2025": dict(start=date(2020, 7, 1), added_commune=date(2017, 5, 18), added_district=date(2017, 8, 25)),
+}
+#: The 2018 supplement to the 2020–2025 list ("bổ sung quy hoạch").
+PLAN_LATE_ADDED = date(2018, 12, 20)
+#: Slate size the generator keeps to (2–4 people per post, every row of the term counted).
+PLAN_SLATE_MIN, PLAN_SLATE_MAX = 2, 4
+#: Standards the slates are built against (mirror of params/standards as of
+#: 2015–2020: QĐ 04/2004/QĐ-BNV for commune posts, the district-head ASSUMPTION).
+PLAN_STANDARDS: dict[str, dict[str, str]] = {
+    "district_head": {"education": "dai_hoc", "political_theory": "cao_cap", "state_mgmt": "chuyen_vien_chinh"},
+    "bi_thu": {"education": "trung_cap", "political_theory": "trung_cap", "state_mgmt": "chuyen_vien"},
+    "chu_tich_ubnd": {"education": "trung_cap", "political_theory": "trung_cap"},
+}
+#: District titles under the district-head standards (params/standards/district_head_scope.yaml).
+PLAN_DISTRICT_HEAD_SCOPE = ("truong_phong", "truong_ban", "truong_doan_the", "chu_tich_mttq", "chu_nhiem_ubkt",
+                            "bi_thu", "pho_bi_thu", "chu_tich_ubnd", "pho_chu_tich_ubnd", "chu_tich_hdnd",
+                            "pho_chu_tich_hdnd")
+#: Lower-level basis of district posts (mirror of params/planning/lower_level_titles.yaml).
+PLAN_BASIS: dict[str, tuple[str, ...]] = {
+    "bi_thu": ("pho_bi_thu", "bi_thu", "chu_tich_ubnd", "chu_tich_hdnd"),
+    "pho_bi_thu": ("bi_thu", "pho_bi_thu", "chu_tich_ubnd", "pho_chu_tich_ubnd", "chu_tich_hdnd", "truong_ban",
+                   "chu_nhiem_ubkt", "truong_phong", "truong_doan_the", "chu_tich_mttq"),
+    "chu_tich_ubnd": ("pho_chu_tich_ubnd", "chu_tich_ubnd", "bi_thu", "pho_bi_thu", "truong_phong"),
+    "truong_ban": ("pho_truong_ban", "truong_ban", "bi_thu", "pho_bi_thu", "chu_tich_ubnd", "truong_phong"),
+    "chu_nhiem_ubkt": ("pho_truong_ban", "truong_ban", "chu_nhiem_ubkt", "bi_thu", "pho_bi_thu", "truong_phong"),
+    "truong_phong": ("pho_truong_phong", "truong_phong", "bi_thu", "pho_bi_thu", "chu_tich_ubnd",
+                     "pho_chu_tich_ubnd", "chu_tich_hdnd"),
+    "truong_doan_the": ("pho_doan_the", "truong_doan_the", "chu_tich_mttq", "bi_thu", "pho_bi_thu",
+                        "chu_tich_ubnd"),
+}
+#: Deputy title of each kind of district unit.
+DEPUTY_TITLE = {"phong_ban": "pho_truong_phong", "co_quan_dang": "pho_truong_ban", "doan_the": "pho_doan_the"}
+#: 2020–2025 entries the sample proposal batch (data/scenarios/de-xuat-mau.csv)
+#: relies on: (position of the cadre, target title, target unit).
+PLAN_DEMO_ENTRIES = (
+    ("XA_KIM_DINH-PHO_BI_THU-1", "bi_thu", "XA_KIM_DINH"),
+    ("UBND_HUYEN-PHO_CHU_TICH_UBND-2", "chu_tich_ubnd", "UBND_HUYEN"),
+    ("UBND_HUYEN-PHO_CHU_TICH_UBND-2", "bi_thu", "HU"),
+    ("HUYEN_DOAN-PHO_DOAN_THE-2", "bi_thu", "TT_BINH_MINH"),
+    ("HU_BAN_DAN_VAN-PHO_TRUONG_BAN-1", "chu_tich_hdnd", "TT_BINH_MINH"),
+)
+#: At most this many 2020–2025 slates for the holder of a position, so that a
+#: proposal of the batch can add one more (DX09: a young woman for Xuân Chính;
+#: the vetting counts the 2015–2020 rows still in force in 2020 too).
+PLAN_DEMO_CAPS = (("XA_CHINH_TAM-CHU_NHIEM_UBKT-1", 1),)
+
 # --------------------------------------------------------------------- names
 _FAMILY = {
     "Nguyễn": 30, "Phạm": 12, "Trần": 9, "Lê": 8, "Vũ": 6, "Bùi": 6, "Đinh": 5, "Đỗ": 4, "Mai": 4,
@@ -362,6 +413,11 @@ def _add_years(d: date, years: int) -> date:
 
 def _ord(d: date) -> int:
     return d.toordinal()
+
+
+def _months(start: date, end: date) -> float:
+    """Months from ``start`` to ``end`` (30.4375 days each, as the compliance check counts them)."""
+    return (_ord(end) - _ord(start)) / 30.4375
 
 
 # -------------------------------------------------------------- data model
@@ -808,6 +864,9 @@ class _Builder:
         self.people[hp("XA_KIM_HAI-CHU_TICH_UBND-1")].education = "trung_cap"
         self.people[hp("PHONG_Y_TE-TRUONG_PHONG-1")].political_theory = "trung_cap"
         self.people[hp("HU_BAN_DAN_VAN-TRUONG_BAN-1")].political_theory = "trung_cap"
+        # The deputy planned for four head posts: gaps closable by training before 2020.
+        four = self.people[hp(PLANTED_DOC["four_slates_post"])]
+        four.education, four.political_theory, four.state_mgmt = "dai_hoc", "trung_cap", "chuyen_vien"
         for p in self.people:
             p.managed_by_btv = any(self._is_btv_post(self.posts[pid]) for pid in p.posts)
 
@@ -982,11 +1041,22 @@ class _Builder:
 
     # .............................................................. planning
     def build_planning(self) -> list[dict]:
-        """Planning slates of the terms 2015–2020 and 2020–2025 (planted violations included)."""
+        """Planning slates of the terms 2015–2020 and 2020–2025 (planted violations included).
+
+        Slates are filled in the order commune posts → district deputy posts →
+        district head posts → district leaders, from candidates who meet the
+        rules the sample is designed against (:data:`PLAN_TERMS`,
+        :data:`PLAN_STANDARDS`, :data:`PLAN_BASIS`): able to serve the whole
+        term, first-appointment age limits, qualification gaps closable by
+        training before the term starts, and "lower-level planning is the
+        basis" (holding, or already planned for, a post of the level below).
+        Only the planted cases break them.
+        """
         P = self.people
         hp = self.post_holder
         rows: list[dict] = []
-        active: dict[str, dict[int, int]] = {"2015-2020": {}, "2020-2025": {}}
+        n_rows: dict[str, dict[int, int]] = {t: {} for t in PLAN_TERMS}
+        planned: dict[str, dict[int, set]] = {t: {} for t in PLAN_TERMS}
         taken: set[tuple] = set()
 
         def add(i, title, uid, term, added, removed=None, reason=None):
@@ -996,9 +1066,13 @@ class _Builder:
             taken.add(key)
             rows.append(dict(cadre_id=P[i].cadre_id, target_title=title, target_unit_id=uid, term=term,
                              added_on=added, removed_on=removed, removal_reason=reason))
-            if removed is None:
-                active[term][i] = active[term].get(i, 0) + 1
+            n_rows[term][i] = n_rows[term].get(i, 0) + 1
+            planned[term].setdefault(i, set()).add((title, uid))
             return True
+
+        def slate_rows(term, title, uid, active_only=True):
+            return [r for r in rows if r["term"] == term and r["target_title"] == title
+                    and r["target_unit_id"] == uid and (r["removed_on"] is None or not active_only)]
 
         district_units = [u for u, *_ in PARTY_ORGANS] + [u for u, *_ in DEPARTMENTS] + [u for u, *_ in MASS_ORGS]
         head_title = {u: self.posts[next(pid for pid in self.posts if pid.startswith(u + "-"))].title
@@ -1008,101 +1082,255 @@ class _Builder:
             communes = (self.communes_2019 if term == "2015-2020" else
                         [u for u in self.communes_2019 if u not in MERGER_2020] + ["XA_XUAN_CHINH"])
             out = [(t, u) for u in communes for t in BTV_COMMUNE_TITLES]
-            out += [("bi_thu", "HU"), ("pho_bi_thu", "HU"), ("chu_tich_ubnd", "UBND_HUYEN")]
+            out += [(DEPUTY_TITLE[self.unit_kind[u]], u) for u in district_units]
             out += [(head_title[u], u) for u in district_units]
+            out += [("chu_tich_ubnd", "UBND_HUYEN"), ("pho_bi_thu", "HU"), ("bi_thu", "HU")]
             return out
 
-        added_on = {("2015-2020", True): date(2014, 4, 10), ("2015-2020", False): date(2014, 6, 20),
-                    ("2020-2025", True): date(2017, 5, 18), ("2020-2025", False): date(2017, 8, 25)}
-
         # Planted 2020–2025 entries.
+        reg = PLAN_TERMS["2020-2025"]
         four = hp(PLANTED_DOC["four_slates_post"])
         for title, uid in (("truong_ban", "HU_BAN_TO_CHUC"), ("truong_phong", "PHONG_NOI_VU"),
                            ("truong_ban", "HU_BAN_DAN_VAN"), ("chu_nhiem_ubkt", "HU_UBKT")):
-            add(four, title, uid, "2020-2025", date(2017, 8, 25))
+            add(four, title, uid, "2020-2025", reg["added_district"])
         for i, p in enumerate(P):
             if p.rotation:
                 frm = p.rotation[0]
                 add(i, head_title[frm], frm, "2020-2025", date(2016, 10, 20))
         old = hp(PLANTED_DOC["too_old_post"])
-        add(old, "bi_thu", "XA_CON_THOI", "2020-2025", date(2017, 5, 18))
+        add(old, "bi_thu", "XA_CON_THOI", "2020-2025", reg["added_commune"])
         aged = hp(PLANTED_DOC["removed_for_age_post"])
-        add(aged, "bi_thu", "XA_AN_HOA", "2020-2025", date(2017, 5, 18), date(2018, 12, 20), "tuoi")
+        add(aged, "bi_thu", "XA_AN_HOA", "2020-2025", reg["added_commune"], date(2018, 12, 20), "tuoi")
         disc = hp(PLANTED_DOC["disciplined_planned_post"])
-        add(disc, "truong_phong", "PHONG_TAI_CHINH_KE_HOACH", "2020-2025", date(2017, 8, 25))
+        add(disc, "truong_phong", "PHONG_TAI_CHINH_KE_HOACH", "2020-2025", reg["added_district"])
         drem = hp(PLANTED_DOC["disciplined_removed_post"])
-        add(drem, "chu_tich_ubnd", "XA_HOI_NINH", "2020-2025", date(2017, 5, 18), date(2018, 4, 10), "ky_luat")
+        add(drem, "chu_tich_ubnd", "XA_HOI_NINH", "2020-2025", reg["added_commune"], date(2018, 4, 10), "ky_luat")
         dcv = self.planted["disciplined_cv"]
-        add(dcv, "truong_phong", "PHONG_TAI_NGUYEN_MOI_TRUONG", "2020-2025", date(2017, 8, 25),
+        add(dcv, "truong_phong", "PHONG_TAI_NGUYEN_MOI_TRUONG", "2020-2025", reg["added_district"],
             date(2017, 12, 15), "ky_luat")
+        # Entries the sample proposal batch (data/scenarios/de-xuat-mau.csv) relies on.
+        for pid, title, uid in PLAN_DEMO_ENTRIES:
+            i = hp(pid)
+            commune = self.unit_kind[uid] in COMMUNE_KINDS
+            add(i, title, uid, "2020-2025", reg["added_commune" if commune else "added_district"])
         no_fill = {four, old, aged, disc, drem, dcv}
+        cap = {t: {} for t in PLAN_TERMS}
+        cap["2020-2025"] = {hp(pid): n for pid, n in PLAN_DEMO_CAPS}
 
-        for term in ("2015-2020", "2020-2025"):
-            start = date(int(term[:4]), 1, 1)
+        for term, info in PLAN_TERMS.items():
+            start = info["start"]
             for title, uid in slates(term):
                 commune = self.unit_kind[uid] in COMMUNE_KINDS
-                added = added_on[(term, commune)]
+                added = info["added_commune" if commune else "added_district"]
                 if term == "2015-2020":
-                    # Incumbents appointed after the 2014 planning were on the slate.
+                    # Incumbents appointed after the 2014 planning were on the slate (when they fitted it).
                     for i in self.holders(uid, title):
                         since = self.posts[next(pid for pid in P[i].posts
                                                 if self.posts[pid].unit_id == uid
                                                 and self.posts[pid].title == title)].since
-                        if since > added and not P[i].rotation:
+                        if (since > added and not P[i].rotation and n_rows[term].get(i, 0) < 3
+                                and self._fits(i, title, uid, term, added, planned[term])):
                             add(i, title, uid, term, added, since, "bo_nhiem")
-                current = [r for r in rows if r["term"] == term and r["target_title"] == title
-                           and r["target_unit_id"] == uid and r["removed_on"] is None]
+                current = slate_rows(term, title, uid)
                 want = 1 if (title, uid) == PLANTED_DOC["single_slate"] and term == "2020-2025" else int(
                     self.rng.choice([2, 3]))
-                need = want - len(current)
+                need = min(want - len(current), PLAN_SLATE_MAX - len(slate_rows(term, title, uid, False)))
+                if want > 1:
+                    need = max(need, PLAN_SLATE_MIN - len(current))
                 if need <= 0:
                     continue
-                pool = [i for i in self._pool(title, uid)
-                        if i not in no_fill and active[term].get(i, 0) < 3
-                        and self._eligible(P[i], start, added)
-                        and not any(r["cadre_id"] == P[i].cadre_id for r in current)]
+                on_slate = {r["cadre_id"] for r in slate_rows(term, title, uid, False)}
+
+                def ok(i, added=added, title=title, uid=uid, term=term, on_slate=on_slate):
+                    return (i not in no_fill and n_rows[term].get(i, 0) < cap[term].get(i, 3)
+                            and P[i].cadre_id not in on_slate
+                            and self._fits(i, title, uid, term, added, planned[term]))
+
+                pool = [(i, w) for i, w in self._pool(title, uid, term, planned[term]) if ok(i)]
                 if len(pool) < need:
-                    extra = [i for i in self._wide_pool(uid) if i not in pool and i not in no_fill
-                             and active[term].get(i, 0) < 3 and self._eligible(P[i], start, added)]
-                    pool += extra
-                weights = np.array([(2.0 if P[i].gender == "nu" else 1.0)
-                                    * (1.8 if P[i].age_on(start) < 40 else 1.0) for i in pool])
+                    seen = {i for i, _ in pool}
+                    pool += [(i, w) for i, w in self._wide_pool(title, uid) if i not in seen and ok(i)]
+                need = min(need, len(pool))
+                assert len(current) + need >= PLAN_SLATE_MIN or (title, uid) == PLANTED_DOC["single_slate"], (
+                    term, title, uid)
+                weights = np.array([w * (2.0 if P[i].gender == "nu" else 1.0)
+                                    * (1.8 if P[i].age_on(start) < 40 else 1.0) for i, w in pool])
                 chosen = self.rng.choice(len(pool), size=need, replace=False, p=weights / weights.sum())
                 for c in sorted(int(x) for x in chosen):
-                    i = pool[c]
+                    i = pool[c][0]
                     late = term == "2020-2025" and self.rng.random() < 0.12
-                    add(i, title, uid, term, date(2018, 12, 20) if late else added)
+                    when = PLAN_LATE_ADDED if late and self._fits(i, title, uid, term, PLAN_LATE_ADDED,
+                                                                  planned[term]) else added
+                    add(i, title, uid, term, when)
+
+        # Genuine gaps of the 2020–2025 list (each one a story for the compliance check).
+        gaps = self._plant_planning_gaps(add, slate_rows, n_rows, planned["2020-2025"], no_fill)
 
         # A few more removals (open and dynamic planning), each slate kept ≥ 2.
-        for term, when, reason, n in (("2015-2020", date(2017, 12, 15), "tuoi", 2),
+        keep = set(gaps.values()) | {hp(pid) for pid, _, _ in PLAN_DEMO_ENTRIES}
+        for term, when, reason, n in (("2015-2020", date(2017, 12, 15), "tuoi", 1),
                                       ("2020-2025", date(2019, 3, 15), "chuyen_cong_tac", 2)):
             done = 0
             for r in rows:
                 if done == n:
                     break
                 i = int(r["cadre_id"][2:]) - 1
-                if (r["term"] != term or r["removed_on"] is not None or i in no_fill
+                if (r["term"] != term or r["removed_on"] is not None or i in no_fill or i in keep
                         or (reason == "tuoi" and P[i].age_on(date(2015, 1, 1)) < 50)):
                     continue
                 if reason == "chuyen_cong_tac" and self.unit_kind[r["target_unit_id"]] in COMMUNE_KINDS:
                     continue
-                same = [q for q in rows if q["term"] == term and q["target_title"] == r["target_title"]
-                        and q["target_unit_id"] == r["target_unit_id"] and q["removed_on"] is None]
-                if len(same) < 3:
+                if len(slate_rows(term, r["target_title"], r["target_unit_id"])) < 3:
+                    continue
+                if self._basis_for_others(i, r, rows):
                     continue
                 r["removed_on"], r["removal_reason"] = when, reason
-                active[term][i] -= 1
                 done += 1
-        self.planted["planning_people"] = dict(four=four, old=old, aged=aged, disc=disc, drem=drem, dcv=dcv)
+        self.planted["planning_people"] = dict(four=four, old=old, aged=aged, disc=disc, drem=drem, dcv=dcv, **gaps)
         return rows
 
-    def _eligible(self, p: _Person, term_start: date, added: date) -> bool:
-        """Can serve a full term from ``term_start`` (60/55) and was working when added."""
-        limit = 55 if p.gender == "nam" else 50
-        return p.age_on(term_start) < limit and p.work_start <= added
+    def _basis_for_others(self, i: int, row: dict, rows: list[dict]) -> bool:
+        """Whether ``row`` is the only lower-level basis of another row of the same person."""
+        held = {self.posts[pid].title for pid in self.people[i].posts}
+        mine = [r for r in rows if r["cadre_id"] == row["cadre_id"] and r["term"] == row["term"]
+                and r["removed_on"] is None and r is not row]
+        for r in mine:
+            basis = PLAN_BASIS.get(r["target_title"])
+            if basis is None or self.unit_kind[r["target_unit_id"]] in COMMUNE_KINDS:
+                continue
+            if row["target_title"] in basis and not (held & set(basis)) and not any(
+                    q["target_title"] in basis for q in mine if q is not r):
+                return True
+        return False
 
-    def _pool(self, title: str, uid: str) -> list[int]:
-        """Natural candidates for ``title`` in ``uid`` (deputies, staff of the unit)."""
+    def _plant_planning_gaps(self, add, slate_rows, n_rows, planned, no_fill) -> dict[str, int]:
+        """Genuine gaps of the planning lists (three in 2020–2025, one in 2015–2020), chosen deterministically.
+
+        * ``late_gap``: a district deputy with trung cấp LLCT and a state management
+          gap added to the head slate of the unit late (20-12-2018): the courses (at
+          least 21 months) cannot end before the term starts (1-7-2020);
+        * ``over_age``: a commune chairman aged over 45 planned for party secretary
+          (first appointment, QĐ 04/2004/QĐ-BNV: at most 45);
+        * ``no_basis``: a young specialist (of a mass organisation when possible)
+          planned straight for the head of the unit, without being planned for a
+          deputy post;
+        * ``over_age_2015``: the same over-age story on the 2015–2020 list, where the
+          2017 review took the chairman off the list (``tuoi``).
+        """
+        P = self.people
+        term, reg = "2020-2025", PLAN_TERMS["2020-2025"]
+        start = reg["start"]
+        out: dict[str, int] = {}
+        n20 = n_rows[term]
+
+        def free(i, title, uid):
+            return (i not in no_fill and n20.get(i, 0) < 3 and not P[i].rotation
+                    and len(slate_rows(term, title, uid)) < PLAN_SLATE_MAX
+                    and all(r["cadre_id"] != P[i].cadre_id for r in slate_rows(term, title, uid, False)))
+
+        for post in self.posts.values():
+            i = post.holder
+            if (i is None or post.title not in DISTRICT_DEPUTY_TITLES or P[i].political_theory != "trung_cap"
+                    or P[i].education not in ("dai_hoc", "thac_si")
+                    or self._gap_months(P[i], PLAN_STANDARDS["district_head"]) <= _months(PLAN_LATE_ADDED, start)):
+                continue
+            uid = post.unit_id
+            title = self.posts[next(q for q in self.posts if q.startswith(uid + "-"))].title
+            if free(i, title, uid) and self._serves(P[i], start, 5):
+                add(i, title, uid, term, PLAN_LATE_ADDED)
+                out["late_gap"] = i
+                break
+        for uid in self.communes_2019:
+            if uid in MERGER_2020 or uid == "XA_CON_THOI":
+                continue
+            i = self.holders(uid, "chu_tich_ubnd")[0]
+            if 46 <= P[i].age_on(start) <= 50 and free(i, "bi_thu", uid) and self._serves(P[i], start, 5) and (
+                    self._gap_months(P[i], PLAN_STANDARDS["bi_thu"]) <= _months(reg["added_commune"], start)):
+                add(i, "bi_thu", uid, term, reg["added_commune"])
+                out["over_age"] = i
+                break
+        mass = [u for u, *_ in MASS_ORGS]
+        for i, p in sorted(enumerate(P), key=lambda x: (x[1].unit_id not in mass, x[0])):
+            uid = p.unit_id
+            if (p.profile != "chuyen_vien" or p.posts or self.unit_kind.get(uid) not in DEPUTY_TITLE
+                    or p.age_on(start) >= 40 or p.work_start > reg["added_district"]):
+                continue
+            title = self.posts[next(q for q in self.posts if q.startswith(uid + "-"))].title
+            if {t for t, _ in planned.get(i, ())} & set(PLAN_BASIS[title]):
+                continue
+            if free(i, title, uid) and self._gap_months(p, PLAN_STANDARDS["district_head"]) <= _months(
+                    reg["added_district"], start):
+                add(i, title, uid, term, reg["added_district"])
+                out["no_basis"] = i
+                break
+        # 2015–2020: a chairman over 45 put on the 2014 slate for party secretary, taken off by the 2017 review.
+        term, reg = "2015-2020", PLAN_TERMS["2015-2020"]
+        n15 = n_rows["2015-2020"]
+        for uid in self.communes_2019:
+            i = self.holders(uid, "chu_tich_ubnd")[0]
+            if (46 <= P[i].age_on(reg["start"]) <= 50 and i not in no_fill and n15.get(i, 0) < 3
+                    and len(slate_rows(term, "bi_thu", uid, False)) < PLAN_SLATE_MAX
+                    and all(r["cadre_id"] != P[i].cadre_id for r in slate_rows(term, "bi_thu", uid, False))
+                    and self._serves(P[i], reg["start"], 5) and P[i].work_start <= reg["added_commune"]
+                    and self._gap_months(P[i], PLAN_STANDARDS["bi_thu"]) <= _months(reg["added_commune"],
+                                                                                   reg["start"])):
+                add(i, "bi_thu", uid, term, reg["added_commune"], date(2017, 12, 15), "tuoi")
+                out["over_age_2015"] = i
+                break
+        assert set(out) == {"late_gap", "over_age", "no_basis", "over_age_2015"}, out
+        return out
+
+    @staticmethod
+    def _serves(p: _Person, start: date, years: int) -> bool:
+        """Whether ``p`` works ``years`` from ``start`` before 60 (men) / 55 (women), the pre-2021 ages."""
+        return _add_years(p.birth, 60 if p.gender == "nam" else 55) >= _add_years(start, years)
+
+    @staticmethod
+    def _gap_months(p: _Person, required: dict[str, str]) -> float:
+        """Months of the courses of :data:`COURSES` that close ``p``'s gaps to ``required`` (inf: none)."""
+        total = 0.0
+        for fld, need in required.items():
+            ladder = LADDERS[fld]
+            have = ladder.index(getattr(p, fld) or ladder[0])
+            while have < ladder.index(need):
+                step = [c for c in COURSES if c[2] == fld and ladder.index(c[3]) > have
+                        and (c[7] is None or ladder.index(c[7]) <= have)]
+                if not step:
+                    return float("inf")
+                course = min(step, key=lambda c: (ladder.index(c[3]), c[4]))
+                total += course[4]
+                have = ladder.index(course[3])
+        return total
+
+    def _fits(self, i: int, title: str, uid: str, term: str, added: date, planned: dict[int, set]) -> bool:
+        """Whether cadre ``i`` fits the slate of ``title`` in ``uid`` planned on ``added`` for ``term``."""
+        p = self.people[i]
+        start = PLAN_TERMS[term]["start"]
+        if p.work_start > added or not self._serves(p, start, 5):
+            return False
+        held = {self.posts[pid].title for pid in p.posts}
+        first = title not in held
+        commune = self.unit_kind[uid] in COMMUNE_KINDS
+        if commune and first and title == "bi_thu" and p.age_on(start) > 45:
+            return False
+        if commune and first and title == "chu_tich_ubnd" and not self._serves(p, start, 10):
+            return False
+        if commune:
+            required = PLAN_STANDARDS.get(title)
+        else:
+            required = PLAN_STANDARDS["district_head"] if title in PLAN_DISTRICT_HEAD_SCOPE else None
+        if required and self._gap_months(p, required) > _months(added, start):
+            return False
+        basis = PLAN_BASIS.get(title)
+        if commune or basis is None:
+            return True
+        held_elsewhere = {self.posts[pid].title for pid in p.posts
+                          if not (self.posts[pid].unit_id == uid and self.posts[pid].title == title)}
+        planned_elsewhere = {t for t, u in planned.get(i, ()) if (t, u) != (title, uid)}
+        return bool((held_elsewhere | planned_elsewhere) & set(basis))
+
+    def _pool(self, title: str, uid: str, term: str, planned: dict[int, set]) -> list[tuple[int, float]]:
+        """Natural candidates for ``title`` in ``uid`` with their weights (before the eligibility filter)."""
         P = self.people
         units = ("XA_XUAN_THIEN", "XA_CHINH_TAM") if uid == "XA_XUAN_CHINH" else (uid,)
         incumbents = set(self.holders(uid, title))
@@ -1112,32 +1340,47 @@ class _Builder:
             "chu_tich_ubnd": ("pho_chu_tich_ubnd", "pho_bi_thu", "chu_tich_ubnd"),
             "chu_tich_hdnd": ("pho_bi_thu", "chu_tich_mttq", "chu_nhiem_ubkt", "pho_chu_tich_ubnd"),
         }
+        kind = self.unit_kind[uid]
+        out: list[tuple[int, float]] = []
         if uid == "HU":
             src = [("HU", "pho_bi_thu"), ("UBND_HUYEN", "chu_tich_ubnd"), ("HU_BAN_TO_CHUC", "truong_ban"),
                    ("HU_UBKT", "chu_nhiem_ubkt"), ("UBND_HUYEN", "pho_chu_tich_ubnd")]
-            out = [i for u, t in src for i in self.holders(u, t)]
+            out = [(i, 1.0) for u, t in src for i in self.holders(u, t)]
+            out += [(i, 1.0) for i, posts in planned.items() if ("pho_bi_thu", "HU") in posts]
         elif uid == "UBND_HUYEN":
             src = [("UBND_HUYEN", "pho_chu_tich_ubnd"), ("PHONG_TAI_CHINH_KE_HOACH", "truong_phong"),
                    ("VP_HDND_UBND", "truong_phong")]
-            out = [i for u, t in src for i in self.holders(u, t)]
-        elif self.unit_kind[uid] in COMMUNE_KINDS:
-            out = [i for u in units for t in by_title[title] for i in self.holders(u, t)]
-            out += [i for i, p in enumerate(P) if p.unit_id in units and not p.posts]
+            out = [(i, 1.0) for u, t in src for i in self.holders(u, t)]
+        elif kind in COMMUNE_KINDS:
+            out = [(i, 1.0) for u in units for t in by_title[title] for i in self.holders(u, t)]
+            out += [(i, 1.0) for i, p in enumerate(P) if p.unit_id in units and not p.posts]
+        elif title in DISTRICT_DEPUTY_TITLES:
+            district = set(DEPUTY_TITLE) - set(COMMUNE_KINDS)
+            out = [(i, 3.0 if p.unit_id == uid else 1.0) for i, p in enumerate(P)
+                   if p.profile == "chuyen_vien" and not p.posts and self.unit_kind.get(p.unit_id) in district]
         else:
-            dep = {"phong_ban": "pho_truong_phong", "co_quan_dang": "pho_truong_ban", "doan_the": "pho_doan_the"}
-            out = self.holders(uid, dep[self.unit_kind[uid]])
-            out += [i for i, p in enumerate(P) if p.unit_id == uid and not p.posts]
+            dep = DEPUTY_TITLE[kind]
+            out = [(i, 3.0) for i in self.holders(uid, dep)]
+            out += [(i, 1.0) for i, posts in planned.items() if (dep, uid) in posts]
+            out += [(i, 1.0) for q in self.posts.values() if q.title == dep and q.unit_id != uid
+                    and q.holder is not None for i in (q.holder,)]
         seen, uniq = set(), []
-        for i in out:
+        for i, w in out:
             if i not in seen and i not in incumbents:
                 seen.add(i)
-                uniq.append(i)
+                uniq.append((i, w))
         return uniq
 
-    def _wide_pool(self, uid: str) -> list[int]:
-        """Fallback candidates: district deputies and specialists."""
-        return [i for i, p in enumerate(self.people)
-                if p.unit_id != uid and p.profile in ("pho_huyen", "chuyen_vien") and not p.rotation]
+    def _wide_pool(self, title: str, uid: str) -> list[tuple[int, float]]:
+        """Fallback candidates: district deputies and specialists, heads and commune leaders (district posts)."""
+        out = [(i, 1.0) for i, p in enumerate(self.people)
+               if p.unit_id != uid and p.profile in ("pho_huyen", "chuyen_vien") and not p.rotation]
+        if self.unit_kind[uid] not in COMMUNE_KINDS:
+            out += [(q.holder, 0.5) for q in self.posts.values() if q.holder is not None and q.unit_id != uid
+                    and q.unit_id not in ("HU", "UBND_HUYEN") and q.title in PLAN_BASIS.get(title, ())
+                    and not self.people[q.holder].rotation]
+        seen: set[int] = set()
+        return [(i, w) for i, w in out if not (i in seen or seen.add(i))]
 
     # .............................................................. training
     def build_courses(self) -> list[dict]:
@@ -1151,18 +1394,20 @@ class _Builder:
         P = self.people
         rows = []
         enrol: dict[int, str] = {}
-        # 2019 enrolments: people with a gap for their post.
+        # 2019 enrolments: people with a gap for their post (not the planted late gap, which stays open).
         hp = self.post_holder
+        late_gap = self.planted["planning_people"]["late_gap"]
         for pid, course in (("XA_KIM_TRUNG-BI_THU-1", "LLCT_TRUNG_CAP"),
                             ("PHONG_Y_TE-TRUONG_PHONG-1", "LLCT_CAO_CAP"),
                             ("XA_KIM_HAI-CHU_TICH_UBND-1", "DH_VLVH")):
             enrol[hp(pid)] = course
-        gaps = [i for i, p in enumerate(P) if p.managed_by_btv and i not in enrol and (
+        gaps = [i for i, p in enumerate(P) if p.managed_by_btv and i not in enrol and i != late_gap and (
             (p.profile == "truong_huyen" and p.political_theory == "trung_cap")
             or (p.profile in ("bi_thu_xa", "chu_tich_xa") and p.political_theory == "so_cap"))]
         for i in gaps[:4]:
             enrol[i] = "LLCT_CAO_CAP" if P[i].political_theory == "trung_cap" else "LLCT_TRUNG_CAP"
-        cv = [i for i, p in enumerate(P) if p.profile == "pho_huyen" and p.state_mgmt == "chuyen_vien"]
+        cv = [i for i, p in enumerate(P) if p.profile == "pho_huyen" and p.state_mgmt == "chuyen_vien"
+              and i != late_gap]
         for i in cv[:2]:
             enrol[i] = "QLNN_CVC"
         ladders = {"political_theory": ("LLCT_SO_CAP", "LLCT_TRUNG_CAP", "LLCT_CAO_CAP"),
@@ -1472,7 +1717,32 @@ def sample_facts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     holder = pos["holder_id"]
     rel = tables["relatives"]
     ku = tables["trainings"][tables["trainings"]["course_id"] == "CNKT_164"]
+    cadre = cad.set_index("cadre_id")
+    held = tables["positions"].dropna(subset=["holder_id"])
+    title_of = held.groupby("holder_id")["title"].agg(set)
+    heads = ("truong_phong", "truong_ban", "chu_nhiem_ubkt", "truong_doan_the")
+    p20 = plan[plan["term"] == "2020-2025"]
+    late = p20[(p20["added_on"] == pd.Timestamp(PLAN_LATE_ADDED)) & p20["target_title"].isin(heads)]
+    late = late[cadre.loc[late["cadre_id"], "political_theory"].eq("trung_cap").to_numpy()
+                & cadre.loc[late["cadre_id"], "state_mgmt"].isin(["chua_co", "chuyen_vien"]).to_numpy()]
+    chairs = set(held.loc[held["title"] == "chu_tich_ubnd", "holder_id"])
+    birth = pd.to_datetime(cadre["birth_date"])
+    over = p20[(p20["target_title"] == "bi_thu") & p20["cadre_id"].isin(chairs)
+               & p20["target_unit_id"].isin(list(_COMMUNE_IDS))]
+    over = over[(birth[over["cadre_id"]] < pd.Timestamp(PLAN_TERMS["2020-2025"]["start"])
+                 - pd.DateOffset(years=46)).to_numpy()]
+    planned_posts = {c: set(zip(g["target_title"], g["target_unit_id"], strict=True))
+                     for c, g in p20[p20["removed_on"].isna()].groupby("cadre_id")}
+    nob = p20[p20["target_title"].isin(heads) & ~p20["cadre_id"].isin(title_of.index) & p20["removed_on"].isna()]
+    nob = nob[[not ({pt for pt, pu in planned_posts.get(c, set()) if (pt, pu) != (t, u)} & set(PLAN_BASIS[t]))
+               for c, t, u in zip(nob["cadre_id"], nob["target_title"], nob["target_unit_id"], strict=True)]]
+    p15 = plan[(plan["term"] == "2015-2020") & (plan["removal_reason"] == "tuoi") & (plan["target_title"] == "bi_thu")
+               & plan["cadre_id"].isin(chairs)]
     return dict(
+        late_gap=", ".join(late["cadre_id"]), over_age=", ".join(over["cadre_id"]),
+        no_basis=", ".join(nob["cadre_id"]), over_age_2015=", ".join(p15["cadre_id"]),
+        late_gap_post=", ".join(late["target_unit_id"]), over_age_post=", ".join(over["target_unit_id"]),
+        no_basis_post=", ".join(nob["target_unit_id"]), over_age_2015_post=", ".join(p15["target_unit_id"]),
         n_cadres=str(len(cad)), n_btv=str(len(btv)), n_xs=str(xs), pct_xs=f"{100 * xs / len(btv):.1f}",
         n_capped=str(capped),
         four=str(per[per >= 4].index[0]),
@@ -1494,6 +1764,8 @@ def sample_facts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
         n_ku_overdue=str(int((~btv["cadre_id"].isin(ku[ku["year"] >= 2018]["cadre_id"])).sum())),
     )
 
+
+_COMMUNE_IDS = tuple(commune_id(n, k) for n, k, *_ in COMMUNES_2016) + ("XA_XUAN_CHINH",)
 
 _README_INTRO = """\
 # Bộ dữ liệu mẫu Kim Sơn (`data/kimson/`)
@@ -1582,7 +1854,24 @@ Quy hoạch nhiệm kỳ 2020–2025 (danh sách đang hiệu lực):
 - người không đủ tuổi công tác trọn nhiệm kỳ: {old} (sinh 1961, quy hoạch bí thư
   Cồn Thoi); {aged} (sinh 1962) đã được đưa ra đúng quy định (`tuoi`, 20-12-2018);
 - người đang bị kỷ luật (khiển trách 14-6-2019) vẫn trong quy hoạch: {disc};
-  {drem} bị cảnh cáo 12-3-2018 và đã được đưa ra (`ky_luat`).
+  {drem} bị cảnh cáo 12-3-2018 và đã được đưa ra (`ky_luat`);
+- chưa đạt tiêu chuẩn, không kịp bù bằng đào tạo trước khi nhiệm kỳ bắt đầu
+  (01-7-2020): {late_gap} (phó, được bổ sung quy hoạch người đứng đầu `{late_gap_post}`
+  ngày 20-12-2018, trung cấp lý luận chính trị, chưa có chuyên viên chính); {over_age}
+  (chủ tịch UBND, trên 45 tuổi, quy hoạch bí thư `{over_age_post}` — quá tuổi giữ chức
+  lần đầu);
+- thiếu cơ sở quy hoạch cấp dưới: {four} (phó ban Tổ chức, quy hoạch trưởng phòng Nội
+  vụ) và {no_basis} (chuyên viên quy hoạch thẳng người đứng đầu `{no_basis_post}`, không
+  qua quy hoạch cấp phó).
+
+Ngoài các trường hợp trên, danh sách được sinh theo đúng quy định (kiểm tra bằng
+`kimson-ds plan data/kimson --scenario data/scenarios/quy-hoach-2020-2025.yaml`): người
+được quy hoạch đủ tuổi công tác trọn nhiệm kỳ, đạt tiêu chuẩn hoặc bù được bằng đào
+tạo trước khi nhiệm kỳ bắt đầu, người đứng đầu phòng, ban, đoàn thể huyện được chọn
+từ cấp phó hoặc người đã được quy hoạch cấp phó (có danh sách quy hoạch cấp phó
+phòng, ban, đoàn thể huyện). Nhiệm kỳ 2015–2020 có một trường hợp: {over_age_2015}
+(chủ tịch UBND trên 45 tuổi quy hoạch bí thư `{over_age_2015_post}` năm 2014), được
+đưa ra khi rà soát ngày 15-12-2017 (`tuoi`).
 
 Quan hệ gia đình (Quy định 205-QĐ/TW, Luật PCTN 2018 Điều 20):
 

@@ -315,3 +315,32 @@ def test_discipline(t):
     assert 3 <= len(d) <= 6 and d["form"].isin(["khien_trach", "canh_cao"]).all()
     assert d["decided_on"].str[:4].between("2016", "2019").all()
     assert (_date(d["expires_on"]) == _date(d["decided_on"]) + pd.DateOffset(years=1)).all()
+
+
+def test_planning_lists_check_mostly_compliant_with_a_few_stories():
+    """The compliance check of both lists finds only the planted stories (issue 5)."""
+    io = pytest.importorskip("kimson_ds.io")
+    su = pytest.importorskip("kimson_ds.succession")
+    ds = io.load_dataset(FOLDER)
+    facts = sample.sample_facts(ds.tables)
+    v = su.check_compliance(ds, "2020-2025", "2018-12-31", term_start="2020-07-01").violations
+    got = sorted(zip(v["rule"], v["cadre_ids"].fillna(""), v["post_id"].fillna(""), strict=True))
+    assert got == sorted([
+        ("SLATE_MIN", "CB0216", "chu_tich_hdnd@XA_KIM_TRUNG"),
+        ("POSTS_PER_PERSON", facts["four"], ""),
+        ("AGE", facts["old"], "bi_thu@XA_CON_THOI"),
+        ("STANDARDS", facts["old"], "bi_thu@XA_CON_THOI"),
+        ("STANDARDS", facts["late_gap"], f"truong_ban@{facts['late_gap_post']}"),
+        ("STANDARDS", facts["over_age"], f"bi_thu@{facts['over_age_post']}"),
+        ("LOWER_LEVEL", facts["four"], "truong_phong@PHONG_NOI_VU"),
+        ("LOWER_LEVEL", facts["no_basis"], f"truong_phong@{facts['no_basis_post']}"),
+    ])
+    # a year later the disciplined candidate shows up as well
+    v19 = su.check_compliance(ds, "2020-2025", "2019-12-31", term_start="2020-07-01").violations
+    assert list(v19.loc[v19["rule"] == "DISCIPLINE", "cadre_ids"]) == [facts["disc"]]
+    assert len(v19) == len(v) + 1
+    # district deputy slates exist, and district head slates draw on deputies
+    pl = ds.tables["planning"]
+    assert {"pho_truong_phong", "pho_truong_ban", "pho_doan_the"} <= set(pl["target_title"])
+    v15 = su.check_compliance(ds, "2015-2020", "2014-12-31", term_start="2015-07-01").violations
+    assert list(zip(v15["rule"], v15["cadre_ids"], strict=True)) == [("STANDARDS", facts["over_age_2015"])]
