@@ -66,8 +66,11 @@ from kimson_ds.errors import InfeasibleError, ScenarioError
 from kimson_ds.parameters import ParameterSet, parameters
 from kimson_ds.solver import default_solver, status_text
 
-__all__ = ["PlanScenario", "SlateConfig", "SlateModel", "SlateResult", "build", "explain", "run", "score_pairs",
-           "solve"]
+__all__ = ["CHANGE", "PlanScenario", "SlateConfig", "SlateModel", "SlateResult", "build", "explain", "run",
+           "score_pairs", "slate_tables", "solve"]
+
+#: Vietnamese labels of the changes against the current list.
+CHANGE = {"giu": "Giữ nguyên", "them": "Đề xuất mới", "bo": "Không đưa vào"}
 
 
 # --------------------------------------------------------------------------- scenario
@@ -416,7 +419,7 @@ def explain(model: SlateModel, *, current: pd.DataFrame | None = None, all_pairs
             else:
                 why = ("có đủ ứng viên nhưng đưa thêm họ vào sẽ phải bỏ người có điểm sẵn sàng, thành tích cao hơn "
                        "hoặc vượt giới hạn số người mỗi chức danh; tăng trọng số phạt để ưu tiên chỉ tiêu")
-            unmet.append((label, f"{target:.0%}", f"{got:.1%}", short, why))
+            unmet.append((label, su.percent_text(target, 0), su.percent_text(got), short, why))
     shares = pd.DataFrame(rows, columns=["indicator", "target", "achieved", "count", "list_size", "shortfall"])
     for pid, var in model.u.items():
         short = float(var.value() or 0.0)
@@ -441,7 +444,7 @@ def _diff(chosen: pd.DataFrame, current: pd.DataFrame | None, all_pairs: pd.Data
     keys = ["cadre_id", "post_id"]
     m = current[keys].drop_duplicates().merge(chosen[keys], how="outer", indicator=True)
     m["change"] = m["_merge"].map({"both": "giu", "left_only": "bo", "right_only": "them"}).astype(str)
-    m["change_vi"] = m["change"].map({"giu": "Giữ nguyên", "bo": "Không đưa vào", "them": "Đề xuất mới"})
+    m["change_vi"] = m["change"].map(CHANGE)
     reasons = pd.Series("", index=m.index)
     if all_pairs is not None and not all_pairs.empty:
         r = m[keys].merge(all_pairs[[*keys, "reasons"]].drop_duplicates(keys), on=keys, how="left")["reasons"]
@@ -547,3 +550,68 @@ def run(data, scenario: PlanScenario | None = None, *, as_of=None, term: str | N
     res.pairs, res.posts, res.params = pairs, posts, P
     res.param_sets = [P, *std_sets]
     return res
+
+
+# --------------------------------------------------------------------------- display tables (Vietnamese)
+
+
+def slate_tables(res: SlateResult) -> dict[str, pd.DataFrame]:
+    """Display-ready Vietnamese tables of a slate optimisation (for reports, CSV and Excel).
+
+    Same conventions as :func:`kimson_ds.succession.compliance_tables`:
+    Vietnamese headers, labels for codes, "có"/"không", shares as percentages
+    in "(%)" columns, id columns kept (``Mã cán bộ``, ``Mã chức danh quy hoạch``).
+
+    Returns
+    -------
+    dict of DataFrame
+        ``slates``, ``shares``, ``unmet``, ``diff``, ``diff_counts``, ``candidates``.
+    """
+    sl = res.slates
+    slates = pd.DataFrame({
+        "Mã chức danh quy hoạch": sl["post_id"],
+        "Chức danh quy hoạch": sl["post_vi"] if "post_vi" in sl else sl["post_id"],
+        "Thứ tự": sl["order"],
+        "Mã cán bộ": sl["cadre_id"],
+        "Họ và tên": sl["full_name"],
+        "Giới tính": sl["gender"].map({"nam": "Nam", "nu": "Nữ"}),
+        "Tuổi": sl["age"].astype("Int64"),
+        "Cán bộ trẻ": su._yes_no(sl["is_young"]),
+        "Mức sẵn sàng": sl["readiness_vi"],
+        "Điểm thành tích": pd.to_numeric(sl["merit"]).round(2),
+        "Điểm tổng hợp": pd.to_numeric(sl["score"]).round(3),
+        "Đang trong danh sách quy hoạch": su._yes_no(sl["on_current_list"]),
+    }).reset_index(drop=True)
+    sh = res.shares
+    shares = pd.DataFrame({
+        "Chỉ tiêu": sh["indicator"],
+        "Mức tối thiểu (%)": su._pct(sh["target"]),
+        "Đạt được (%)": su._pct(sh["achieved"]),
+        "Số người": sh["count"],
+        "Tổng số người trong danh sách": sh["list_size"],
+        "Còn thiếu (người)": pd.to_numeric(sh["shortfall"]).round(2),
+    })
+    un = res.unmet
+    unmet = pd.DataFrame({
+        "Chỉ tiêu chưa đạt": un["target"], "Yêu cầu": un["required"], "Đạt được": un["achieved"],
+        "Còn thiếu": pd.to_numeric(un["shortfall"]).round(2), "Lý do": un["reason"],
+    })
+    d = res.diff
+    names = {}
+    if res.pairs is not None and len(res.pairs):
+        names = res.pairs.drop_duplicates("cadre_id").set_index("cadre_id")["full_name"]
+    diff = pd.DataFrame({
+        "Mã cán bộ": d["cadre_id"],
+        "Họ và tên": d["cadre_id"].map(names) if len(names) else "",
+        "Mã chức danh quy hoạch": d["post_id"],
+        "Chức danh quy hoạch": d["post_vi"],
+        "Thay đổi": d["change"].map(CHANGE),
+        "Lý do": su._text(d["reason"]),
+    })
+    order = pd.Categorical(diff["Thay đổi"], categories=list(CHANGE.values()), ordered=True)
+    counts = (diff.assign(_o=order).groupby("_o", observed=True).size().rename("Số lượt").reset_index()
+              .rename(columns={"_o": "Thay đổi"}))
+    counts["Thay đổi"] = counts["Thay đổi"].astype(str)
+    cand = su.planning_rows_table(res.pairs) if res.pairs is not None and len(res.pairs) else pd.DataFrame()
+    return {"slates": slates, "shares": shares, "unmet": unmet, "diff": diff, "diff_counts": counts,
+            "candidates": cand}

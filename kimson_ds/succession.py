@@ -49,6 +49,7 @@ from kimson_ds.retirement import retirement_date
 
 __all__ = [
     "READINESS",
+    "REVIEW_STATUS",
     "RULES",
     "Compliance",
     "TermWindow",
@@ -57,14 +58,18 @@ __all__ = [
     "bench_strength",
     "candidate_pairs",
     "check_compliance",
+    "compliance_tables",
     "holdings",
     "key_posts",
     "lower_level_basis",
     "merit_scores",
     "parse_term",
+    "percent_text",
     "person_facts",
+    "planning_rows_table",
     "ranked_successors",
     "readiness",
+    "review_tables",
     "share_summary",
     "standards_status",
     "term_window",
@@ -73,6 +78,8 @@ __all__ = [
 
 #: Readiness codes and their Vietnamese labels, best first.
 READINESS = {"ngay": "Sẵn sàng ngay", "1_2_nam": "Sẵn sàng sau 1–2 năm", "3_nam": "Sẵn sàng sau 3 năm trở lên"}
+#: Vietnamese labels of the review status codes.
+REVIEW_STATUS = {"giu": "Giữ lại", "dua_ra": "Đưa ra", "them": "Bổ sung"}
 _READY_POINTS = {"ngay": 3.0, "1_2_nam": 2.0, "3_nam": 1.0}
 
 #: Rule code → (Vietnamese description, parameter holding its number/reference).
@@ -922,12 +929,23 @@ def _low_rating_people(ratings: pd.DataFrame, on, n_years: int) -> pd.Series:
     on = pd.Timestamp(on)
     r = ratings.loc[ratings["level"].notna() & (ratings["year"].astype(float) <= on.year)]
     r = r.sort_values(["cadre_id", "year"]).groupby("cadre_id").tail(n_years)
-    low = r["level"].map(lambda v: RATING_ORDER.index(v) > RATING_ORDER.index("tot"))
+    rank = r["level"].map({code: i for i, code in enumerate(RATING_ORDER)})
+    low = rank > RATING_ORDER.index("tot")
     g = low.groupby(r["cadre_id"]).agg(["sum", "size"])
     hit = g.loc[(g["size"] >= n_years) & (g["sum"] >= n_years)].index
-    txt = r.loc[r["cadre_id"].isin(hit)].groupby("cadre_id")["year"].agg(
-        lambda s: ", ".join(str(int(y)) for y in s))
-    return txt
+    years = r.loc[r["cadre_id"].isin(hit)]
+    txt = years["year"].astype(float).astype(int).astype(str).groupby(years["cadre_id"]).agg(", ".join)
+    return txt.astype(object)
+
+
+def _join_nonempty(parts: pd.DataFrame, sep: str = "; ") -> pd.Series:
+    """Join the non-empty texts of each row of ``parts`` with ``sep`` (vectorised over rows)."""
+    out = pd.Series("", index=parts.index, dtype=object)
+    for col in parts.columns:  # a handful of reason columns, never the rows
+        part = parts[col].astype(object).where(parts[col].notna(), "").astype(str)
+        glue = np.where((out != "") & (part != ""), sep, "")
+        out = out + glue + part
+    return out
 
 
 def annual_review(data, term: str, date_from, date_to, *, params: ParameterSet | None = None,
@@ -983,11 +1001,12 @@ def annual_review(data, term: str, date_from, date_to, *, params: ParameterSet |
     ev["ky_luat"] = np.where(rows["discipline_vi"] != "", "kỷ luật: " + rows["discipline_vi"], "")
     ev["tieu_chuan"] = np.where(~np.isfinite(rows["gap_months"].astype(float)),
                                 "tiêu chuẩn: " + rows["standards_vi"], "")
-    lowtxt = rows["cadre_id"].map(low)
-    ev["xep_loai"] = np.where(lowtxt.notna(), f"xếp loại dưới mức tốt {n_low} năm liền (" + lowtxt.fillna("") + ")", "")
+    lowtxt = rows["cadre_id"].map(low).astype(object)
+    ev["xep_loai"] = np.where(lowtxt.notna(),
+                              f"xếp loại dưới mức tốt {n_low} năm liền (" + lowtxt.where(lowtxt.notna(), "") + ")", "")
     appointed = pd.Series(pair_mask(rows, now_holds), index=rows.index)
     ev["bo_nhiem"] = np.where(appointed, "đã được bổ nhiệm, bầu giữ chức danh này", "")
-    evidence = ev.apply(lambda r: "; ".join(v for v in r if v), axis=1) if len(ev) else pd.Series(dtype=str)
+    evidence = _join_nonempty(ev)
     rows["evidence"] = evidence
     recorded = rows["removal_reason"].map(lambda v: REMOVAL_REASON.get(v, "") if isinstance(v, str) else "")
     st = rows["status"]
@@ -1001,7 +1020,7 @@ def annual_review(data, term: str, date_from, date_to, *, params: ParameterSet |
          (st == "dua_ra") & (recorded == "") & (evidence == "")],
         ["Cần xem xét đưa ra khỏi quy hoạch", "Bổ sung người chưa đủ điều kiện", "Đưa ra nhưng chưa rõ lý do"], "")
     rows["recorded_reason"] = recorded
-    rows["status_vi"] = st.map({"giu": "Giữ lại", "dua_ra": "Đưa ra", "them": "Bổ sung"})
+    rows["status_vi"] = st.map(REVIEW_STATUS)
     cols = ["cadre_id", "full_name", "post_id", "post_vi", "status", "status_vi", "reasons", "recorded_reason", "flag"]
     rows = rows[cols].sort_values(["status", "post_id", "cadre_id"]).reset_index(drop=True)
     # share targets before and after
@@ -1013,3 +1032,239 @@ def annual_review(data, term: str, date_from, date_to, *, params: ParameterSet |
                            "before": s_before["actual"], "target_after": s_after["target"],
                            "after": s_after["actual"], "met_after": s_after["met"]})
     return rows, shares
+
+
+# --------------------------------------------------------------------------- display tables (Vietnamese)
+_LEVEL_VI = {"xa": "Xã", "huyen": "Huyện"}
+_SHARE_PREFIXES = ("Tỷ lệ", "Độ tuổi")
+
+
+def percent_text(value: float, decimals: int = 1) -> str:
+    """A fraction as Vietnamese percentage text: ``0.28 → "28,0%"`` (empty for NaN)."""
+    if value is None or value is pd.NA or value != value:
+        return ""
+    return f"{float(value) * 100:.{decimals}f}%".replace(".", ",")
+
+
+def _pct(values: pd.Series) -> pd.Series:
+    """Fractions → percentages (×100, 1 decimal), numbers kept as numbers."""
+    return (pd.to_numeric(values, errors="coerce").astype(float) * 100).round(1)
+
+
+def _yes_no(values: pd.Series) -> pd.Series:
+    """Booleans → "có" / "không" (missing → "")."""
+    flags = values.astype("boolean")
+    return pd.Series(np.where(flags.isna(), "", np.where(flags.fillna(False), "có", "không")),
+                     index=values.index, dtype=object)
+
+
+def _met_vi(values: pd.Series) -> pd.Series:
+    """Met flags → "Đạt" / "Chưa đạt" ("" where the indicator is shown only)."""
+    flags = values.astype("boolean")
+    return pd.Series(np.where(flags.isna(), "", np.where(flags.fillna(False), "Đạt", "Chưa đạt")),
+                     index=values.index, dtype=object)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    return values.astype(object).where(values.notna(), "")
+
+
+def _is_share(indicator: pd.Series) -> pd.Series:
+    return indicator.astype(str).str.startswith(_SHARE_PREFIXES)
+
+
+def _split_share(indicator: pd.Series, values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(percent column, count column) of a mixed share/count column, by the indicator's name."""
+    share = _is_share(indicator).to_numpy()
+    num = pd.to_numeric(values, errors="coerce").astype(float)
+    count = num.where(~share).round(2)
+    whole = count.dropna()
+    if (whole == whole.round()).all():
+        count = count.astype("Int64")
+    return _pct(num.where(share)), count
+
+
+def planning_rows_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Annotated (cadre, post) rows (:func:`annotate_rows`, :func:`candidate_pairs`) in Vietnamese.
+
+    Id and code columns are kept (``Mã cán bộ``, ``Mã chức danh quy hoạch``);
+    booleans are "có"/"không"; months of training needed are blank when no
+    course closes the gap (see ``Có khóa học bù được``).
+    """
+    gap = pd.to_numeric(rows["gap_months"], errors="coerce").astype(float)
+    out = pd.DataFrame({
+        "Mã cán bộ": rows["cadre_id"],
+        "Họ và tên": rows["full_name"],
+        "Mã chức danh quy hoạch": rows["post_id"],
+        "Chức danh quy hoạch": rows["post_vi"],
+        "Cấp": rows["level"].map(_LEVEL_VI),
+        "Ngày đưa vào quy hoạch": pd.to_datetime(rows["added_on"]) if "added_on" in rows else pd.NaT,
+        "Giới tính": rows["gender"].map({"nam": "Nam", "nu": "Nữ"}),
+        "Tuổi": rows["age"].astype("Int64"),
+        "Độ tuổi": rows["cohort_vi"],
+        "Cán bộ trẻ": _yes_no(rows["is_young"]),
+        "Dân tộc thiểu số": _yes_no(rows["is_minority"]),
+        "Ngày nghỉ hưu": pd.to_datetime(rows["retire_date"]),
+        "Đủ tuổi công tác trọn nhiệm kỳ": _yes_no(rows["can_serve_term"].fillna(False)),
+        "Đạt tiêu chuẩn hiện nay": _yes_no(rows["met_now"]),
+        "Tiêu chuẩn còn thiếu": _text(rows["standards_vi"]),
+        "Có khóa học bù được": _yes_no(pd.Series(np.isfinite(gap), index=rows.index)),
+        "Số tháng đào tạo cần": gap.where(np.isfinite(gap)).round(1),
+        "Số tháng đến khi nhiệm kỳ bắt đầu": pd.to_numeric(rows["months_to_start"]).round(1),
+        "Kịp bù trước nhiệm kỳ": _yes_no(rows["closable_by_start"]),
+        "Đủ kinh nghiệm": _yes_no(rows["experience_ok"]),
+        "Mức sẵn sàng": rows["readiness_vi"],
+        "Điểm thành tích": pd.to_numeric(rows["merit"]).round(2),
+        "Bị kỷ luật": _yes_no(rows["disciplined"]),
+        "Kỷ luật": _text(rows["discipline_vi"]),
+        "Cần cơ sở quy hoạch cấp dưới": _yes_no(rows["basis_applies"]),
+        "Có cơ sở quy hoạch cấp dưới": _yes_no(rows["basis_ok"]),
+    }, index=rows.index)
+    if "on_current_list" in rows:
+        out["Đang trong danh sách quy hoạch"] = _yes_no(rows["on_current_list"])
+    if "eligible" in rows:
+        out["Đủ điều kiện quy hoạch"] = _yes_no(rows["eligible"])
+        out["Lý do không đủ điều kiện"] = _text(rows["reasons"])
+    return out.reset_index(drop=True)
+
+
+def compliance_tables(comp: Compliance, *, steps: pd.DataFrame | None = None,
+                      chains: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Display-ready Vietnamese tables of a compliance check (for reports, CSV and Excel).
+
+    Headers are Vietnamese; codes are shown with their labels; booleans are
+    "có"/"không"; shares are percentages (×100, one decimal) in columns whose
+    header ends with "(%)"; dates stay dates. Id columns are kept with
+    Vietnamese headers (``Mã cán bộ``, ``Mã chức danh quy hoạch``, ``Mã quy tắc``).
+
+    Parameters
+    ----------
+    comp : Compliance
+        Result of :func:`check_compliance`.
+    steps, chains : DataFrame, optional
+        Vacancy chains (:func:`chains_for`); included when given.
+
+    Returns
+    -------
+    dict of DataFrame
+        ``violations``, ``violation_counts``, ``summary``, ``bench``,
+        ``bench_overall``, ``planning_rows`` and, with chains, ``chains`` and
+        ``chain_steps``.
+    """
+    v = comp.violations
+    violations = pd.DataFrame({
+        "Mã quy tắc": v["rule"],
+        "Quy tắc": v["rule_vi"],
+        "Đương nhiên đưa ra khỏi quy hoạch": _yes_no(v["auto_removal"]),
+        "Mã cán bộ": _text(v["cadre_ids"]),
+        "Người liên quan": _text(v["full_names"]),
+        "Mã chức danh quy hoạch": _text(v["post_id"]),
+        "Chức danh": _text(v["post_vi"]),
+        "Chi tiết": _text(v["detail"]),
+        "Căn cứ": _text(v["reference"]),
+    })
+    counts = (violations.groupby(["Mã quy tắc", "Quy tắc"], sort=False).size().rename("Số trường hợp")
+              .reset_index().drop(columns="Mã quy tắc"))
+    s = comp.summary
+    target_pct, target_n = _split_share(s["indicator"], s["target"])
+    actual_pct, actual_n = _split_share(s["indicator"], s["actual"])
+    summary = pd.DataFrame({
+        "Chỉ tiêu": s["indicator"],
+        "Mức quy định (%)": target_pct,
+        "Thực tế (%)": actual_pct,
+        "Mức quy định (số)": target_n,
+        "Thực tế (số)": actual_n,
+        "Số người, số trường hợp": s["count"].astype("Int64"),
+        "Kết quả": _met_vi(s["met"]),
+        "Căn cứ": _text(s["reference"]),
+    })
+    b = comp.bench.sort_values(["level", "unit_name", "post_id"])
+    bench = pd.DataFrame({
+        "Mã chức danh quy hoạch": b["post_id"],
+        "Cấp": b["level"].map(_LEVEL_VI),
+        "Đơn vị": b["unit_name"],
+        "Chức danh": b["target_title"].map(TITLE).fillna(b["target_title"]),
+        "Người đương nhiệm": b["incumbents"],
+        "Người đương nhiệm nghỉ hưu trong nhiệm kỳ": _yes_no(b["incumbent_leaves"]),
+        "Ngày nghỉ hưu của người đương nhiệm": pd.to_datetime(b["incumbent_leaves_on"]),
+        "Số người quy hoạch": b["n_candidates"],
+        "Số người sẵn sàng ngay": b["n_ready_now"],
+        "Số người sẵn sàng sau 1–2 năm": b["n_ready_soon"],
+        "Đánh giá": b["risk_vi"],
+    }).reset_index(drop=True)
+    o = comp.bench_overall
+    pct, num = _split_share(o["indicator"], o["value"])
+    overall = pd.DataFrame({"Chỉ tiêu": o["indicator"], "Giá trị (%)": pct, "Giá trị (số)": num})
+    out = {"violations": violations, "violation_counts": counts, "summary": summary, "bench": bench,
+           "bench_overall": overall, "planning_rows": planning_rows_table(comp.rows)}
+    if chains is not None:
+        out["chains"] = pd.DataFrame({
+            "Chuỗi": chains["chain"],
+            "Mã chức danh mở đầu": chains["start_post"],
+            "Chức danh mở đầu": chains["start_post_vi"],
+            "Số vị trí mở ra": chains["n_opened"],
+            "Số vị trí có người thay": chains["n_covered"],
+            "Vị trí trống cuối chuỗi": _text(chains["uncovered_posts"]),
+            "Có vòng lặp": _yes_no(chains["cycle"]),
+            "Kết thúc": chains["end"],
+        })
+    if steps is not None:
+        out["chain_steps"] = pd.DataFrame({
+            "Chuỗi": steps["chain"],
+            "Bước": steps["step"],
+            "Mã chức danh": steps["post_id"],
+            "Vị trí mở": steps["post_vi"],
+            "Do ai để lại": _text(steps["opened_by"]),
+            "Mã người thay": _text(steps["successor_id"]),
+            "Người thay": _text(steps["successor"]),
+            "Có người thay": _yes_no(steps["covered"]),
+            "Ghi chú": _text(steps["note"]),
+        })
+    return out
+
+
+def review_tables(rows: pd.DataFrame, shares: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Display-ready Vietnamese tables of :func:`annual_review` (same conventions as :func:`compliance_tables`).
+
+    Returns
+    -------
+    dict of DataFrame
+        ``review`` (every row), ``review_changes`` (rows added, removed or
+        flagged), ``review_counts`` (rows by outcome, then by note) and
+        ``review_shares``.
+    """
+    review = pd.DataFrame({
+        "Mã cán bộ": rows["cadre_id"],
+        "Họ và tên": rows["full_name"],
+        "Mã chức danh quy hoạch": rows["post_id"],
+        "Chức danh": rows["post_vi"],
+        "Kết quả rà soát": rows["status"].map(REVIEW_STATUS),
+        "Lý do, căn cứ": _text(rows["reasons"]),
+        "Lý do ghi trong danh sách": _text(rows["recorded_reason"]),
+        "Lưu ý": _text(rows["flag"]),
+    })
+    changed = (rows["status"] != "giu") | (rows["flag"] != "")
+    order = pd.Categorical(review["Kết quả rà soát"], categories=list(REVIEW_STATUS.values()), ordered=True)
+    counts = (review.assign(_o=order).groupby("_o", observed=True).size().rename("Số lượt").reset_index()
+              .rename(columns={"_o": "Nội dung"}))
+    counts["Nội dung"] = counts["Nội dung"].astype(str)
+    flagged = review.loc[review["Lưu ý"] != ""].groupby("Lưu ý").size().rename("Số lượt").reset_index()
+    flagged = flagged.assign(**{"Nội dung": "Lưu ý: " + flagged["Lưu ý"]})[["Nội dung", "Số lượt"]]
+    counts = pd.concat([counts, flagged], ignore_index=True)
+    ind = shares["indicator"]
+    tb_pct, _ = _split_share(ind, shares["target_before"])
+    ta_pct, _ = _split_share(ind, shares["target_after"])
+    b_pct, b_n = _split_share(ind, shares["before"])
+    a_pct, a_n = _split_share(ind, shares["after"])
+    share_table = pd.DataFrame({
+        "Chỉ tiêu": ind,
+        "Mức tối thiểu đầu kỳ (%)": tb_pct,
+        "Đầu kỳ (%)": b_pct,
+        "Mức tối thiểu cuối kỳ (%)": ta_pct,
+        "Cuối kỳ (%)": a_pct,
+        "Số người đầu kỳ": b_n,
+        "Số người cuối kỳ": a_n,
+        "Kết quả cuối kỳ": _met_vi(shares["met_after"]),
+    })
+    return {"review": review, "review_changes": review.loc[changed.to_numpy()].reset_index(drop=True),
+            "review_counts": counts, "review_shares": share_table}

@@ -64,7 +64,7 @@ import pandas as pd
 import pulp
 from pydantic import Field
 
-from kimson_ds.codes import COURSE_FIELD, LADDERS, TITLE
+from kimson_ds.codes import CODESETS, COURSE_FIELD, LADDERS, TITLE
 from kimson_ds.config import StrictModel
 from kimson_ds.errors import DataError, InfeasibleError, ScenarioError
 from kimson_ds.parameters import ParameterSet, parameters
@@ -73,12 +73,14 @@ from kimson_ds.solver import default_solver, status_text
 from kimson_ds.standards import (
     POST_KIND_LABEL,
     QUALIFICATION_STANDARDS,
+    close_gaps,
     qualifications_as_of,
     standards_gaps,
     unmet_summary,
 )
 
 __all__ = [
+    "GAP_PATH_COLUMNS",
     "READY_STATUS",
     "KnowledgeUpdateConfig",
     "TrainingInstance",
@@ -88,6 +90,8 @@ __all__ = [
     "budget_by_year",
     "build",
     "explain",
+    "gap_paths",
+    "gaps_table",
     "knowledge_update_members",
     "knowledge_update_rosters",
     "knowledge_update_status",
@@ -317,6 +321,61 @@ def budget_by_year(scenario: TrainingScenario) -> pd.Series:
 # --------------------------------------------------------------------------- prepare
 
 
+#: Columns :func:`gap_paths` adds to the standards gaps.
+GAP_PATH_COLUMNS = ["path_found", "course_ids", "course_path", "n_courses", "close_months",
+                    "close_cost_million_vnd", "how_to_close"]
+
+
+def gap_paths(gaps: pd.DataFrame, courses: pd.DataFrame) -> pd.DataFrame:
+    """Add, to every unmet standard, the course path that closes it (prerequisites first), its months and cost.
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        :func:`kimson_ds.standards.standards_gaps` of the planning entries, on the
+        take-up date, with qualifications as on ``as_of``.
+    courses : DataFrame
+        The course catalog in scope of the plan.
+
+    Like the schedule optimiser, the path starts from the levels held on the
+    planning date (:func:`kimson_ds.standards.qualifications_as_of`): a course
+    still going on that day is not counted.
+
+    Returns
+    -------
+    DataFrame
+        ``gaps`` plus :data:`GAP_PATH_COLUMNS`: ``path_found`` (a course path
+        closes the gap), ``course_ids`` (course ids in order, ``", "``-joined),
+        ``course_path`` (names joined by " → "), ``n_courses``, ``close_months``
+        and ``close_cost_million_vnd`` of the whole path (NaN when none), and
+        ``how_to_close`` (Vietnamese: the path, or why training cannot close
+        the gap). Met rows have empty values.
+    """
+    out = gaps.copy()
+    out["path_found"] = False
+    out["course_ids"] = ""
+    out["course_path"] = ""
+    out["n_courses"] = 0
+    out["close_months"] = np.nan
+    out["close_cost_million_vnd"] = np.nan
+    out["how_to_close"] = ""
+    unmet = ~out["met"].astype(bool)
+    if not unmet.any():
+        return out
+    closed = close_gaps(out.loc[unmet], courses)
+    closed.index = out.index[unmet.to_numpy()]
+    out.loc[unmet, "path_found"] = closed["closable"].astype(bool)
+    out.loc[unmet, "course_ids"] = closed["courses"].map(", ".join)
+    out.loc[unmet, "course_path"] = closed["course_path"].astype(str)
+    out.loc[unmet, "n_courses"] = closed["n_courses"].astype(int)
+    out.loc[unmet, "close_months"] = pd.to_numeric(closed["months"], errors="coerce")
+    out.loc[unmet, "close_cost_million_vnd"] = pd.to_numeric(closed["cost_million_vnd"], errors="coerce")
+    out.loc[unmet, "how_to_close"] = closed["reason"].astype(str)
+    out["path_found"] = out["path_found"].astype(bool)
+    out["n_courses"] = out["n_courses"].astype(int)
+    return out
+
+
 def prepare(tables, scenario: TrainingScenario) -> TrainingInstance:
     """Build the instance from the dataset tables and the scenario.
 
@@ -457,6 +516,8 @@ def prepare(tables, scenario: TrainingScenario) -> TrainingInstance:
     closable_any = reach.groupby(["k", "field"])["ok"].any().groupby("k").all()
     blocked_k = closable_any.index[~closable_any]
     entries.loc[entries["k"].isin(blocked_k), "status"] = "khong_kip"
+
+    gaps = gap_paths(gaps, courses.loc[courses["course_id"].isin(cat["course_id"])])
 
     elig = pd.DataFrame({"cadre_id": cadres["cadre_id"]})
     elig["retire_date"] = elig["cadre_id"].map(retirement_date(people["birth_date"], people["gender"], ps_asof))
@@ -691,8 +752,82 @@ def explain(inst: TrainingInstance, prob: pulp.LpProblem, variables: dict, *, un
     r = r[["cadre_id", "full_name", "target_title", "target_unit_id", "target", "post_kind_vi", "is_key", "slate_size",
            "weight", "status", "status_vi", "ready", "unmet", "courses_planned", "reason"]]
     obj = float(pulp.value(variables["value"]) or 0.0)
-    return TrainingResult(status=solver_text, objective=obj, schedule=sched, readiness=r, usage=usage, gaps=inst.gaps,
-                          instance=inst, params=inst.params)
+    return TrainingResult(status=solver_text, objective=obj, schedule=sched, readiness=r, usage=usage,
+                          gaps=_gaps_with_plan(inst.gaps, r, sched, units, names), instance=inst, params=inst.params)
+
+
+def _gaps_with_plan(gaps: pd.DataFrame, readiness: pd.DataFrame, sched: pd.DataFrame, units: pd.DataFrame | None,
+                    names: pd.Series | None) -> pd.DataFrame:
+    """Gaps plus ``full_name``, ``target`` (label), the entry's ``status``/``status_vi`` and ``scheduled``.
+
+    ``scheduled`` lists the courses of the schedule on the same ladder for the
+    same cadre ("name (start–end)").
+    """
+    keys = ["cadre_id", "target_title", "target_unit_id"]
+    g = gaps.copy()
+    g["full_name"] = g["cadre_id"].map(names) if names is not None else ""
+    g["target"] = _target_label(g, units) if len(g) else pd.Series(dtype=object)
+    g = g.merge(readiness[[*keys, "status", "status_vi"]].drop_duplicates(keys), on=keys, how="left")
+    if sched.empty:
+        g["scheduled"] = ""
+        return g
+    years = np.where(sched["start_year"] == sched["end_year"], sched["start_year"].astype(str),
+                     sched["start_year"].astype(str) + "–" + sched["end_year"].astype(str))
+    text = (sched["course_name"].astype(str) + " (" + years + ")").groupby(
+        [sched["cadre_id"], sched["field"]]).agg("; ".join).rename("scheduled")
+    g = g.merge(text.reset_index().rename(columns={"field": "standard"}), on=["cadre_id", "standard"], how="left")
+    g["scheduled"] = g["scheduled"].where(g["scheduled"].notna() & ~g["met"].astype(bool), "").astype(object)
+    return g
+
+
+def _level_text(standard: pd.Series, values: pd.Series) -> pd.Series:
+    """Required/actual values in Vietnamese: level labels for qualifications, numbers otherwise."""
+    out = pd.Series("", index=values.index, dtype=object)
+    for std in QUALIFICATION_STANDARDS:  # three ladders
+        m = standard == std
+        out[m] = values[m].map(CODESETS[std]).fillna(values[m]).astype(str)
+    num = ~standard.isin(QUALIFICATION_STANDARDS)
+    vals = pd.to_numeric(values[num], errors="coerce").round(1)
+    out[num] = vals.map(lambda v: "" if v != v else (f"{v:g}").replace(".", ","))
+    return out
+
+
+def gaps_table(res: TrainingResult) -> pd.DataFrame:
+    """The gap analysis in Vietnamese: every unmet standard of every planning entry and how to close it.
+
+    One row per (planned cadre, target post, unmet standard) on the take-up
+    date (the start of the term), with the course path that closes it
+    (prerequisite courses included, in order), its months and cost, the
+    courses actually placed in the schedule, and — for gaps training cannot
+    close (age, service left, no course in the catalog) — the reason.
+    Booleans are "có"/"không"; id columns are kept (``Mã cán bộ``,
+    ``Mã chức danh``).
+    """
+    g = res.gaps.loc[~res.gaps["met"].astype(bool)]
+    std = g["standard"]
+    out = pd.DataFrame({
+        "Mã cán bộ": g["cadre_id"],
+        "Họ và tên": g["full_name"],
+        "Mã chức danh": g["target_title"].astype(str) + "@" + g["target_unit_id"].astype(str),
+        "Chức danh quy hoạch": g["target"],
+        "Loại chức danh": g["post_kind"].map(POST_KIND_LABEL),
+        "Ngày nhận chức dự kiến": pd.to_datetime(g["take_up_date"]),
+        "Tiêu chuẩn": g["standard_vi"],
+        "Yêu cầu": _level_text(std, g["required"]),
+        "Hiện có (ngày lập kế hoạch)": _level_text(std, g["actual"]),
+        "Khoảng thiếu": g["reason"].astype(str),
+        "Khắc phục được bằng đào tạo": np.where(g["path_found"].astype(bool), "có", "không"),
+        "Mã khóa học (theo thứ tự)": g["course_ids"],
+        "Lộ trình khóa học (kể cả khóa điều kiện)": g["course_path"],
+        "Số khóa": g["n_courses"].astype(int),
+        "Số tháng học": pd.to_numeric(g["close_months"]).round(1),
+        "Kinh phí (triệu đồng)": pd.to_numeric(g["close_cost_million_vnd"]).round(1),
+        "Cách khắc phục hoặc lý do không khắc phục được": g["how_to_close"],
+        "Khóa học được xếp trong kế hoạch": g["scheduled"],
+        "Tình trạng khi nhận chức": g["status_vi"].fillna(""),
+        "Căn cứ": g["reference"].astype(str) + np.where(g["assumption"].astype(bool), " [GIẢ ĐỊNH]", ""),
+    })
+    return out.reset_index(drop=True)
 
 
 def _reasons(r: pd.DataFrame, inst: TrainingInstance, usage: pd.DataFrame) -> pd.Series:

@@ -198,13 +198,13 @@ def test_cli_plan_modes_on_sample(tmp_path, monkeypatch):
     monkeypatch.setenv("KIMSON_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
     sc = str(root / "data" / "scenarios" / "quy-hoach-2020-2025.yaml")
     assert main(["plan", str(data), "--scenario", sc, "--out", str(tmp_path / "c")]) == 0
-    v = pd.read_csv(tmp_path / "c" / "violations.csv")
-    assert {"AGE", "POSTS_PER_PERSON", "SLATE_MIN"} <= set(v["rule"])
+    v = pd.read_csv(tmp_path / "c" / "violations.csv", encoding="utf-8-sig")
+    assert {"AGE", "POSTS_PER_PERSON", "SLATE_MIN"} <= set(v["Mã quy tắc"])
     assert main(["plan", str(data), "--scenario", sc, "--optimise", "--out", str(tmp_path / "o")]) == 0
     assert (tmp_path / "o" / "slates.csv").is_file() and (tmp_path / "o" / "run.json").is_file()
     assert main(["plan", str(data), "--scenario", sc, "--review", "--out", str(tmp_path / "r")]) == 0
-    r = pd.read_csv(tmp_path / "r" / "review.csv")
-    assert {"giu", "them", "dua_ra"} <= set(r["status"])
+    r = pd.read_csv(tmp_path / "r" / "review.csv", encoding="utf-8-sig")
+    assert {"Giữ lại", "Bổ sung", "Đưa ra"} <= set(r["Kết quả rà soát"])
     bad = tmp_path / "bad.yaml"
     bad.write_text("term: '2020-2025'\npins: [{cadre_id: XX, target_title: bi_thu, target_unit_id: HU}]\n",
                    encoding="utf-8")

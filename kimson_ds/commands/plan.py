@@ -60,13 +60,24 @@ def _date(text: str | None, what: str):
 
 
 def _write(frame: pd.DataFrame, path: Path) -> Path:
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    """Write a display-ready table for Excel: UTF-8 with BOM, dates as yyyy-mm-dd."""
+    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", date_format="%Y-%m-%d")
     return path
 
 
 def _references(sets) -> pd.DataFrame:
     refs = pd.concat([s.references() for s in sets if s is not None], ignore_index=True)
-    return refs.drop_duplicates("name").sort_values("name").reset_index(drop=True)
+    refs = refs.drop_duplicates("name").sort_values("name").reset_index(drop=True)
+    return pd.DataFrame({
+        "Tham số": refs["name"],
+        "Nội dung": refs["description"],
+        "Giá trị": refs["value"].astype(str),
+        "Áp dụng từ": refs["since"],
+        "Căn cứ": refs["reference"],
+        "Liên kết": refs["href"],
+        "Ghi chú": refs["assumption"].astype(bool).map({True: "GIẢ ĐỊNH", False: ""}),
+        "Ghi đè theo kịch bản": refs["overridden"].astype(bool).map({True: "có", False: "không"}),
+    })
 
 
 def _used(sets) -> dict:
@@ -96,11 +107,9 @@ def run(args) -> int:
         comp = su.check_compliance(ds, term, as_of, params=P, term_start=scenario.term_start,
                                    merit_years=scenario.merit_years)
         steps, chains = su.chains_for(comp, ds)
-        written += [_write(comp.violations, out / "violations.csv"), _write(comp.summary, out / "summary.csv"),
-                    _write(comp.bench, out / "bench.csv"), _write(comp.bench_overall, out / "bench_overall.csv"),
-                    _write(chains, out / "chains.csv"), _write(steps, out / "chain_steps.csv"),
-                    _write(comp.rows.drop(columns=["retire_date"]).assign(
-                        retire_date=comp.rows["retire_date"].dt.strftime("%Y-%m-%d")), out / "planning_rows.csv")]
+        tables = su.compliance_tables(comp, steps=steps, chains=chains)
+        written += [_write(tables[name], out / f"{name}.csv") for name in
+                    ("violations", "summary", "bench", "bench_overall", "chains", "chain_steps", "planning_rows")]
         sets = comp.param_sets
         n_auto = int(comp.violations["auto_removal"].astype(bool).sum()) if len(comp.violations) else 0
         share = comp.bench_overall.set_index("indicator")["value"]
@@ -111,8 +120,9 @@ def run(args) -> int:
         for rule, n in comp.violations.groupby("rule").size().items():
             print(f"  - {su.RULES[rule][0]}: {n}")
         print(f"Chức danh có ít nhất 1 người sẵn sàng ngay: "
-              f"{share['Tỷ lệ chức danh có ít nhất 1 người sẵn sàng ngay']:.0%}; có ít nhất 2 người quy hoạch: "
-              f"{share['Tỷ lệ chức danh có ít nhất 2 người quy hoạch']:.0%}.")
+              f"{su.percent_text(share['Tỷ lệ chức danh có ít nhất 1 người sẵn sàng ngay'])}; "
+              f"có ít nhất 2 người quy hoạch: "
+              f"{su.percent_text(share['Tỷ lệ chức danh có ít nhất 2 người quy hoạch'])}.")
     elif args.mode == "optimise":
         try:
             res = sm.run(ds, scenario, as_of=as_of, term=term)
@@ -121,21 +131,21 @@ def run(args) -> int:
             info.update(status="Không khả thi", diagnosis=str(exc))
             _finish(args, ds, scenario, info, [parameters(as_of, overrides)], written + [out / "diagnosis.txt"], out)
             raise
-        written += [_write(res.slates, out / "slates.csv"), _write(res.shares, out / "shares.csv"),
-                    _write(res.unmet, out / "unmet.csv"), _write(res.diff, out / "diff.csv"),
-                    _write(res.pairs.drop(columns=["retire_date"]), out / "candidates.csv")]
+        tables = sm.slate_tables(res)
+        written += [_write(tables[name], out / f"{name}.csv") for name in
+                    ("slates", "shares", "unmet", "diff", "candidates")]
         sets = res.param_sets
         counts = res.diff["change"].value_counts()
         info.update(status=res.status, objective=res.objective, build_seconds=round(res.build_seconds, 3),
                     solve_seconds=round(res.solve_seconds, 3), slates=len(res.slates))
+        secs = f"dựng mô hình {res.build_seconds:.2f} giây, giải {res.solve_seconds:.2f} giây".replace(".", ",")
         print(f"Lập danh sách quy hoạch nhiệm kỳ {term}: {res.status}; {len(res.slates)} lượt, "
-              f"{res.slates['cadre_id'].nunique()} người cho {res.slates['post_id'].nunique()} chức danh "
-              f"(dựng mô hình {res.build_seconds:.2f} giây, giải {res.solve_seconds:.2f} giây).")
+              f"{res.slates['cadre_id'].nunique()} người cho {res.slates['post_id'].nunique()} chức danh ({secs}).")
         print(f"So với danh sách hiện hành: giữ nguyên {counts.get('giu', 0)}, đề xuất mới {counts.get('them', 0)}, "
               f"không đưa vào {counts.get('bo', 0)}.")
         for r in res.shares.itertuples(index=False):
-            tgt = "chưa có chỉ tiêu" if pd.isna(r.target) else f"chỉ tiêu {r.target:.0%}"
-            print(f"  - {r.indicator}: {r.achieved:.1%} ({tgt})")
+            tgt = "chưa có chỉ tiêu" if pd.isna(r.target) else f"chỉ tiêu {su.percent_text(r.target)}"
+            print(f"  - {r.indicator}: {su.percent_text(r.achieved)} ({tgt})")
         for r in res.unmet.itertuples(index=False):
             print(f"  ! Chưa đạt {r.target}: {r.reason}")
     else:
@@ -147,7 +157,9 @@ def run(args) -> int:
             raise ScenarioError("Ngày cuối kỳ rà soát phải sau ngày đầu kỳ.")
         P = parameters(date_to, overrides)
         rows, shares = su.annual_review(ds, term, date_from, date_to, params=P, term_start=scenario.term_start)
-        written += [_write(rows, out / "review.csv"), _write(shares, out / "review_shares.csv")]
+        tables = su.review_tables(rows, shares)
+        written += [_write(tables["review"], out / "review.csv"),
+                    _write(tables["review_shares"], out / "review_shares.csv")]
         sets = [P]
         info.update(date_from=str(date_from), date_to=str(date_to))
         c = rows["status"].value_counts()

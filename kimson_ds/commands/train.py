@@ -3,7 +3,10 @@
 Writes into ``DIR``: ``schedule.csv`` (người × năm × khóa học), ``readiness.csv``
 (ai sẽ đủ tiêu chuẩn, ai không kịp và lý do), ``usage.csv`` (chỉ tiêu, kinh phí
 theo năm), ``knowledge_updates.csv`` (số ngày cập nhật kiến thức so với yêu cầu
-theo người, năm), ``rosters.csv`` (danh sách lớp năm sau) and ``run.json``.
+theo người, năm), ``rosters.csv`` (danh sách lớp năm sau), ``gaps.csv`` (mỗi tiêu
+chuẩn còn thiếu của từng lượt quy hoạch khi nhận chức, lộ trình khóa học khắc
+phục kể cả khóa điều kiện, số tháng, kinh phí, hoặc lý do không khắc phục được)
+and ``run.json``.
 Exit 0 ok, 2 bad input, 3 no feasible schedule.
 """
 
@@ -18,7 +21,7 @@ import pandas as pd
 from kimson_ds import __version__, audit
 from kimson_ds.config import load_scenario
 from kimson_ds.io import load_dataset
-from kimson_ds.training import TrainingScenario, check_tables, run, run_knowledge_updates
+from kimson_ds.training import TrainingScenario, check_tables, gaps_table, run, run_knowledge_updates
 
 SCHEDULE_HEADERS = {
     "cadre_id": "Mã cán bộ", "full_name": "Họ và tên", "course_id": "Mã khóa học", "course_name": "Khóa học",
@@ -68,6 +71,12 @@ def _write(frame: pd.DataFrame, headers: dict, path: Path) -> Path:
     return path
 
 
+def _write_table(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a table that already has Vietnamese headers and texts (UTF-8 with BOM for Excel)."""
+    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", date_format="%Y-%m-%d")
+    return path
+
+
 def run_command(args) -> int:
     scenario = load_scenario(args.scenario, TrainingScenario)
     ds = load_dataset(args.dataset)
@@ -76,6 +85,7 @@ def run_command(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     res = run(ds, scenario)
+    gaps = gaps_table(res)
     ku = run_knowledge_updates(ds, scenario)
     status = ku["status"].copy()
     od_ids = set(ku["overdue"]["cadre_id"])
@@ -88,6 +98,7 @@ def run_command(args) -> int:
         _write(res.usage.assign(share=res.usage["share"].round(4)), USAGE_HEADERS, out / "usage.csv"),
         _write(status, KU_HEADERS, out / "knowledge_updates.csv"),
         _write(ku["rosters"], ROSTER_HEADERS, out / "rosters.csv"),
+        _write_table(gaps, out / "gaps.csv"),
     ]
     used = res.parameters_used
     for ps in ku["params"]:
@@ -126,6 +137,10 @@ def run_command(args) -> int:
         k = int((r["status"] == code).sum())
         if k:
             print(f"  {k} lượt {label} (xem cột 'Lý do' trong readiness.csv).")
+    closable = gaps["Khắc phục được bằng đào tạo"] == "có"
+    print(f"  Khoảng thiếu tiêu chuẩn khi nhận chức: {len(gaps)} tiêu chuẩn chưa đạt của "
+          f"{gaps[['Mã cán bộ', 'Mã chức danh']].drop_duplicates().shape[0]} lượt; {int(closable.sum())} khắc phục "
+          f"được bằng đào tạo, {int((~closable).sum())} không (xem gaps.csv).")
     spend = res.usage.loc[res.usage["resource"] == "budget"]
     total = f"{spend['used'].sum():,.1f}".replace(",", " ").replace(".", ",")
     print(f"  {len(res.schedule)} lượt học được xếp; tổng kinh phí {total} triệu đồng.")
