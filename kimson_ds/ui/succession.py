@@ -109,35 +109,24 @@ class SuccessionPanel(NotebookPanel):
                 f"phương án tối ưu: {res.status}.")
 
     def render(self, result) -> None:
+        # The same display tables as the CLI and the report (succession.compliance_tables,
+        # slate_model.slate_tables): one formatting, three front ends.
         P, comp, res = result
-        s = comp.summary
-        self.sections["compliance"].value = table_html(pd.DataFrame({
-            "Chỉ tiêu": s["indicator"], "Mức quy định": s["target"].map(lambda v: "" if pd.isna(v) else f"{v:g}"),
-            "Thực tế": s["actual"], "Số lượng": s["count"],
-            "Kết quả": s["met"].map(lambda v: "" if v is pd.NA or pd.isna(v) else ("Đạt" if v else "Chưa đạt")),
-            "Căn cứ": s["reference"]}), "Chỉ tiêu cơ cấu của danh sách quy hoạch hiện hành")
+        ct = su.compliance_tables(comp)
+        st = sm.slate_tables(res)
         v = comp.violations
-        self.sections["violations"].value = (
-            table_html(v.groupby("rule_vi").size().rename("Số trường hợp").rename_axis("Quy tắc").reset_index(),
-                       f"{len(v)} vi phạm theo quy tắc")
-            + table_html(v[["rule_vi", "full_names", "post_vi", "detail", "reference"]].rename(columns={
-                "rule_vi": "Quy tắc", "full_names": "Người liên quan", "post_vi": "Chức danh", "detail": "Chi tiết",
-                "reference": "Căn cứ"}), "Chi tiết vi phạm"))
-        b = comp.bench
-        self.sections["bench"].value = table_html(pd.DataFrame({
-            "Đơn vị": b["unit_name"], "Chức danh": b["post_vi"], "Người đương nhiệm": b["incumbents"],
-            "Số người QH": b["n_candidates"], "Sẵn sàng ngay": b["n_ready_now"], "1–2 năm": b["n_ready_soon"],
-            "Đánh giá": b["risk_vi"]}), "Nguồn kế nhiệm từng chức danh chủ chốt")
         sh = res.shares
-        slate = table_html(pd.DataFrame({
-            "Chỉ tiêu": sh["indicator"], "Mức": sh["target"].map(lambda x: "chưa có chỉ tiêu" if pd.isna(x) else _pct(x)),
-            "Đạt được": sh["achieved"].map(_pct), "Số người": sh["count"]}), f"Phương án tối ưu ({res.status})")
-        if len(res.unmet):
-            slate += table_html(res.unmet.rename(columns={"target": "Chỉ tiêu chưa đạt", "required": "Yêu cầu",
-                                                          "achieved": "Đạt được", "shortfall": "Còn thiếu",
-                                                          "reason": "Lý do"}), "Chỉ tiêu chưa đạt")
-        slate += table_html(res.diff["change_vi"].value_counts().rename("Số lượt").rename_axis("Thay đổi").reset_index(),
-                            "So với danh sách hiện hành")
+        self.sections["compliance"].value = table_html(ct["summary"], "Chỉ tiêu cơ cấu của danh sách quy hoạch hiện hành")
+        self.sections["violations"].value = (
+            table_html(ct["violation_counts"], f"{len(v)} vi phạm theo quy tắc")
+            + table_html(ct["violations"].drop(columns=["Mã quy tắc", "Mã cán bộ", "Mã chức danh quy hoạch"],
+                                               errors="ignore"), "Chi tiết vi phạm"))
+        self.sections["bench"].value = table_html(ct["bench"].drop(columns=["Mã chức danh quy hoạch"], errors="ignore"),
+                                                  "Nguồn kế nhiệm từng chức danh chủ chốt")
+        slate = table_html(st["shares"], f"Phương án tối ưu ({res.status})")
+        if len(st["unmet"]):
+            slate += table_html(st["unmet"], "Chỉ tiêu chưa đạt")
+        slate += table_html(st["diff_counts"], "So với danh sách hiện hành")
         self.sections["slate"].value = slate
         self.sections["legal"].value = legal_basis_html([P, *comp.param_sets[1:], *res.param_sets])
         women = sh.iloc[0]["achieved"] if len(sh) else float("nan")
