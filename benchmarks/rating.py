@@ -5,6 +5,12 @@ Run: ``.venv/bin/python benchmarks/rating.py``. Synthetic data: 100,000 cadres i
 a concurrent bí thư chi bộ, organisation ratings for every unit and scheme,
 2% disciplined. Prints the best and median wall time of seven runs and the best
 CPU time (process time: less sensitive to other jobs on a shared machine).
+
+Measured (2 vCPU, idle machine): 0.66–0.69 s best, 0.70–0.75 s median before the
+review fixes; 0.32–0.33 s best, 0.34–0.35 s median after (reasons built once per
+distinct score / per distinct organisation combination, posts handled as numpy
+arrays instead of merges, counts by ``np.bincount``). Profile with
+``python -m cProfile -s cumtime benchmarks/rating.py``.
 """
 
 from __future__ import annotations

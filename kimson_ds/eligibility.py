@@ -38,16 +38,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kimson_ds.codes import COMMUNE_KINDS, DISCIPLINE_FORM, RELATION, TITLE
+from kimson_ds.codes import COMMUNE_KINDS, DISCIPLINE_FORM, GENDER, RELATION, TITLE
 from kimson_ds.config import StrictModel
 from kimson_ds.parameters import ParameterSet
 from kimson_ds.relatives import related_pairs, relatives_graph
 
 __all__ = [
+    "DESCRIBE_COLUMNS",
     "RULES",
     "EligibilityRules",
     "candidate_facts",
     "commune_of",
+    "describe",
     "eligibility",
     "is_deputy",
     "post_facts",
@@ -497,7 +499,9 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
                                    "post_id": posts["post_id"].to_numpy()})
             hit = conf.merge(pframe, on="commune_id")
             hit = hit[hit["position_id"] != hit["post_id"]]
-            hit["pair"] = hit["cadre_id"].map(cidx).to_numpy() * npost + hit["pidx"].to_numpy()
+            # int64 even when no relative sits in a target commune (empty frame: object dtype otherwise)
+            hit["pair"] = (hit["cadre_id"].map(cidx).to_numpy(dtype=np.int64) * npost
+                           + hit["pidx"].to_numpy(dtype=np.int64))
             hit["txt"] = ("có người thân (" + hit["relation"].map(RELATION).str.lower()
                           + np.where(hit["derived"], " (suy ra)", "") + " " + hit["relative_id"]
                           + ") đang giữ chức " + hit["title"].map(TITLE).fillna(hit["title"]) + " tại xã")
@@ -535,10 +539,36 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
     return out
 
 
+#: Vietnamese headers of :func:`describe` (every header a user reads is Vietnamese).
+DESCRIBE_COLUMNS = {
+    "cadre_id": "Mã cán bộ",
+    "full_name": "Họ và tên",
+    "gender": "Giới tính",
+    "post_id": "Mã vị trí",
+    "unit_id": "Mã đơn vị",
+    "unit_name": "Xã, thị trấn",
+    "title": "Mã chức danh",
+    "title_label": "Chức danh",
+    "eligible": "Đủ điều kiện",
+    "reasons": "Lý do không đủ điều kiện",
+}
+
+
 def describe(table: pd.DataFrame, cands: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
-    """The eligibility table with Vietnamese names for display and export."""
+    """The eligibility table for display and export: Vietnamese headers and labels.
+
+    Codes are translated with :mod:`kimson_ds.codes` (gender ``nam`` → "Nam");
+    the id and code columns are kept ("Mã cán bộ", "Mã vị trí", "Mã đơn vị",
+    "Mã chức danh"). ``eligible`` stays boolean (``rotation.vietnamese`` and
+    the notebooks write it as có/không).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`DESCRIBE_COLUMNS` (values), one row per candidate–post pair.
+    """
     out = table[["cadre_id", "post_id", "eligible", "reasons"]].merge(
         cands[["cadre_id", "full_name", "gender"]], on="cadre_id", how="left").merge(
-        posts[["post_id", "unit_name", "title_label"]], on="post_id", how="left")
-    return out[["cadre_id", "full_name", "gender", "post_id", "unit_name", "title_label", "eligible", "reasons"]]
-
+        posts[["post_id", "unit_id", "unit_name", "title", "title_label"]], on="post_id", how="left")
+    out["gender"] = out["gender"].map(GENDER).fillna(out["gender"])
+    return out[list(DESCRIBE_COLUMNS)].rename(columns=DESCRIBE_COLUMNS)

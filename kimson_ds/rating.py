@@ -74,11 +74,13 @@ __all__ = [
     "COLUMNS_VI",
     "RATING_PARAMS",
     "RatingResult",
+    "check_year",
     "compare",
     "compare_rule_sets",
     "excellent_allowed",
     "rate",
     "rate_dataset",
+    "rating_years",
     "rule_change_dates",
     "rule_set_description",
     "year_over_year",
@@ -160,6 +162,13 @@ def _num_text(s: pd.Series) -> pd.Series:
     return pd.Series(txt, index=s.index, dtype=object)
 
 
+def _rank_of(codes) -> np.ndarray:
+    """Level codes (array-like) → float rank 0 (xuất sắc) … 3, NaN if empty/unknown."""
+    c = pd.Categorical(np.asarray(codes, dtype=object), categories=list(RATING_ORDER)).codes.astype(float)
+    c[c < 0] = np.nan
+    return c
+
+
 def _level_rank(codes: pd.Series) -> pd.Series:
     """Level codes → rank 0 (xuất sắc) … 3 (không hoàn thành), NaN if empty/unknown."""
     return codes.map(_LEVEL_RANK).astype(float)
@@ -218,13 +227,11 @@ def _ref(P: ParameterSet, name: str, short: bool = False) -> str:
 _SHORT_REF = re.compile(r" ngày | \(| của ")
 
 
-def _joined_posts(posts: pd.DataFrame, n: int) -> np.ndarray:
-    """``"P1, P2"`` for each cadre row ``ci`` from posts sorted by (``ci``, post); loops over post ranks only."""
+def _joined_posts(ci: np.ndarray, pid: np.ndarray, n: int) -> np.ndarray:
+    """``"P1, P2"`` for each cadre row from posts sorted by (``ci``, post); loops over post ranks only."""
     out = np.full(n, "", dtype=object)
-    if posts.empty:
+    if len(ci) == 0:
         return out
-    ci = posts["ci"].to_numpy()
-    pid = posts["position_id"].to_numpy(dtype=object)
     pos = np.arange(len(ci))
     start = np.r_[True, ci[1:] != ci[:-1]]
     k = pos - np.maximum.accumulate(np.where(start, pos, 0))
@@ -235,17 +242,26 @@ def _joined_posts(posts: pd.DataFrame, n: int) -> np.ndarray:
     return out
 
 
-def _match_rules(posts: pd.DataFrame, rules: list[dict]) -> pd.Series:
-    """Index of the first rule matching each post (title, optional unit_kinds); NaN if none."""
-    out = pd.Series(np.nan, index=posts.index)
-    for i in range(len(rules) - 1, -1, -1):  # loop over rules (few), not rows
+def _match_rules(title: np.ndarray, kind: np.ndarray, rules: list[dict]) -> np.ndarray:
+    """Index of the first rule matching each post (title, optional unit_kinds); NaN if none.
+
+    Rules are evaluated on the distinct (title, unit kind) pairs and the
+    result is taken back by code: the loop is over rules, not rows.
+    """
+    out = np.full(len(title), np.nan)
+    if len(title) == 0:
+        return out
+    tc, tu = pd.factorize(title)
+    kc, ku = pd.factorize(kind)
+    tu, ku = pd.Index(tu, dtype=object), pd.Index(ku, dtype=object)
+    for i in range(len(rules) - 1, -1, -1):
         rule = rules[i]
         titles = rule.get("titles", [rule.get("title")])
-        mask = posts["title"].isin(titles)
+        mask = np.append(tu.isin(titles), False)[tc]  # code -1 (empty title) never matches
         kinds = rule.get("unit_kinds")
         if kinds:
-            mask &= posts["unit_kind"].isin(kinds)
-        out = out.mask(mask, i)
+            mask &= np.append(ku.isin(kinds), False)[kc]
+        out[mask] = i
     return out
 
 
@@ -501,10 +517,12 @@ def rate(
     if dup.any():
         ids = ", ".join(sorted(r.loc[dup, "cadre_id"].astype(str).unique())[:10])
         raise DataError(f"Bảng xếp loại có nhiều dòng cho cùng cán bộ trong năm {year}: {ids}.")
-    t = r.rename(columns={"level": "stored_level", "position_id": "rated_position_id"}).merge(
-        cadres[["cadre_id", "full_name", "managed_by_btv"]].drop_duplicates("cadre_id"),
-        on="cadre_id", how="left")
-    t["managed_by_btv"] = t["managed_by_btv"].fillna(False).astype(bool)
+    t = r.rename(columns={"level": "stored_level", "position_id": "rated_position_id"})
+    cad = cadres[["cadre_id", "full_name", "managed_by_btv"]].drop_duplicates("cadre_id")
+    ci_cad = pd.Index(cad["cadre_id"]).get_indexer(t["cadre_id"])
+    t["full_name"] = np.append(cad["full_name"].to_numpy(dtype=object), np.nan)[ci_cad]  # -1 → NaN
+    btv = np.append(cad["managed_by_btv"].to_numpy(dtype=object), None)[ci_cad]
+    t["managed_by_btv"] = pd.Series(btv, index=t.index).fillna(False).astype(bool)
     if btv_only:
         t = t[t["managed_by_btv"]]
     t = t.sort_values("cadre_id", kind="stable").reset_index(drop=True)
@@ -513,69 +531,99 @@ def rate(
     t["tasks_exceeded_pct"] = pd.to_numeric(t["tasks_exceeded_pct"], errors="coerce").astype(float)
 
     # ---- posts: the rated post when given, else every post held (concurrent posts)
-    unit_kind = units.drop_duplicates("unit_id").set_index("unit_id")
+    # Posts are kept as numpy arrays keyed by ``ci`` (row of the cadre in t, sorted by cadre_id).
+    n = len(t)
     pos = positions[["position_id", "unit_id", "title", "holder_id", "holder_since"]].drop_duplicates("position_id")
-    explicit = t.loc[t["rated_position_id"].notna(), ["cadre_id", "rated_position_id"]].rename(
-        columns={"rated_position_id": "position_id"})
+    pos_pid = pos["position_id"].to_numpy(dtype=object)
+    pos_unit = pos["unit_id"].to_numpy(dtype=object)
+    pos_title = pos["title"].to_numpy(dtype=object)
+    explicit = np.flatnonzero(t["rated_position_id"].notna().to_numpy())
+    ex_pid = t["rated_position_id"].to_numpy(dtype=object)[explicit]
+    ex_row = pd.Index(pos_pid).get_indexer(ex_pid) if explicit.size else np.zeros(0, dtype=np.int64)
     # a post held now counts for the rated year only if it was taken by 31-12 of that year
     since = pd.to_datetime(pos["holder_since"], errors="coerce")
-    held_then = since.isna() | (since.dt.year <= year)
-    held = pos.loc[pos["holder_id"].isin(t.loc[t["rated_position_id"].isna(), "cadre_id"]) & held_then,
-                   ["holder_id", "position_id"]].rename(columns={"holder_id": "cadre_id"})
-    posts = pd.concat([explicit, held], ignore_index=True).merge(
-        pos[["position_id", "unit_id", "title"]], on="position_id", how="left")
-    posts["unit_kind"] = posts["unit_id"].map(unit_kind["kind"]) if len(unit_kind) else None
-    posts["unit_name"] = posts["unit_id"].map(unit_kind["name"]) if len(unit_kind) else None
-    posts["title"] = posts["title"].astype("category")
-    posts["unit_kind"] = posts["unit_kind"].astype("category")
-    posts["link_rule"] = _match_rules(posts, links)
-    posts["group_rule"] = _match_rules(posts, groups)
-    # integer keys: row of the cadre in t (t is sorted by cadre_id) and rank of the post id
-    posts["ci"] = pd.Index(t["cadre_id"]).get_indexer(posts["cadre_id"])
-    posts["pc"] = pd.factorize(posts["position_id"], sort=True)[0]
-    posts = posts.iloc[np.lexsort((posts["pc"].to_numpy(), posts["ci"].to_numpy()))]
-    n = len(t)
+    held_then = (since.isna() | (since.dt.year <= year)).to_numpy()
+    hci = pd.Index(t["cadre_id"]).get_indexer(pos["holder_id"])
+    needs_held = np.ones(n + 1, dtype=bool)
+    needs_held[explicit] = False
+    needs_held[n] = False  # holder not rated (get_indexer gives -1 → index n)
+    held = np.flatnonzero(needs_held[np.where(hci < 0, n, hci)] & held_then)
+    p_ci = np.concatenate([explicit, hci[held]]).astype(np.int64)
+    p_pid = np.concatenate([ex_pid, pos_pid[held]]).astype(object)
+    p_unit = np.concatenate([np.append(pos_unit, None)[ex_row], pos_unit[held]]).astype(object)
+    p_title = np.concatenate([np.append(pos_title, None)[ex_row], pos_title[held]]).astype(object)
+    # sort by (cadre, post id); the post id rank is needed only for cadres with several posts
+    o = np.argsort(p_ci, kind="stable")
+    p_ci, p_pid, p_unit, p_title = p_ci[o], p_pid[o], p_unit[o], p_title[o]
+    multi = np.bincount(p_ci, minlength=n)[p_ci] > 1 if len(p_ci) else np.zeros(0, dtype=bool)
+    pc = np.zeros(len(p_ci), dtype=np.int64)
+    pc[multi] = pd.factorize(p_pid[multi], sort=True)[0]
+    o = np.lexsort((pc, p_ci))
+    p_ci, p_pid, p_unit, p_title, pc = p_ci[o], p_pid[o], p_unit[o], p_title[o], pc[o]
+    un = units.drop_duplicates("unit_id")
+    u_row = pd.Index(un["unit_id"]).get_indexer(p_unit)
+    u_code = u_row.copy()  # unit key: row in units, else a code per unknown unit id
+    unknown = u_code < 0
+    u_code[unknown] = len(un) + 1 + pd.factorize(p_unit[unknown])[0]
+    p_kind = np.append(un["kind"].to_numpy(dtype=object), None)[u_row]  # -1 (unknown unit) → None
+    p_uname = np.append(un["name"].to_numpy(dtype=object), None)[u_row]
+    link_rule = _match_rules(p_title, p_kind, links)
+    group_rule = _match_rules(p_title, p_kind, groups)
 
-    def first_per_cadre(frame: pd.DataFrame, rule: str) -> pd.DataFrame:
-        key = frame[rule].fillna(np.inf).to_numpy()
-        f = frame.iloc[np.lexsort((frame["pc"].to_numpy(), key, frame["ci"].to_numpy()))]
-        ci = f["ci"].to_numpy()
-        return f[np.r_[True, ci[1:] != ci[:-1]] if len(f) else np.zeros(0, dtype=bool)]
+    def first_per_cadre(rule: np.ndarray, sel: np.ndarray | None = None) -> np.ndarray:
+        """Row of the posts arrays chosen for each cadre: lowest rule index, then post id."""
+        rows = np.arange(len(p_ci)) if sel is None else np.flatnonzero(sel)
+        key = np.where(np.isnan(rule[rows]), np.inf, rule[rows])
+        f = rows[np.lexsort((pc[rows], key, p_ci[rows]))]
+        c = p_ci[f]
+        return f[np.r_[True, c[1:] != c[:-1]]] if len(f) else f
 
-    def put(frame: pd.DataFrame, col: str) -> np.ndarray:
+    def put(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
         out = np.full(n, None, dtype=object)
-        out[frame["ci"].to_numpy()] = frame[col].to_numpy(dtype=object)
+        out[p_ci[rows]] = values[rows]
         return out
 
     # primary post (title, group): the rated post, else the post of the first matching group
-    prim = first_per_cadre(posts, "group_rule")
-    t["position_id"] = put(prim, "position_id")
-    t["title"] = put(prim, "title")
-    t["post_unit_id"] = put(prim, "unit_id")
-    t["post_unit_name"] = put(prim, "unit_name")
-    t["posts"] = _joined_posts(posts, n)
-    group_codes = {i: g["group"] for i, g in enumerate(groups)}
+    prim = first_per_cadre(group_rule)
+    t["position_id"] = put(prim, p_pid)
+    t["title"] = put(prim, p_title)
+    t["post_unit_id"] = put(prim, p_unit)
+    t["post_unit_name"] = put(prim, p_uname)
+    t["posts"] = _joined_posts(p_ci, p_pid, n)
+    group_codes = np.array([g["group"] for g in groups] + [_OTHER_GROUP], dtype=object)
     group_labels = {g["group"]: g.get("label", g["group"]) for g in groups}
-    t["group"] = pd.Series(put(prim, "group_rule"), index=t.index).map(group_codes).fillna(_OTHER_GROUP)
+    gi = np.full(n, len(groups), dtype=np.int64)
+    gi[p_ci[prim]] = np.nan_to_num(group_rule[prim], nan=len(groups)).astype(np.int64)
+    t["group"] = pd.Series(group_codes[gi], index=t.index).astype(str)
     t["group_label"] = t["group"].map({**group_labels, _OTHER_GROUP: _OTHER_GROUP_LABEL})
 
     # linked post: first matching link rule among all posts, with its organisation's rating
-    lk = first_per_cadre(posts[posts["link_rule"].notna()], "link_rule")
-    lk = lk.assign(scheme=lk["link_rule"].map({i: rule["scheme"] for i, rule in enumerate(links)}))
+    lk_rows = first_per_cadre(link_rule, ~np.isnan(link_rule))
+    schemes = np.array([rule["scheme"] for rule in links], dtype=object)
+    lk = pd.DataFrame({"unit_id": p_unit[lk_rows],
+                       "scheme": schemes[link_rule[lk_rows].astype(np.int64)]}, dtype=object)
     org = org_ratings[["unit_id", "year", "scheme", "level"]].copy()
     org["year"] = pd.to_numeric(org["year"], errors="coerce")
     org = org[(org["year"] == year + offset) & org["level"].isin(RATING_ORDER)]
     org = org.drop_duplicates(["unit_id", "scheme"])[["unit_id", "scheme", "level"]]
-    lk = lk.merge(org, on=["unit_id", "scheme"], how="left")
-    t["link_position_id"] = put(lk, "position_id")
-    t["link_title"] = put(lk, "title")
-    t["cap_unit_id"] = put(lk, "unit_id")
-    t["cap_unit_name"] = put(lk, "unit_name")
-    t["cap_scheme"] = put(lk, "scheme")
+    lk_level = lk.merge(org, on=["unit_id", "scheme"], how="left")["level"].to_numpy(dtype=object)
+    t["link_position_id"] = put(lk_rows, p_pid)
+    t["link_title"] = put(lk_rows, p_title)
+    t["cap_unit_id"] = put(lk_rows, p_unit)
+    t["cap_unit_name"] = put(lk_rows, p_uname)
+    cap_scheme = np.full(n, None, dtype=object)
+    cap_scheme[p_ci[lk_rows]] = lk["scheme"].to_numpy(dtype=object)
+    t["cap_scheme"] = cap_scheme
     linked = t["cap_scheme"].notna()
     t["cap_org_year"] = pd.Series(np.where(linked, year + offset, np.nan), index=t.index).astype("Int64")
-    t["cap_level"] = put(lk, "level")
-    t["cap_level"] = t["cap_level"].where(t["cap_level"].notna(), None)
+    cap_level = np.full(n, None, dtype=object)
+    cap_level[p_ci[lk_rows]] = np.where(pd.isna(lk_level), None, lk_level)
+    t["cap_level"] = cap_level
+    # integer keys of the linked organisation, for building the reasons per distinct value
+    link_key = np.full(n, -1, dtype=np.int64)
+    link_key[p_ci[lk_rows]] = link_rule[lk_rows].astype(np.int64)
+    unit_key = np.full(n, -1, dtype=np.int64)
+    unit_key[p_ci[lk_rows]] = u_code[lk_rows]
     t["org_missing"] = linked & t["cap_level"].isna()
 
     # ---- 1a. level by points ------------------------------------------------------
@@ -599,7 +647,7 @@ def rate(
     t["points_level"] = _rank_to_code(pts)
 
     # ---- 1b/2a. cap by the linked organisation -----------------------------------
-    cap = _level_rank(t["cap_level"])
+    cap = pd.Series(_rank_of(cap_level), index=t.index)
     after_cap = pd.Series(np.fmax(pts.to_numpy(), cap.to_numpy()), index=t.index).where(pts.notna())
     t["capped"] = (after_cap > pts).fillna(False).astype(bool)
     t["after_cap_level"] = _rank_to_code(after_cap)
@@ -658,7 +706,9 @@ def rate(
         index=t.index, dtype="boolean")
 
     # ---- reasons -------------------------------------------------------------------
-    t["reason"] = _reasons(t, P, thresholds, by_points, from_stored, tasks_min, quota, disc_rule, d, year)
+    ranks = {"stored": stored_rank, "cap": cap, "after": after_cap, "final": level}
+    t["reason"] = _reasons(t, P, thresholds, by_points, from_stored, tasks_min, quota, disc_rule, d, year,
+                           ranks, link_key, unit_key)
     table = t[_OUT_COLUMNS].reset_index(drop=True)
     by_group = _by_group(table, quota)
     summary = _summary(table)
@@ -666,116 +716,181 @@ def rate(
                         rule_set_description(P.as_of, overrides))
 
 
-def _reasons(t, P, thresholds, by_points, from_stored, tasks_min, quota, disc_rule, d, year) -> np.ndarray:
-    """The Vietnamese reason of every row, built column-wise on object arrays (no row loop).
+def _reasons(t, P, thresholds, by_points, from_stored, tasks_min, quota, disc_rule, d, year,
+             ranks, link_key, unit_key) -> np.ndarray:
+    """The Vietnamese reason of every row, vectorised (no row loop).
 
-    Exactly one of the first three fragments (points / recorded level / none)
-    applies to each row; every later fragment is appended, with a space, only
-    to the rows it concerns.
+    The reason is ``head + tail``. The head (points or recorded level, then
+    the 366-QĐ/TW task condition) depends on the score, so it is built once
+    per distinct score and taken by code; the task fragment only for the
+    xuất sắc rows it concerns. The tail (organisation cap, result, mismatch
+    with the recorded level) depends on a few categorical columns: it is
+    built once per distinct combination (a handful per unit) and taken by
+    code. The rare rows with a discipline or quota fragment get their tail
+    built directly. Every fragment is appended with a leading space.
     """
     n = len(t)
+    lev_vi = np.array([RATING_LEVEL[c] for c in RATING_ORDER] + [""], dtype=object)
 
-    def lab(codes):
-        return _obj(pd.Series(codes, index=t.index).map(RATING_LEVEL))
+    stored_c, cap_c, after_c, final_c = (
+        np.nan_to_num(np.asarray(ranks[k], dtype=float), nan=4).astype(np.int64)
+        for k in ("stored", "cap", "after", "final"))
 
-    def add(mask, build):
-        idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-        if idx.size:
-            out[idx] = out[idx] + (" " + build(idx))
-
+    # ---- head: points / recorded level / none ---------------------------------------
     ref_th = _ref(P, "rating.point_thresholds", short=True)
     th_txt = f"{thresholds['xuat_sac']}/{thresholds['tot']}/{thresholds['hoan_thanh']}"
     out = np.full(n, "Không có điểm và mức xếp loại: không xếp loại được, cần bổ sung số liệu.", dtype=object)
-    score_txt, pts_lab, stored_lab = _obj(_num_text(t["score"])), lab(_rank_to_code(by_points)), lab(t["stored_level"])
-    idx = np.flatnonzero(by_points.notna().to_numpy())
-    out[idx] = "Điểm " + score_txt[idx] + " → " + pts_lab[idx] + f" (ngưỡng {th_txt}; {ref_th})."
+    has_pts = by_points.notna().to_numpy()
+    if has_pts.any():
+        sc, su = pd.factorize(t["score"].to_numpy()[has_pts])
+        su = pd.Series(su)
+        pts_u = np.select([su >= thresholds["xuat_sac"], su >= thresholds["tot"], su >= thresholds["hoan_thanh"]],
+                          [_XS, _TOT, _HT], default=_KHT)
+        head_u = "Điểm " + _obj(_num_text(su)) + " → " + lev_vi[pts_u] + f" (ngưỡng {th_txt}; {ref_th})."
+        out[has_pts] = head_u[sc]
     idx = np.flatnonzero(from_stored.to_numpy())
-    out[idx] = "Không có điểm: dùng mức đã ghi nhận \"" + stored_lab[idx] + "\"."
+    out[idx] = "Không có điểm: dùng mức đã ghi nhận \"" + lev_vi[stored_c[idx]] + "\"."
+
+    def add(mask, build):
+        i = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if i.size:
+            out[i] = out[i] + (" " + build(i))
+
     if tasks_min is not None:
         ref_t = _ref(P, "rating.excellent_min_tasks_exceeded_pct", short=True)
         chk = t["excellent_check"].to_numpy(dtype=object)
-        pct = _obj(_num_text(t["tasks_exceeded_pct"]))
-        add(chk == "dat", lambda i: "Đạt điều kiện xuất sắc: tỷ lệ nhiệm vụ vượt mức " + pct[i]
+        pct_all = t["tasks_exceeded_pct"]
+
+        def pct(i):
+            return _obj(_num_text(pct_all.iloc[i]))
+
+        add(chk == "dat", lambda i: "Đạt điều kiện xuất sắc: tỷ lệ nhiệm vụ vượt mức " + pct(i)
             + f"% ≥ {tasks_min}% ({ref_t}).")
-        add(chk == "khong_dat", lambda i: "Chưa đủ điều kiện xuất sắc: tỷ lệ nhiệm vụ vượt mức " + pct[i]
+        add(chk == "khong_dat", lambda i: "Chưa đủ điều kiện xuất sắc: tỷ lệ nhiệm vụ vượt mức " + pct(i)
             + f"% < {tasks_min}% ({ref_t}) → Hoàn thành tốt nhiệm vụ.")
         add(chk == "khong_kiem_tra_duoc", lambda i: np.full(
             len(i), f"Không kiểm tra được điều kiện xuất sắc (tỷ lệ nhiệm vụ vượt mức ≥ {tasks_min}%, thiếu số "
             f"liệu; {ref_t}) → tạm xếp Hoàn thành tốt nhiệm vụ, cần bổ sung.", dtype=object))
+
+    # ---- tail: organisation, (discipline, quota), result, mismatch --------------------
     ref_l = _ref(P, "rating.org_links", short=True)
-    linked = t["cap_scheme"].notna().to_numpy()
+    scheme = t["cap_scheme"].to_numpy(dtype=object)
+    unit_id, unit_name = t["cap_unit_id"].to_numpy(dtype=object), t["cap_unit_name"].to_numpy(dtype=object)
     capped = t["capped"].to_numpy(dtype=bool)
-    missing = t["org_missing"].to_numpy(dtype=bool)
-    has_cap = t["cap_level"].notna().to_numpy()
-    org_txt = np.full(n, "", dtype=object)
-    li = np.flatnonzero(linked)
-    if li.size:
-        tl = t.iloc[li]
-        unit = np.where(tl["cap_unit_name"].isna(), _obj(tl["cap_unit_id"]), _obj(tl["cap_unit_name"]))
-        org_txt[li] = (_obj(tl["cap_scheme"].map(ORG_SCHEME)) + " của " + unit + " năm "
-                       + _obj(tl["cap_org_year"].astype(object)).astype(str))
-    cap_lab, after_lab = lab(t["cap_level"]), lab(t["after_cap_level"])
-    add(~linked, lambda i: np.full(len(i), "Chức danh không liên kết với xếp loại tổ chức.",
-                                   dtype=object))
-    add(capped, lambda i: "Không cao hơn xếp loại " + org_txt[i] + " (" + cap_lab[i] + f"; {ref_l}) → hạ xuống "
-        + after_lab[i] + ".")
-    add(linked & ~capped & has_cap, lambda i: "Xếp loại " + org_txt[i] + ": " + cap_lab[i] + " (không phải hạ).")
-    add(missing, lambda i: "Chưa có xếp loại tổ chức (" + org_txt[i]
-        + "): chưa áp dụng được giới hạn theo tổ chức, cần bổ sung.")
+    mismatch = t["matches_stored"].eq(False).fillna(False).to_numpy(dtype=bool)
     disc = t["disciplined_in_year"].to_numpy(dtype=bool)
+    moved = t["quota_moved"].to_numpy(dtype=bool) if quota is not None else np.zeros(n, dtype=bool)
+    org_year = str(year + int(P["rating.org_rating_year_offset"]))
+    form, day = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
     if disc.any():
-        ids = t["cadre_id"]
-        form = _obj(pd.Series(d["form"].reindex(ids).to_numpy(), index=t.index).map(DISCIPLINE_FORM))
-        day = _obj(d["decided_on"].dt.strftime("%d-%m-%Y").reindex(ids))
-        if disc_rule:
-            ref_d = _ref(P, "rating.discipline_forces_fail", short=True)
-            add(disc, lambda i: "Bị kỷ luật (" + form[i] + ", ngày " + day[i]
-                + f") trong năm {year} → Không hoàn thành nhiệm vụ ({ref_d}).")
-        else:
-            add(disc, lambda i: "Có kỷ luật trong năm (" + form[i] + ", ngày " + day[i]
-                + "); quy định hạ mức do kỷ luật chưa áp dụng vào ngày này.")
-    moved = t["quota_moved"].to_numpy(dtype=bool)
-    if quota is not None and moved.any():
+        di = np.flatnonzero(disc)
+        ids = t["cadre_id"].iloc[di]
+        form[di] = _obj(d["form"].reindex(ids).map(DISCIPLINE_FORM))
+        day[di] = _obj(d["decided_on"].dt.strftime("%d-%m-%Y").reindex(ids))
+        ref_d = _ref(P, "rating.discipline_forces_fail", short=True) if disc_rule else ""
+    if moved.any():
         ref_q = _ref(P, "rating.excellent_quota_of_good", short=True)
-        qlabel = _obj(t["group_label"] if (t["quota_group"] == t["group"]).all() else t["quota_group"])
-        allowed = _obj(t["quota_allowed"].astype(object)).astype(str)
-        rank = _obj(t["quota_rank"].astype(object)).astype(str)
-        add(moved, lambda i: "Đề xuất hạ xuống Hoàn thành tốt nhiệm vụ do tỷ lệ: nhóm \"" + qlabel[i]
-            + "\" chỉ được " + allowed[i]
-            + f" người xuất sắc (không vượt quá {quota:.0%} số tốt sau khi hạ, làm tròn xuống; {ref_q}); "
-            "xếp thứ " + rank[i] + " theo điểm (điểm thấp hạ trước, bằng điểm thì mã lớn hơn hạ trước).")
-    final_lab = _obj(t["final_level_vi"])
-    add(t["final_level"].notna(), lambda i: "Kết quả: " + final_lab[i] + ".")
-    add(t["matches_stored"].eq(False).fillna(False).to_numpy(dtype=bool),
-        lambda i: "Khác mức đã ghi nhận (" + stored_lab[i] + ").")
-    return out
+        qlabel = t["group_label"] if (t["quota_group"] == t["group"]).all() else t["quota_group"]
+        qlabel = qlabel.to_numpy(dtype=object)
+        allowed = t["quota_allowed"].to_numpy(dtype=object)
+        qrank = t["quota_rank"].to_numpy(dtype=object)
+
+    def tail(i: np.ndarray, extras: bool) -> np.ndarray:
+        """Tail fragments of the rows ``i`` (``extras``: include discipline and quota)."""
+        res = np.full(len(i), "", dtype=object)
+
+        def put(mask, build):
+            j = np.flatnonzero(mask)
+            if j.size:
+                res[j] = res[j] + (" " + build(j))
+
+        sch = scheme[i]
+        lk = pd.notna(sch)
+        cl, al = lev_vi[cap_c[i]], lev_vi[after_c[i]]
+        has_cap = cap_c[i] < 4
+        cp = capped[i]
+        org = np.full(len(i), "", dtype=object)
+        li = np.flatnonzero(lk)
+        if li.size:
+            name = unit_name[i[li]]
+            unit = np.where(pd.isna(name), _obj(unit_id[i[li]]), _obj(name))
+            org[li] = _obj(pd.Series(sch[li]).map(ORG_SCHEME)) + " của " + unit + " năm " + org_year
+        put(~lk, lambda j: np.full(len(j), "Chức danh không liên kết với xếp loại tổ chức.", dtype=object))
+        put(cp, lambda j: "Không cao hơn xếp loại " + org[j] + " (" + cl[j] + f"; {ref_l}) → hạ xuống "
+            + al[j] + ".")
+        put(lk & ~cp & has_cap, lambda j: "Xếp loại " + org[j] + ": " + cl[j] + " (không phải hạ).")
+        put(lk & ~has_cap, lambda j: "Chưa có xếp loại tổ chức (" + org[j]
+            + "): chưa áp dụng được giới hạn theo tổ chức, cần bổ sung.")
+        if extras:
+            if disc_rule:
+                put(disc[i], lambda j: "Bị kỷ luật (" + form[i[j]] + ", ngày " + day[i[j]]
+                    + f") trong năm {year} → Không hoàn thành nhiệm vụ ({ref_d}).")
+            else:
+                put(disc[i], lambda j: "Có kỷ luật trong năm (" + form[i[j]] + ", ngày " + day[i[j]]
+                    + "); quy định hạ mức do kỷ luật chưa áp dụng vào ngày này.")
+            put(moved[i], lambda j: "Đề xuất hạ xuống Hoàn thành tốt nhiệm vụ do tỷ lệ: nhóm \"" + _obj(qlabel[i[j]])
+                + "\" chỉ được " + _obj(allowed[i[j]]).astype(str)
+                + f" người xuất sắc (không vượt quá {quota:.0%} số tốt sau khi hạ, làm tròn xuống; {ref_q}); "
+                "xếp thứ " + _obj(qrank[i[j]]).astype(str)
+                + " theo điểm (điểm thấp hạ trước, bằng điểm thì mã lớn hơn hạ trước).")
+        put(final_c[i] < 4, lambda j: "Kết quả: " + lev_vi[final_c[i[j]]] + ".")
+        put(mismatch[i], lambda j: "Khác mức đã ghi nhận (" + lev_vi[stored_c[i[j]]] + ").")
+        return res
+
+    tails = np.empty(n, dtype=object)
+    special = disc | moved
+    plain = np.flatnonzero(~special)
+    if plain.size:
+        # one key per combination of the columns the plain tail depends on
+        key = unit_key[plain] + 1
+        for part in (link_key[plain] + 1, cap_c[plain], after_c[plain], final_c[plain], stored_c[plain], capped[plain],
+                     mismatch[plain]):
+            part = np.asarray(part, dtype=np.int64)
+            key = key * (int(part.max()) + 1) + part
+        codes, uniq = pd.factorize(key)
+        first = np.full(len(uniq), -1, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]
+        tails[plain] = tail(plain[first], extras=False)[codes]
+    sp = np.flatnonzero(special)
+    if sp.size:
+        tails[sp] = tail(sp, extras=True)
+    return out + tails
 
 
 def _by_group(table: pd.DataFrame, quota) -> pd.DataFrame:
-    g = table.groupby("quota_group", sort=True)
-    counts = pd.crosstab(table["quota_group"], table["final_level"]).reindex(
-        columns=list(RATING_ORDER), fill_value=0) if len(table) else pd.DataFrame(columns=list(RATING_ORDER))
-    out = pd.DataFrame({"n": g.size()})
-    out = out.join(counts).fillna(0)
-    for c in RATING_ORDER:
-        out[c] = out[c].astype(int)
-    out["xs_before_quota"] = g["after_cap_level"].apply(lambda s: int((s == "xuat_sac").sum())) \
-        if len(table) else 0
-    out["quota_allowed"] = g["quota_allowed"].first() if quota is not None else pd.NA
-    out["quota_moved"] = g["quota_moved"].sum().astype(int)
-    out["capped"] = g["capped"].sum().astype(int)
+    """Per quota group: counts per final level, xuất sắc before the quota, allowed, moved, capped, shares.
+
+    Counted with integer codes and ``np.bincount`` (groups sorted by name).
+    """
+    gc, gu = pd.factorize(table["quota_group"], sort=True)
+    k = len(gu)
+    first = np.full(k, -1, dtype=np.int64)
+    first[gc[::-1]] = np.arange(len(gc))[::-1]
+
+    def count(mask) -> np.ndarray:
+        return np.bincount(gc[np.asarray(mask, dtype=bool)], minlength=k).astype(np.int64)
+
+    final = _rank_of(table["final_level"])
+    out = pd.DataFrame({"n": np.bincount(gc, minlength=k).astype(np.int64)},
+                       index=pd.Index(gu, name="quota_group"))
+    for i, c in enumerate(RATING_ORDER):
+        out[c] = count(final == i)
+    out["xs_before_quota"] = count((table["after_cap_level"] == "xuat_sac").to_numpy())
+    out["quota_allowed"] = (pd.array(table["quota_allowed"].to_numpy()[first], dtype="Int64")
+                            if quota is not None else pd.NA)
+    out["quota_moved"] = count(table["quota_moved"])
+    out["capped"] = count(table["capped"])
     out["xs_share"] = out["xuat_sac"] / out["n"].where(out["n"] > 0)
     out["xs_over_tot"] = out["xuat_sac"] / out["tot"].where(out["tot"] > 0)
-    labels = g["group_label"].first() if len(table) else pd.Series(dtype=object)
-    out.insert(0, "group_label", labels)
-    out.index.name = "quota_group"
+    out.insert(0, "group_label", pd.Series(table["group_label"].to_numpy(dtype=object)[first], index=out.index,
+                                           dtype=object if k == 0 else None))
     return out.reset_index()
 
 
 def _summary(table: pd.DataFrame) -> pd.DataFrame:
-    lv = table["final_level"]
-    counts = {c: int((lv == c).sum()) for c in RATING_ORDER}
-    rated = int(lv.notna().sum())
+    final = _rank_of(table["final_level"])
+    counts = {c: int((final == i).sum()) for i, c in enumerate(RATING_ORDER)}
+    rated = int((~np.isnan(final)).sum())
     return pd.DataFrame([{
         "n": len(table),
         "rated": rated,
@@ -790,6 +905,30 @@ def _summary(table: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- wrappers
+
+
+def rating_years(ratings: pd.DataFrame | None) -> list[int]:
+    """The years that have at least one rating row, sorted (non-numeric years ignored)."""
+    if ratings is None or "year" not in ratings.columns:
+        return []
+    y = pd.to_numeric(ratings["year"], errors="coerce").dropna()
+    return sorted({int(v) for v in y.unique()})
+
+
+def check_year(ratings: pd.DataFrame | None, year: int, source: str = "") -> None:
+    """Raise a Vietnamese :class:`DataError` if the data have no rating for ``year``.
+
+    The message names the years that do have ratings, so that asking for a
+    year outside the data (``--year 2030``) is never a silent "0 cán bộ".
+    """
+    years = rating_years(ratings)
+    if int(year) in years:
+        return
+    have = (f"các năm có trong dữ liệu: {', '.join(str(y) for y in years)}" if years
+            else "bảng xếp loại (ratings) không có dòng nào có năm hợp lệ")
+    where = f"Dữ liệu '{source}'" if source else "Dữ liệu"
+    raise DataError(f"{where} không có kết quả đánh giá năm {int(year)} ({have}). "
+                    "Chọn năm đánh giá là một trong các năm này.")
 
 
 def rate_dataset(ds, *, year: int, as_of, group_by: str = "group", btv_only: bool = True,

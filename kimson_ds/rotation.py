@@ -9,9 +9,12 @@ interactive panel calls: it re-solves a changed scenario on an already loaded
 dataset (≈ 0.1 s at district size, see ``benchmarks/rotation.py``).
 
 The same engine staffs merged communes (``merger:`` in the scenario): the
-candidates are the key-post holders of the old communes, the posts are the key
-posts of the new commune, and the cadres left without a post are the surplus
-(dôi dư).
+candidates are, by default, all the cadres of the old communes (every cadre
+whose unit is one of the predecessor communes, and every holder of a post
+there: key-post holders, phó chủ tịch, chủ tịch MTTQ, công chức xã …), the
+posts are the key posts of the new commune, and the cadres left without a post
+are the surplus (dôi dư). ``candidates.key_holders_of`` narrows the pool to the
+key-post holders only.
 
 Formulation
 -----------
@@ -72,7 +75,7 @@ import pandas as pd
 import pulp
 from pydantic import Field, PrivateAttr, model_validator
 
-from kimson_ds.codes import COMMUNE_KINDS, RATING_ORDER, TITLE
+from kimson_ds.codes import COMMUNE_KINDS, GENDER, RATING_ORDER, TITLE
 from kimson_ds.config import StrictModel, load_scenario
 from kimson_ds.eligibility import (
     RULES,
@@ -155,10 +158,12 @@ class PostsSpec(StrictModel):
 
 
 class CandidatesSpec(StrictModel):
-    """The candidate pool: explicit ``cadre_ids``, key-post holders of ``key_holders_of``
-    (merger), or derived from planning (current or next term)."""
+    """The candidate pool: explicit ``cadre_ids``, every cadre of the communes ``cadres_of``
+    (merger default: all predecessor communes), only the key-post holders of
+    ``key_holders_of``, or derived from planning (current or next term)."""
 
     cadre_ids: list[str] | None = None
+    cadres_of: list[str] | None = None
     key_holders_of: list[str] | None = None
     planning_terms: list[str] | None = None
     source_kinds: list[str] | None = None
@@ -325,18 +330,32 @@ def _select_candidates(ds, sc: RotationScenario, params: ParameterSet) -> list[s
     if spec.cadre_ids is not None:
         _check_ids("cadres", spec.cadre_ids, cadres["cadre_id"], "cán bộ")
         return list(spec.cadre_ids)
-    if spec.key_holders_of is not None:
-        _check_ids("units", spec.key_holders_of, ds["units"]["unit_id"], "đơn vị")
+    communes_of = spec.cadres_of
+    if (communes_of is None and spec.key_holders_of is None and spec.planning_terms is None
+            and sc.merger is not None):  # merger default: every cadre of every predecessor commune
+        communes_of = list(dict.fromkeys(u for olds in sc.merger.new_units.values() for u in olds))
+    wanted = communes_of if communes_of is not None else spec.key_holders_of
+    if wanted is not None:
+        _check_ids("units", wanted, ds["units"]["unit_id"], "đơn vị")
         communes = commune_of(ds["units"])
-        pos = ds["positions"]
-        unit_comm = pos["unit_id"].map(communes).fillna(pos["unit_id"])
-        in_list = unit_comm.isin(spec.key_holders_of)
-        if sc.merger is not None:  # holders recorded under a commune that merged earlier count too
+        resolve = None
+        if sc.merger is not None:  # cadres recorded under a commune that merged earlier count too
             stop = [u for olds in sc.merger.new_units.values() for u in olds]
-            resolved = unit_comm.map(_resolve_units(ds["units"], _merger_date(ds, sc), stop)).fillna(unit_comm)
-            in_list |= resolved.isin(spec.key_holders_of)
-        sel = pos["is_key"].astype(bool) & pos["holder_id"].notna() & in_list
-        return sorted(pos.loc[sel, "holder_id"].unique())
+            resolve = _resolve_units(ds["units"], _merger_date(ds, sc), stop)
+
+        def in_wanted(unit_ids: pd.Series) -> pd.Series:
+            comm = unit_ids.map(communes).fillna(unit_ids)
+            hit = comm.isin(wanted)
+            if resolve is not None:
+                hit |= comm.map(resolve).fillna(comm).isin(wanted)
+            return hit
+
+        pos = ds["positions"]
+        held = pos["holder_id"].notna() & in_wanted(pos["unit_id"])
+        if communes_of is None:  # key_holders_of: the key-post holders only
+            return sorted(pos.loc[held & pos["is_key"].astype(bool), "holder_id"].unique())
+        ids = set(pos.loc[held, "holder_id"]) | set(cadres.loc[in_wanted(cadres["unit_id"]), "cadre_id"])
+        return sorted(ids)
     plan = ds["planning"]
     active = (plan["added_on"].isna() | (plan["added_on"] <= t)) & (plan["removed_on"].isna() | (plan["removed_on"] > t))
     start, end = _term_bounds(plan["term"])
@@ -784,7 +803,8 @@ _OUT_NAMES = {
     "commune": "Xã, thị trấn đến", "title": "Chức danh đến", "score": "Tổng điểm", "merit": "Điểm xếp loại",
     "need": "Điểm nhu cầu của xã", "development": "Điểm phát triển cán bộ trẻ", "distance_km": "Khoảng cách (km)",
     "custom": "Điểm do Ban Thường vụ nhập", "in_baseline": "Giữ như phương án gốc", "reason": "Lý do",
-    "eligible_posts": "Số vị trí đủ điều kiện", "eligible": "Đủ điều kiện", "reasons": "Lý do không đủ điều kiện",
+    "eligible_posts": "Số vị trí đủ điều kiện", "eligible_candidates": "Số ứng viên đủ điều kiện",
+    "eligible": "Đủ điều kiện", "reasons": "Lý do không đủ điều kiện",
     "plan": "Phương án", "objective": "Tổng điểm phương án", "delta": "Chênh lệch so với phương án tốt nhất",
     "changes": "Khác biệt so với phương án tốt nhất", "rule": "Quy tắc", "detail": "Chi tiết",
     "cost": "Điểm mất do quy tắc", "status": "Tình trạng",
@@ -798,7 +818,7 @@ def assignments_table(pb: Problem, pairs: pd.DataFrame, chosen: np.ndarray) -> p
     p = pb.posts.iloc[sel["pi"].to_numpy()].reset_index(drop=True)
     out = pd.DataFrame({
         "cadre_id": c["cadre_id"], "full_name": c["full_name"],
-        "gender": c["gender"].map({"nam": "Nam", "nu": "Nữ"}), "age": c["age"],
+        "gender": c["gender"].map(GENDER).fillna(c["gender"]), "age": c["age"],
         "source_unit": c["unit_name"], "current_title": c["current_title"].map(TITLE),
         "post_id": p["post_id"], "commune": p["unit_name"], "title": p["title_label"],
         "score": sel["score"].to_numpy(), "merit": sel["merit"].to_numpy(), "need": sel["need"].to_numpy(),
@@ -815,21 +835,39 @@ def assignments_table(pb: Problem, pairs: pd.DataFrame, chosen: np.ndarray) -> p
     return out
 
 
+_RULE_SHORT = {"holder": "đang giữ vị trí", "ban": "cặp cấm", "discipline": "kỷ luật",
+               "current_rotation": "đang luân chuyển", "years_left": "tuổi (số năm công tác còn lại)",
+               "seniority": "thâm niên, bậc chức danh", "young": "cán bộ trẻ chỉ làm cấp phó",
+               "home": "quê quán, nơi đang công tác", "relatives": "người thân giữ chức chủ chốt",
+               "successor": "không thuộc xã cũ sáp nhập"}
+
+
 def _top_reasons(elig: pd.DataFrame, by: str, keys) -> pd.Series:
-    """For each key, the most frequent reasons (rule names) among its excluded pairs."""
+    """For each key, the reasons (rule names) among its excluded pairs, most frequent first.
+
+    Vectorised: counts per (key, rule) with ``np.bincount``, a stable sort of
+    each row (ties keep the order of :data:`RULES`), and the text assembled
+    column by column (the loop is over the ≤ 10 rules, not over the keys).
+    Returns a Series indexed by the sorted keys, e.g.
+    ``"thâm niên, bậc chức danh (3), kỷ luật (1)"``.
+    """
     sub = elig[elig[by].isin(keys) & ~elig["eligible"]]
     if not len(sub):
         return pd.Series(dtype=object)
-    counts = {r: sub.groupby(by)[f"fail_{r}"].sum() for r in RULES}
-    frame = pd.DataFrame(counts).fillna(0)
-    labels = {"holder": "đang giữ vị trí", "ban": "cặp cấm", "discipline": "kỷ luật",
-              "current_rotation": "đang luân chuyển", "years_left": "tuổi (số năm công tác còn lại)",
-              "seniority": "thâm niên, bậc chức danh", "young": "cán bộ trẻ chỉ làm cấp phó",
-              "home": "quê quán, nơi đang công tác", "relatives": "người thân giữ chức chủ chốt",
-              "successor": "không thuộc xã cũ sáp nhập"}
-    return frame.apply(lambda row: ", ".join(f"{labels[r]} ({int(n)})" for r, n in
-                                             row.sort_values(ascending=False, kind="mergesort").items() if n > 0),
-                       axis=1)
+    codes, uniq = pd.factorize(sub[by], sort=True)
+    counts = np.stack([np.bincount(codes, weights=sub[f"fail_{r}"].to_numpy(dtype=float), minlength=len(uniq))
+                       for r in RULES], axis=1).astype(np.int64)
+    order = np.argsort(-counts, axis=1, kind="stable")
+    ranked = np.take_along_axis(counts, order, axis=1)
+    labels = np.array([_RULE_SHORT[r] for r in RULES], dtype=object)
+    out = np.full(len(uniq), "", dtype=object)
+    for j in range(len(RULES)):
+        has = np.flatnonzero(ranked[:, j] > 0)
+        if not has.size:
+            break  # columns are sorted by count: nothing further
+        piece = labels[order[has, j]] + " (" + ranked[has, j].astype(str).astype(object) + ")"
+        out[has] = np.where(j == 0, piece, out[has] + ", " + piece)
+    return pd.Series(out, index=pd.Index(uniq, name=by))
 
 
 def explain(pb: Problem, model: Model, sol: Solution) -> dict[str, pd.DataFrame]:
@@ -855,9 +893,7 @@ def explain(pb: Problem, model: Model, sol: Solution) -> dict[str, pd.DataFrame]
         counted = up["title"].isin(short_titles)
         reason = np.where(counted, reason, "Đã đủ số lượng cần bố trí cho chức danh này; vị trí giữ nguyên")
     unfilled = pd.DataFrame({"post_id": up["post_id"], "commune": up["unit_name"], "title": up["title_label"],
-                             "eligible_posts": n, "reason": reason}).rename(
-        columns={"eligible_posts": "eligible"}).reset_index(drop=True)
-    unfilled = unfilled.rename(columns={"eligible": "eligible_posts"})
+                             "eligible_candidates": n, "reason": reason}).reset_index(drop=True)
 
     # unused candidates
     uc = pb.cands[~pb.cands["cadre_id"].isin(used_c)].copy()
@@ -1051,6 +1087,8 @@ def run(ds, sc: RotationScenario, *, problem: Problem | None = None, raise_infea
     tables = explain(pb, model, sol) if sol.optimal else {
         "assignments": assignments_table(pb, model.pairs, np.array([], dtype=int)),
         "unfilled": pd.DataFrame(), "unused": pd.DataFrame(), "binding": pd.DataFrame(), "slacks": sol.slacks}
+    if sc.merger is not None:
+        diagnosis += _merger_notes(pb, tables)
 
     # alternatives: k best distinct plans (no-good cuts)
     alt_rows, alt_plans, cuts = [], [], []
@@ -1084,6 +1122,23 @@ def run(ds, sc: RotationScenario, *, problem: Problem | None = None, raise_infea
     if raise_infeasible and not feasible:
         raise InfeasibleError("\n".join(diagnosis), diagnosis, result)
     return result
+
+
+def _merger_notes(pb: Problem, tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Merger staffing: surplus count, and the what-if ASSUMPTION when the data predate the merger."""
+    sc = pb.scenario
+    out = [f"Sáp nhập: {len(pb.cands)} cán bộ của các xã cũ cho {len(pb.posts)} vị trí chủ chốt của xã mới; "
+           f"{len(tables['assignments'])} người được bố trí, {len(tables.get('unused', []))} người dôi dư "
+           "so với các chức danh chủ chốt (không được bố trí chức danh chủ chốt của xã mới; nhiều người "
+           "vẫn có thể tiếp tục là công chức, cấp phó — xem unused.csv)."]
+    effective = pd.Timestamp(sc.merger.effective) if sc.merger.effective is not None else None
+    if effective is not None and (effective - pd.Timestamp(sc.as_of)).days > 366:
+        out.append(f"GIẢ ĐỊNH: đây là phương án giả định (what-if). Sáp nhập có hiệu lực {effective:%d-%m-%Y} "
+                   f"nhưng được tính trên dữ liệu chốt ngày {sc.as_of:%d-%m-%Y} (tuổi, thâm niên, xếp loại, "
+                   "chức danh, người giữ chức danh tại ngày đó); không phải kết quả bố trí thực tế.")
+    if sc.merger.note:
+        out.append(f"Ghi chú kịch bản: {sc.merger.note}")
+    return out
 
 
 def resolve(ds, sc: RotationScenario, **changes) -> RotationResult:

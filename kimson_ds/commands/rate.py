@@ -1,4 +1,10 @@
-"""``kimson-ds rate DATASET --year 2018 --out FILE``: evaluate and classify cadres (đánh giá, xếp loại)."""
+"""``kimson-ds rate DATASET --year 2018 --out FILE``: evaluate and classify cadres (đánh giá, xếp loại).
+
+With ``--compare-as-of DATE`` the same year is also rated under the rules of
+that date: an ``.xlsx`` output gets a "so sánh" sheet, a ``.csv`` output gets a
+second file ``<name>-so-sanh.csv`` beside it (side-by-side levels of every
+cadre, the people whose level differs first).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from kimson_ds import audit
 from kimson_ds.codes import RATING_LEVEL, RATING_ORDER
 from kimson_ds.config import load_overrides
 from kimson_ds.io import load_dataset
-from kimson_ds.rating import compare, rate_dataset
+from kimson_ds.rating import check_year, compare, rate_dataset
 
 
 def register(sub) -> None:
@@ -57,6 +63,31 @@ def _summary_vi(res, name: str) -> pd.DataFrame:
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
 
 
+def _comparison_vi(cmp: pd.DataFrame, name_a: str, name_b: str, only_differing: bool) -> pd.DataFrame:
+    """:func:`kimson_ds.rating.compare` with Vietnamese headers; differing people first."""
+    cmp = cmp.sort_values(["differs", "cadre_id"], ascending=[False, True], kind="stable")
+    if only_differing:
+        cmp = cmp[cmp["differs"]]
+    out = pd.DataFrame({
+        "Mã cán bộ": cmp["cadre_id"],
+        "Họ và tên": cmp["full_name"],
+        "Nhóm chức danh": cmp["group_label"],
+        "Điểm": cmp["score"],
+        name_a: cmp["level_a_vi"],
+        name_b: cmp["level_b_vi"],
+    })
+    if not only_differing:
+        out["Mức khác nhau"] = cmp["differs"].map({True: "có", False: "không"})
+        out[f"Lý do ({name_a})"] = cmp["reason_a"]
+    out[f"Lý do ({name_b})"] = cmp["reason_b"]
+    return out.reset_index(drop=True)
+
+
+def comparison_path(out: Path) -> Path:
+    """File of the comparison written beside a ``.csv`` result: ``X.csv`` → ``X-so-sanh.csv``."""
+    return out.with_name(f"{out.stem}-so-sanh{out.suffix}")
+
+
 def _share(x: float) -> str:
     return "không xác định" if x != x else f"{x:.1%}".replace(".", ",")
 
@@ -70,25 +101,31 @@ def run(args) -> int:
     as_of = args.as_of or f"{args.year}-12-31"
     overrides = load_overrides(args.params)
     ds = load_dataset(args.dataset)
+    check_year(ds["ratings"], args.year, source=str(args.dataset))  # DataError → exit 2
     kw = dict(year=args.year, group_by=args.group, btv_only=not args.all_cadres, overrides=overrides)
     res = rate_dataset(ds, as_of=as_of, **kw)
     other = rate_dataset(ds, as_of=args.compare_as_of, **kw) if args.compare_as_of else None
     name_a = f"Quy định ngày {res.as_of:%d-%m-%Y}"
+    name_b = f"Quy định ngày {other.as_of:%d-%m-%Y}" if other is not None else ""
+    if other is not None and name_b == name_a:
+        name_b += " (so sánh)"
+    cmp_full = compare(res, other) if other is not None else None
     out.parent.mkdir(parents=True, exist_ok=True)
+    outputs = [out]
     if suffix == ".csv":
         res.vietnamese().to_csv(out, index=False, encoding="utf-8-sig")
+        if cmp_full is not None:
+            cmp_out = comparison_path(out)
+            _comparison_vi(cmp_full, name_a, name_b, only_differing=False).to_csv(
+                cmp_out, index=False, encoding="utf-8-sig")
+            outputs.append(cmp_out)
     else:
         from kimson_ds.excel import write_workbook
 
         summary = _summary_vi(res, name_a)
         if other is not None:
-            name_b = f"Quy định ngày {other.as_of:%d-%m-%Y}"
             summary = pd.concat([summary, _summary_vi(other, name_b)], ignore_index=True)
-            cmp = compare(res, other)
-            cmp = cmp[cmp["differs"]][["cadre_id", "full_name", "group_label", "score", "level_a_vi",
-                                       "level_b_vi", "reason_b"]]
-            cmp.columns = ["Mã cán bộ", "Họ và tên", "Nhóm chức danh", "Điểm", name_a, name_b,
-                           f"Lý do ({name_b})"]
+            cmp = _comparison_vi(cmp_full, name_a, name_b, only_differing=True)
         else:
             cmp = pd.DataFrame({"Ghi chú": ["Không yêu cầu so sánh (dùng --compare-as-of NGÀY)."]})
         refs = res.params.references()[["name", "description", "value", "since", "reference", "assumption"]]
@@ -108,7 +145,7 @@ def run(args) -> int:
     audit.record_run(cmd, dataset=ds, scenario={"year": args.year, "as_of": as_of,
                                                  "compare_as_of": args.compare_as_of, "group": args.group,
                                                  "btv_only": not args.all_cadres, "overrides": overrides},
-                     parameters=used, outputs=[out])
+                     parameters=used, outputs=outputs)
     s = res.summary.iloc[0]
     scope = "cán bộ" if args.all_cadres else "cán bộ diện Ban Thường vụ quản lý"
     print(f"Xếp loại năm {args.year} theo {name_a.lower()}: {int(s['n'])} {scope}.")
@@ -122,11 +159,18 @@ def run(args) -> int:
               "(xem cột 'Chưa có xếp loại tổ chức').")
     if s["unrated"]:
         print(f"  Cảnh báo: {int(s['unrated'])} người không có điểm và mức xếp loại.")
+    if int(s["n"]) == 0:
+        print(f"  Cảnh báo: năm {args.year} có kết quả đánh giá trong dữ liệu nhưng không có ai thuộc phạm vi "
+              "xếp loại" + ("" if args.all_cadres else " (thêm --all-cadres để xếp loại mọi cán bộ)") + ".")
     if other is not None:
         o = other.summary.iloc[0]
-        n_diff = int(compare(res, other)["differs"].sum())
+        n_diff = int(cmp_full["differs"].sum())
         print(f"So sánh với quy định ngày {other.as_of:%d-%m-%Y}: tỷ lệ xuất sắc "
               f"{_share(float(o['xs_share']))} ({int(o['xuat_sac'])}/{int(o['rated'])}); "
               f"{n_diff} người có mức khác.")
     print(f"Đã ghi kết quả ra {out}.")
+    if suffix == ".csv" and other is not None:
+        print(f"Đã ghi bảng so sánh hai bộ quy định ({n_diff} người có mức khác, xếp lên đầu) ra {outputs[1]}.")
+    elif other is not None:
+        print("Bảng so sánh hai bộ quy định ở trang tính 'so sánh'.")
     return 0
