@@ -572,3 +572,37 @@ def describe(table: pd.DataFrame, cands: pd.DataFrame, posts: pd.DataFrame) -> p
         posts[["post_id", "unit_id", "unit_name", "title", "title_label"]], on="post_id", how="left")
     out["gender"] = out["gender"].map(GENDER).fillna(out["gender"])
     return out[list(DESCRIBE_COLUMNS)].rename(columns=DESCRIBE_COLUMNS)
+
+
+#: Vietnamese names of the rules that exclude a candidate–post pair (``fail_<rule>`` columns).
+EXCLUSION_LABELS = {
+    "holder": "Đang giữ chính vị trí",
+    "ban": "Cặp cấm",
+    "discipline": "Đang bị kỷ luật",
+    "current_rotation": "Đang luân chuyển chưa đủ thời gian",
+    "years_left": "Không đủ số năm công tác còn lại",
+    "seniority": "Chưa đủ thâm niên, bậc chức danh",
+    "young": "Cán bộ trẻ chỉ làm cấp phó",
+    "home": "Quê quán, nơi đang công tác",
+    "relatives": "Người thân giữ chức chủ chốt tại xã",
+    "successor": "Không thuộc xã cũ sáp nhập",
+}
+
+
+def exclusion_counts(elig: pd.DataFrame) -> pd.Series:
+    """How many candidate–post pairs each rule excludes, with Vietnamese rule names.
+
+    Parameters
+    ----------
+    elig : DataFrame
+        The eligibility table (its boolean ``fail_<rule>`` columns).
+
+    Returns
+    -------
+    Series
+        Counts > 0, indexed by the rule's Vietnamese name, ascending.
+    """
+    flags = [c for c in elig.columns if c.startswith("fail_")]
+    counts = elig[flags].sum().rename(lambda c: c.removeprefix("fail_"))
+    counts = counts[counts > 0]
+    return counts.rename(index=lambda r: EXCLUSION_LABELS.get(r, r)).sort_values()

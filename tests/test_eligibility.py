@@ -98,3 +98,13 @@ def test_vectorised_at_scale():
     assert len(t) == n * m
     expected = ~(c["years_left"].to_numpy() >= 10)
     assert (t["fail_years_left"].to_numpy().reshape(n, m)[:, 0] == expected).all()
+
+
+def test_exclusion_counts_name_rules_in_vietnamese():
+    from kimson_ds.eligibility import exclusion_counts
+
+    t = eligibility(_cands(), _posts(), parameters("2016-11-30"))
+    counts = exclusion_counts(t)
+    assert counts["Quê quán, nơi đang công tác"] == int(t["fail_home"].sum()) >= 2
+    assert counts["Không đủ số năm công tác còn lại"] == int(t["fail_years_left"].sum())
+    assert (counts > 0).all() and counts.is_monotonic_increasing
