@@ -554,20 +554,40 @@ def _demands(sc: RotationScenario, posts: pd.DataFrame, cands: pd.DataFrame) -> 
 
 
 def precheck(pb: Problem) -> list[str]:
-    """Counting diagnoses that are obvious before solving (Vietnamese)."""
+    """Counting diagnoses that are obvious before solving (Vietnamese).
+
+    The rules of the request itself come first: more women required than
+    posts requested (in total or for one title) blocks the request whatever
+    the candidates, so it is named before any shortage of candidates.
+    """
     out: list[str] = []
     pairs, posts, cands = pb.pairs, pb.posts, pb.cands
     title_of = posts["title"].to_numpy()[pairs["pi"].to_numpy()]
     woman = cands["gender"].to_numpy()[pairs["ci"].to_numpy()] == "nu"
-    for d in pb.demands.itertuples():
+    dem = pb.demands
+    counts = pb.scenario.posts.counts
+    if counts is not None:
+        requested = int(sum(counts.values()))
+        per_title = {t: int(n) for t, n in counts.items()}
+    else:
+        requested = len(posts)
+        per_title = posts["title"].value_counts().astype(int).to_dict()
+    for r in dem[dem["kind"] == "women"].itertuples():
+        if r.need > requested:
+            out.append(f"Yêu cầu tối thiểu {r.need} nữ nhưng chỉ bố trí {requested} vị trí")
+    for r in dem[dem["kind"] == "women_title"].itertuples():
+        n_t = per_title.get(r.key, 0)
+        if r.need > n_t:
+            out.append(f"Yêu cầu tối thiểu {r.need} nữ làm {r.label} nhưng chỉ bố trí {n_t} vị trí {r.label}")
+    for d in dem.itertuples():
         if d.kind == "count":
             n_posts = int((posts["title"] == d.key).sum())
             n_cand = pairs.loc[title_of == d.key, "cadre_id"].nunique()
             if n_posts < d.need:
-                out.append(f"Cần {d.need} vị trí {d.label.lower()} nhưng chỉ có {n_posts} vị trí đang khuyết "
+                out.append(f"Cần {d.need} vị trí {d.label} nhưng chỉ có {n_posts} vị trí đang khuyết "
                            "hoặc dự kiến luân chuyển")
             if n_cand < d.need:
-                out.append(f"Cần {d.need} người cho chức danh {d.label.lower()} nhưng chỉ có {n_cand} "
+                out.append(f"Cần {d.need} người cho chức danh {d.label} nhưng chỉ có {n_cand} "
                            "ứng viên đủ điều kiện")
         elif d.kind == "post":
             if not (pairs["post_id"] == d.key).any():
@@ -579,7 +599,7 @@ def precheck(pb: Problem) -> list[str]:
         elif d.kind == "women_title":
             n_w = pairs.loc[woman & (title_of == d.key), "cadre_id"].nunique()
             if n_w < d.need:
-                out.append(f"Cần {d.need} nữ cho chức danh {d.label.lower()} nhưng chỉ có {n_w} "
+                out.append(f"Cần {d.need} nữ cho chức danh {d.label} nhưng chỉ có {n_w} "
                            "ứng viên nữ đủ điều kiện")
     if pb.scenario.posts.counts is not None:
         total = sum(pb.scenario.posts.counts.values())
@@ -806,7 +826,8 @@ _OUT_NAMES = {
     "eligible_posts": "Số vị trí đủ điều kiện", "eligible_candidates": "Số ứng viên đủ điều kiện",
     "eligible": "Đủ điều kiện", "reasons": "Lý do không đủ điều kiện",
     "plan": "Phương án", "objective": "Tổng điểm phương án", "delta": "Chênh lệch so với phương án tốt nhất",
-    "changes": "Khác biệt so với phương án tốt nhất", "rule": "Quy tắc", "detail": "Chi tiết",
+    "changes": "Khác biệt so với phương án tốt nhất", "removed_ids": "Cặp bỏ (mã cán bộ→mã vị trí)",
+    "added_ids": "Cặp thêm (mã cán bộ→mã vị trí)", "rule": "Quy tắc", "detail": "Chi tiết",
     "cost": "Điểm mất do quy tắc", "status": "Tình trạng",
 }
 
@@ -935,13 +956,13 @@ def slack_messages(pb: Problem, sol: Solution) -> list[str]:
             continue
         got = s.need - short
         if s.kind == "count":
-            out.append(f"Chỉ bố trí được {got}/{s.need} {s.label.lower()} (thiếu {short})")
+            out.append(f"Chỉ bố trí được {got}/{s.need} {s.label} (thiếu {short})")
         elif s.kind == "post":
             out.append(f"Không bố trí được người cho vị trí {s.label} ({s.key})")
         elif s.kind == "women":
             out.append(f"Cần {s.need} nữ nhưng phương án chỉ có {got} nữ (thiếu {short})")
         elif s.kind == "women_title":
-            out.append(f"Cần {s.need} nữ cho chức danh {s.label.lower()} nhưng chỉ bố trí được {got} (thiếu {short})")
+            out.append(f"Cần {s.need} nữ cho chức danh {s.label} nhưng chỉ bố trí được {got} (thiếu {short})")
         elif s.kind == "pin":
             out.append(f"Không thực hiện được chỉ định {s.label}")
         elif s.kind == "cover":
@@ -1075,9 +1096,9 @@ def run(ds, sc: RotationScenario, *, problem: Problem | None = None, raise_infea
         msgs = slack_messages(pb, sol)
         if feasible and msgs:  # strict: false and some soft rule gave way
             diagnosis.append("Phương án có nới lỏng quy tắc mềm (strict: false):")
-        diagnosis += [f"- {m}" for m in msgs]
-        if not feasible or msgs:
+        if not feasible or msgs:  # the counting causes first: they name the rule that blocks
             diagnosis += [f"- Nguyên nhân: {m}" for m in pb.prechecks]
+        diagnosis += [f"- {m}" for m in msgs]
         if feasible and not msgs:
             diagnosis.append("Tìm được phương án tối ưu đáp ứng đầy đủ các quy tắc.")
     else:
@@ -1095,7 +1116,7 @@ def run(ds, sc: RotationScenario, *, problem: Problem | None = None, raise_infea
     if sol.optimal:
         best = set(zip(tables["assignments"]["cadre_id"], tables["assignments"]["post_id"], strict=True))
         cuts.append(sol.chosen)
-        alt_rows.append((1, sol.objective, 0.0, ""))
+        alt_rows.append((1, sol.objective, 0.0, "", "", ""))
         for j in range(2, sc.alternatives + 1):
             m2 = build(pb, soft=model.soft, cuts=cuts)
             s2 = solve(m2)
@@ -1105,11 +1126,12 @@ def run(ds, sc: RotationScenario, *, problem: Problem | None = None, raise_infea
             plan = set(zip(a2["cadre_id"], a2["post_id"], strict=True))
             removed = sorted(best - plan)
             added = sorted(plan - best)
-            text = "; ".join([f"bỏ {c} → {p}" for c, p in removed] + [f"thêm {c} → {p}" for c, p in added])
-            alt_rows.append((j, s2.objective, round(s2.objective - sol.objective, 6), text))
+            alt_rows.append((j, s2.objective, round(s2.objective - sol.objective, 6),
+                             describe_changes(pb, removed, added), _pair_ids(removed), _pair_ids(added)))
             alt_plans.append(a2)
             cuts.append(s2.chosen)
-    alternatives = pd.DataFrame(alt_rows, columns=["plan", "objective", "delta", "changes"])
+    alternatives = pd.DataFrame(alt_rows, columns=["plan", "objective", "delta", "changes", "removed_ids",
+                                                   "added_ids"])
 
     do_costs = sc.rule_costs if rule_costs is None else rule_costs
     costs = pd.DataFrame(columns=["rule", "cost"])
@@ -1122,6 +1144,28 @@ def run(ds, sc: RotationScenario, *, problem: Problem | None = None, raise_infea
     if raise_infeasible and not feasible:
         raise InfeasibleError("\n".join(diagnosis), diagnosis, result)
     return result
+
+
+def _pair_ids(pairs: list[tuple[str, str]]) -> str:
+    """``"CB0001→POST_A; CB0002→POST_B"``: the machine-readable side of an alternative's changes."""
+    return "; ".join(f"{c}→{p}" for c, p in pairs)
+
+
+def describe_changes(pb: Problem, removed: list[tuple[str, str]], added: list[tuple[str, str]]) -> str:
+    """Vietnamese description of how an alternative differs from the best plan.
+
+    Each change names the person and the post, e.g. ``"bỏ Lê Xuân Đạt (CB0021) → Phó Bí thư
+    Hồi Ninh"``; the ids alone are in the ``removed_ids`` / ``added_ids`` columns.
+    """
+    names = pb.cands.set_index("cadre_id")["full_name"]
+    posts = pb.posts.set_index("post_id")
+    post_label = (posts["title_label"].astype(str) + " " + posts["unit_name"].astype(str)).to_dict()
+
+    def one(verb: str, c: str, p: str) -> str:
+        who = f"{names.get(c, c)} ({c})" if c in names.index else c
+        return f"{verb} {who} → {post_label.get(p, p)}"
+
+    return "; ".join([one("bỏ", c, p) for c, p in removed] + [one("thêm", c, p) for c, p in added])
 
 
 def _merger_notes(pb: Problem, tables: dict[str, pd.DataFrame]) -> list[str]:

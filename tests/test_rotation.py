@@ -226,7 +226,7 @@ def test_infeasible_women_per_title_gives_vietnamese_diagnosis():
     r = run(tiny(), scen(rules={"gender": {"per_title": {"bi_thu": 2}}}))
     assert not r.feasible and r.elastic
     text = "\n".join(r.diagnosis)
-    assert "Cần 2 nữ cho chức danh bí thư nhưng chỉ có 1 ứng viên nữ đủ điều kiện" in text
+    assert "Cần 2 nữ cho chức danh Bí thư nhưng chỉ có 1 ứng viên nữ đủ điều kiện" in text
     assert "thiếu" in text
 
 
@@ -234,7 +234,7 @@ def test_infeasible_count_diagnosis_and_raise():
     sc = scen(posts={"counts": {"bi_thu": 4}})
     with pytest.raises(InfeasibleError) as exc:
         run(tiny(), sc, raise_infeasible=True)
-    assert "Cần 4 người cho chức danh bí thư nhưng chỉ có 3 ứng viên đủ điều kiện" in str(exc.value)
+    assert "Cần 4 người cho chức danh Bí thư nhưng chỉ có 3 ứng viên đủ điều kiện" in str(exc.value)
     assert exc.value.result is not None and not exc.value.result.feasible
 
 
@@ -393,7 +393,7 @@ def test_cli_infeasible_exit_3_and_bad_input_exit_2(tmp_path):
     bad.write_text("as_of: 2016-11-30\nposts: {counts: {bi_thu: 2}}\ncandidates: {source_kinds: [phong_ban]}\n"
                    "rules: {gender: {per_title: {bi_thu: 9}}}\n", encoding="utf-8")
     p = _cli("rotate", str(ROOT / "data/kimson"), "--scenario", str(bad), "--out", str(tmp_path / "o"), cwd=tmp_path)
-    assert p.returncode == 3 and "Cần 9 nữ cho chức danh bí thư" in p.stderr and "Traceback" not in p.stderr
+    assert p.returncode == 3 and "Cần 9 nữ cho chức danh Bí thư" in p.stderr and "Traceback" not in p.stderr
     ids = tmp_path / "ids.yaml"
     ids.write_text("as_of: 2016-11-30\nposts: {position_ids: [KHONG_CO]}\n", encoding="utf-8")
     p = _cli("rotate", str(ROOT / "data/kimson"), "--scenario", str(ids), "--out", str(tmp_path / "o2"), cwd=tmp_path)

@@ -15,6 +15,7 @@ import secrets
 import socket
 import sys
 import webbrowser
+from pathlib import Path
 
 from kimson_ds.audit import record_run
 from kimson_ds.report import REPO_ROOT, ensure_kernel, find_dataset
@@ -27,6 +28,9 @@ LANDING = "index.ipynb"
 
 #: Environment variable the explorer notebooks read for the dataset (``--dataset``).
 DATASET_ENV = "KIMSON_DATASET"
+
+#: Folder added to ``JUPYTER_PATH``: holds the Voilà template ``kimson`` (Vietnamese loading texts).
+TEMPLATE_ROOT = Path(__file__).resolve().parents[1] / "ui" / "voila"
 
 #: Shown by Voilà if a cell fails before the panels can catch it (normally never).
 CELL_ERROR_VI = ("Một ô tính của trang bị lỗi. Hãy kiểm tra bộ dữ liệu và tệp kịch bản, tải lại trang; "
@@ -77,9 +81,41 @@ def voila_argv(port: int, token: str | None) -> list[str]:
         "--VoilaConfiguration.show_tracebacks=True",  # the notebooks turn errors into Vietnamese text
         f"--VoilaExecutor.cell_error_instruction={CELL_ERROR_VI}",
     ]
+    if (TEMPLATE_ROOT / "voila" / "templates" / "kimson" / "conf.json").is_file():
+        argv.append("--VoilaConfiguration.template=kimson")  # Vietnamese loading texts (use_template_root)
+    if os.name == "posix":  # local sockets between server and kernels: no TCP port, no ipykernel warning
+        argv.append("--KernelManager.transport=ipc")
     if token:
         argv.append(f"--token={token}")
     return argv
+
+
+
+def use_template_root() -> None:
+    """Put :data:`TEMPLATE_ROOT` first on ``JUPYTER_PATH`` so Voilà finds the ``kimson`` template."""
+    current = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    if str(TEMPLATE_ROOT) not in current:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(TEMPLATE_ROOT), *current])
+
+
+def trust_app_notebooks(contents_manager, folder: Path = APPS_DIR) -> list[Path]:
+    """Sign the shipped explorer notebooks for this server only (no "Notebook … is not trusted" warning).
+
+    The signatures go to an in-memory store with a secret made for this run,
+    so nothing is written to the user's Jupyter folders and no other notebook
+    becomes trusted.
+    """
+    import nbformat
+    from nbformat.sign import MemorySignatureStore, NotebookNotary
+
+    notary = NotebookNotary(parent=contents_manager, secret=secrets.token_bytes(32),
+                            store_factory=MemorySignatureStore)
+    contents_manager.notary = notary
+    signed = []
+    for nb_path in sorted(Path(folder).glob("*.ipynb")):
+        notary.sign(nbformat.read(nb_path, as_version=4))
+        signed.append(nb_path)
+    return signed
 
 
 def run(args) -> int:
@@ -118,8 +154,17 @@ def run(args) -> int:
             except webbrowser.Error:
                 pass
 
+    use_template_root()
     app = Voila()
     app.initialize(voila_argv(args.port, token))
+    init_settings = app.init_settings  # Voilà creates its contents manager there, at start()
+
+    def init_settings_and_trust():
+        settings = init_settings()
+        trust_app_notebooks(app.contents_manager)
+        return settings
+
+    app.init_settings = init_settings_and_trust
     IOLoop.current().add_callback(announce)
     try:
         app.start()  # returns when stopped (Ctrl+C or SIGTERM); shuts the kernels down
@@ -129,4 +174,4 @@ def run(args) -> int:
     return 0
 
 
-__all__ = ["APPS_DIR", "DATASET_ENV", "LANDING", "register", "run", "voila_argv"]
+__all__ = ["APPS_DIR", "DATASET_ENV", "LANDING", "register", "run", "trust_app_notebooks", "voila_argv"]

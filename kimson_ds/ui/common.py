@@ -22,6 +22,13 @@ panel only when someone can use it::
 
     from kimson_ds import ui
     ui.show_if_interactive(ui.rotation_panel, ds, sc)
+
+It decides from the kernel's own situation, not only from inherited
+environment variables: a kernel launched by papermill or ``jupyter nbconvert
+--execute`` is never interactive even when it inherited ``VSCODE_PID`` or
+``JPY_SESSION_NAME`` from the shell that started the run; callers can also
+set ``KIMSON_STATIC=1`` (see :func:`interactive`). :func:`show_if_interactive`
+displays the panel and returns None, so it shows once as a cell's last line.
 """
 
 from __future__ import annotations
@@ -39,16 +46,22 @@ from typing import Any
 
 import pandas as pd
 
-from kimson_ds.errors import KimsonError
+from kimson_ds.errors import KimsonError, ScenarioError
 from kimson_ds.report import REPO_ROOT, SIDECAR_ENV, figure_png, table_html
 
 __all__ = [
     "PANEL_CSS",
+    "STATIC_ENV",
     "NotebookPanel",
     "Panel",
     "ReportButton",
     "SaveButton",
+    "batch_launcher",
     "date_choices",
+    "date_vi",
+    "decimal_slider",
+    "parse_date_vi",
+    "vi_number",
     "default_dataset",
     "error_html",
     "error_message",
@@ -86,41 +99,116 @@ table.kimson-table td.empty { color: #5b6775; font-style: italic; }
   border-top-color: #8c1c13; border-radius: 50%; animation: kimson-spin 0.8s linear infinite;
   vertical-align: middle; margin-right: 6px; }
 @keyframes kimson-spin { to { transform: rotate(360deg); } }
+/* tab titles in full (Vietnamese titles are longer than the 144 px default) */
+.kimson-panel .lm-TabBar-tab, .kimson-panel .p-TabBar-tab { flex: 0 0 auto !important; max-width: none !important;
+  min-width: 0 !important; }
+.kimson-panel .lm-TabBar-tabLabel, .kimson-panel .p-TabBar-tabLabel { overflow: visible; text-overflow: clip; }
+/* long control labels wrap instead of being cut ("…làm Phó Bí …") */
+.kimson-panel .widget-label { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; line-height: 1.25; }
 </style>
 """
 
-#: Environment variables that only an interactive front end sets in its kernels.
+#: Environment variables that an interactive front end sets in its kernels. They are inherited by
+#: every child process (a papermill run started from a VS Code terminal or a Jupyter kernel has them
+#: too), so :func:`interactive` trusts them only after ruling out a batch run.
 _INTERACTIVE_ENV = ("VOILA_BASE_URL", "VOILA_KERNEL_ID", "JPY_SESSION_NAME", "VSCODE_PID")
+
+#: Set to 1 by a caller that runs notebooks in batch (papermill, nbconvert) to forbid any panel.
+STATIC_ENV = "KIMSON_STATIC"
+
+#: Programs that execute notebooks in batch; a kernel whose launcher is one of them serves no person.
+_BATCH_LAUNCHERS = ("papermill", "nbconvert", "jupyter-nbconvert", "nbclient", "jupyter-execute")
 
 
 # --------------------------------------------------------------------- environment
+def _launcher_cmdline() -> list[str]:
+    """Command line of the process that started this one (empty when unknown)."""
+    try:
+        import psutil
+
+        return psutil.Process(os.getppid()).cmdline()
+    except Exception:  # noqa: BLE001 - psutil missing, process gone, access denied: unknown
+        return []
+
+
+def batch_launcher(cmdline: list[str] | None = None) -> str | None:
+    """Name of the batch notebook runner that launched this kernel (``"papermill"``, …) or None.
+
+    A kernel is started by the program that executes the notebook: papermill,
+    ``jupyter nbconvert --execute``, nbclient. Their command line names them
+    (``…/bin/papermill``, ``python -m papermill``, ``jupyter-nbconvert``).
+    """
+    args = _launcher_cmdline() if cmdline is None else cmdline
+    for i, arg in enumerate(args):
+        name = Path(arg).name.lower().removesuffix(".exe").removesuffix(".py")
+        if name in _BATCH_LAUNCHERS:
+            return name
+        if arg == "-m" and i + 1 < len(args) and args[i + 1].split(".")[0] in _BATCH_LAUNCHERS:
+            return args[i + 1].split(".")[0]
+    if len(args) >= 3 and Path(args[1]).name.startswith("jupyter") and args[2] in ("nbconvert", "execute"):
+        return args[2]
+    return None
+
+
+def _kernel_connection_file() -> str | None:
+    """The connection file of the running IPython kernel (None outside a kernel)."""
+    try:
+        from ipykernel.kernelapp import IPKernelApp
+
+        if IPKernelApp.initialized():
+            return str(IPKernelApp.instance().connection_file or "") or None
+    except Exception:  # noqa: BLE001 - not in a kernel
+        pass
+    return None
+
+
 def interactive() -> bool:
     """True when a person drives this kernel (Voilà, JupyterLab, VS Code), False in a report run.
 
-    ``KIMSON_UI=1`` / ``KIMSON_UI=0`` force the answer. A run of the report
-    pipeline (:func:`kimson_ds.report.build_report`, which sets
-    ``$KIMSON_REPORT_SIDECAR``) and a plain papermill run are never interactive.
+    Decided in this order:
+
+    1. ``KIMSON_UI=1`` / ``KIMSON_UI=0`` force the answer.
+    2. ``KIMSON_STATIC=1`` (for papermill callers) and the report pipeline
+       (:func:`kimson_ds.report.build_report` sets ``$KIMSON_REPORT_SIDECAR``)
+       are never interactive.
+    3. A kernel launched by a batch runner (papermill, ``jupyter nbconvert
+       --execute``, nbclient — read from the launcher's command line) is never
+       interactive, whatever environment variables it inherited.
+    4. ``VOILA_KERNEL_ID`` counts only when it names this kernel (Voilà's
+       connection file is ``kernel-<id>.json``); otherwise a kernel started by
+       a front end is recognised by ``VOILA_BASE_URL``, ``JPY_SESSION_NAME``
+       (JupyterLab, Notebook) or ``VSCODE_PID``.
     """
     forced = os.environ.get("KIMSON_UI", "").strip()
     if forced in ("0", "1"):
         return forced == "1"
-    if os.environ.get(SIDECAR_ENV):
+    if os.environ.get(STATIC_ENV, "").strip() not in ("", "0") or os.environ.get(SIDECAR_ENV):
         return False
-    return any(os.environ.get(k) for k in _INTERACTIVE_ENV)
+    if batch_launcher() is not None:
+        return False
+    kernel_id = os.environ.get("VOILA_KERNEL_ID", "").strip()
+    conn = _kernel_connection_file()
+    if kernel_id and conn and kernel_id in Path(conn).name:
+        return True
+    markers = [k for k in _INTERACTIVE_ENV if k != "VOILA_KERNEL_ID" or not conn]
+    return any(os.environ.get(k) for k in markers)
 
 
-def show_if_interactive(factory: Callable[..., Any], *args, **kwargs):
-    """Build and display a panel only in an interactive session; return it (or None).
+def show_if_interactive(factory: Callable[..., Any], *args, **kwargs) -> None:
+    """Build and display a panel only in an interactive session; return None.
 
-    Report runs stay static: nothing is built, nothing is displayed.
+    Report runs stay static: nothing is built, nothing is displayed. The panel
+    is displayed here and not returned, so calling this as the last line of a
+    cell shows it once (a returned panel would be displayed a second time as
+    the cell's value).
     """
     if not interactive():
         return None
     from IPython.display import display
 
-    panel = factory(*args, **kwargs)
-    display(panel)
-    return panel
+    display(factory(*args, **kwargs))
+    return None
 
 
 def default_dataset(dataset=None):
@@ -245,6 +333,84 @@ def date_choices(ds, keep: dt.date) -> list[tuple[str, dt.date]]:
     candidates = {*(dt.date(y, 12, 31) for y in [*years, *(years[-1:] and [years[-1] + 1])]), *starts}
     dates = {keep} | {d for d in candidates if len(active_cadres(ds["cadres"], ds["units"], d))}
     return [(d.strftime("%d/%m/%Y"), d) for d in sorted(dates)]
+
+
+def vi_number(value: float, decimals: int = 1) -> str:
+    """``10.5`` → ``"10,5"``: a number as Vietnamese readers write it (decimal comma)."""
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def date_vi(day) -> str:
+    """A date as dd/mm/yyyy."""
+    return pd.Timestamp(day).strftime("%d/%m/%Y")
+
+
+def parse_date_vi(text: str) -> dt.date:
+    """Parse a date typed as dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy or yyyy-mm-dd).
+
+    Raises
+    ------
+    ScenarioError
+        With a Vietnamese message when the text is not such a date.
+    """
+    t = str(text).strip()
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", t)
+    try:
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", t):
+            return dt.date.fromisoformat("-".join(f"{int(x):02d}" for x in t.split("-")))
+    except ValueError:
+        pass
+    raise ScenarioError(f"Ngày '{t}' không hợp lệ; hãy nhập theo dạng ngày/tháng/năm, ví dụ 01/08/2020.")
+
+
+def decimal_slider(value: float, min: float, max: float, step: float, *, decimals: int = 1,  # noqa: A002
+                   whole: bool = False, **kwargs):
+    """A slider over ``min, min+step, …, max`` whose readout uses a decimal comma ("10,5").
+
+    ipywidgets' ``readout_format`` always prints a decimal point, so this is a
+    :class:`DecimalSlider` (a selection slider labelled in Vietnamese). Its
+    ``value`` is the float, as for a ``FloatSlider``; a value between two steps
+    snaps to the nearest one. ``whole=True`` shows whole numbers without
+    decimals ("10", "10,5").
+    """
+    n = int(round((max - min) / step))
+    values = [round(min + i * step, 6) for i in range(n + 1)]
+    cls = globals().get("DecimalSlider") or __getattr__("DecimalSlider")
+    labels = [str(int(v)) if whole and float(v).is_integer() else vi_number(v, decimals) for v in values]
+    return cls(options=list(zip(labels, values, strict=True)),
+                         value=_nearest(values, value), **kwargs)
+
+
+def _nearest(values, v) -> float:
+    return values[int(pd.Series(values).sub(float(v)).abs().to_numpy().argmin())]
+
+
+def _decimal_slider_class():
+    import ipywidgets as w
+    from traitlets import validate
+
+    class DecimalSlider(w.SelectionSlider):
+        """Selection slider over numbers: a number between two options snaps to the nearest."""
+
+        @validate("value")
+        def _validate_value(self, proposal):
+            v = proposal.value
+            values = list(self._options_values)
+            if v not in values and isinstance(v, (int, float)) and values:
+                return _nearest(values, v)
+            return super()._validate_value(proposal)
+
+    return DecimalSlider
+
+
+def __getattr__(name: str):  # the widget class is built lazily (ipywidgets only when a panel is used)
+    if name == "DecimalSlider":
+        cls = _decimal_slider_class()
+        globals()["DecimalSlider"] = cls
+        return cls
+    raise AttributeError(name)
 
 
 def legal_basis_html(psets) -> str:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from kimson_ds import rotation
 from kimson_ds.config import dump_scenario
+from kimson_ds.eligibility import exclusion_counts
 from kimson_ds.io import Dataset, load_dataset
 from kimson_ds.parameters import parameters
 from kimson_ds.report import REPO_ROOT, find_dataset, table_html
@@ -30,6 +31,7 @@ from kimson_ds.ui.common import (
     ReportButton,
     SaveButton,
     date_choices,
+    decimal_slider,
     default_dataset,
     error_html,
     figure_html,
@@ -127,20 +129,21 @@ class RotationPanel(Panel):
                                              **int_field)
         c["alternatives"] = w.BoundedIntText(value=int(base.alternatives), min=1, max=10,
                                              description="Số phương án tốt nhất cần đưa ra", **int_field)
-        slider = dict(style=narrow, layout=w.Layout(width="520px"), continuous_update=False, readout_format=".1f")
-        c["seniority_bi_thu"] = w.FloatSlider(
-            value=float(own.get("bi_thu", seniority.get("bi_thu", {}).get("min_years_service", 0))),
-            min=0, max=30, step=0.5, description="Số năm công tác tối thiểu làm Bí thư", **slider)
-        c["seniority_pho_bi_thu"] = w.FloatSlider(
-            value=float(own.get("pho_bi_thu", seniority.get("pho_bi_thu", {}).get("min_years_service", 0))),
-            min=0, max=30, step=0.5, description="Số năm công tác tối thiểu làm Phó Bí thư", **slider)
-        c["min_years_left"] = w.FloatSlider(
-            value=float(base.rules.years_left.min_years if base.rules.years_left.min_years is not None
-                        else P.get("rotation.min_years_left")),
-            min=0, max=20, step=0.5, description="Số năm công tác còn lại tối thiểu", **slider)
+        wide = {"description_width": "300px"}
+        slider = dict(style=wide, layout=w.Layout(width="560px"), continuous_update=False)
+        c["seniority_bi_thu"] = decimal_slider(
+            float(own.get("bi_thu", seniority.get("bi_thu", {}).get("min_years_service", 0))),
+            0, 30, 0.5, whole=True, description="Số năm công tác tối thiểu làm Bí thư", **slider)
+        c["seniority_pho_bi_thu"] = decimal_slider(
+            float(own.get("pho_bi_thu", seniority.get("pho_bi_thu", {}).get("min_years_service", 0))),
+            0, 30, 0.5, whole=True, description="Số năm công tác tối thiểu làm Phó Bí thư", **slider)
+        c["min_years_left"] = decimal_slider(
+            float(base.rules.years_left.min_years if base.rules.years_left.min_years is not None
+                  else P.get("rotation.min_years_left")),
+            0, 20, 0.5, whole=True, description="Số năm công tác còn lại tối thiểu", **slider)
         for k, label in _WEIGHT_LABELS.items():
-            c[f"weight_{k}"] = w.FloatSlider(value=float(getattr(base.weights, k)), min=0, max=3, step=0.1,
-                                             description=label, **slider)
+            c[f"weight_{k}"] = decimal_slider(float(getattr(base.weights, k)), 0, 3, 0.1, description=label,
+                                              **slider)
         rules = [r for r in RULE_LABELS if base.merger is not None or r not in _MERGER_RULES]
         for r in rules:
             c[f"rule_{r}"] = w.Checkbox(value=bool(getattr(base.rules, r).enabled), description=RULE_LABELS[r],
@@ -283,7 +286,8 @@ class RotationPanel(Panel):
         self.plan.value = table_html(rotation.vietnamese(plan), caption)
         t = result.tables
         vi = rotation.vietnamese
-        self.others["alternatives"].value = table_html(vi(result.alternatives),
+        alts = result.alternatives.drop(columns=["removed_ids", "added_ids"], errors="ignore")
+        self.others["alternatives"].value = table_html(vi(alts),
                                                        "Các phương án tốt nhất và khác biệt so với phương án tối ưu")
         self.others["unfilled"].value = table_html(vi(t["unfilled"]), "Vị trí chưa bố trí")
         self.others["unused"].value = table_html(vi(t["unused"]), "Ứng viên chưa được chọn và lý do")
@@ -307,15 +311,8 @@ class RotationPanel(Panel):
     def _charts(result: rotation.RotationResult) -> str:
         from matplotlib.figure import Figure
 
-        pb = result.problem
-        flags = [f"fail_{r}" for r in ("discipline", "current_rotation", "years_left", "seniority", "young",
-                                        "home", "relatives", "ban") if f"fail_{r}" in pb.elig.columns]
-        counts = pb.elig[flags].sum()
-        labels = {"fail_ban": "Cặp cấm", "fail_discipline": "Đang bị kỷ luật",
-                  "fail_current_rotation": "Đang luân chuyển", "fail_years_left": "Thiếu năm công tác còn lại",
-                  "fail_seniority": "Chưa đủ thâm niên, bậc chức danh", "fail_young": "Cán bộ trẻ chỉ làm cấp phó",
-                  "fail_home": "Quê quán, nơi đang công tác", "fail_relatives": "Người thân giữ chức chủ chốt"}
-        counts = counts[counts > 0].rename(index=labels).sort_values()
+        # The same counts and labels as notebook 30 and the report (eligibility.exclusion_counts).
+        counts = exclusion_counts(result.problem.elig)
         if not len(counts):
             return "<p>Không có cặp ứng viên – vị trí nào bị loại bởi các quy định đang bật.</p>"
         fig = Figure(figsize=(7, 0.45 * len(counts) + 1.2))

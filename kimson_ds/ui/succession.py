@@ -33,33 +33,44 @@ class SuccessionPanel(NotebookPanel):
     title = "Quy hoạch cán bộ — kiểm tra danh sách và phương án tối ưu"
     notebook = REPO_ROOT / "notebooks" / "20-quy-hoach.ipynb"
 
-    def __init__(self, ds: Dataset, scenario: str, *, dataset_path=None, review_from: str = "2017-12-31",
-                 review_to: str = "2019-12-31") -> None:
+    def __init__(self, ds: Dataset, scenario: str, *, dataset_path=None, term: str | None = None,
+                 as_of: str | dt.date | None = None, term_start: str | dt.date | None = None,
+                 review_from: str = "2017-12-31", review_to: str = "2019-12-31",
+                 women_share_min: float | None = None, slate_size: int | None = None) -> None:
         super().__init__()
         w = self._w
         self.ds = ds
         self.dataset_path = dataset_path if dataset_path is not None else ds.path
         self.scenario_name = str(scenario)
         self.base = load_scenario(repo_file(scenario), sm.PlanScenario)
+        if term_start:
+            self.base = self.base.model_copy(update={"term_start": pd.Timestamp(term_start).date()})
         self.review = (review_from, review_to)
         terms = sorted(pd.Series(ds["planning"]["term"]).dropna().astype(str).unique())
         years = sorted(int(y) for y in pd.Series(ds["ratings"]["year"]).dropna().unique())
-        dates = sorted({self.base.as_of, *(dt.date(y, 12, 31) for y in years)})
+        start_day = pd.Timestamp(as_of).date() if as_of else self.base.as_of
+        dates = sorted({start_day, self.base.as_of, *(dt.date(y, 12, 31) for y in years)} - {None})
+        start_term = term or self.base.term
+        if start_term not in terms:
+            terms = sorted([*terms, start_term]) if term else terms
         style = {"description_width": "240px"}
         lay = w.Layout(width="480px")
         women = self.base.parameters.get("planning.women_share_min")
+        if women_share_min is not None and women_share_min >= 0:  # as in notebook 20: negative = the regulation
+            women = float(women_share_min)
         c = {
-            "term": w.Dropdown(options=terms, value=self.base.term if self.base.term in terms else terms[-1],
+            "term": w.Dropdown(options=terms, value=start_term if start_term in terms else terms[-1],
                                description="Nhiệm kỳ quy hoạch", style=style, layout=lay),
             "as_of": w.Dropdown(options=[(d.strftime("%d/%m/%Y"), d.isoformat()) for d in dates],
-                                value=self.base.as_of.isoformat(), description="Ngày áp dụng quy định",
+                                value=start_day.isoformat(), description="Ngày áp dụng quy định",
                                 style=style, layout=lay),
             "override_women": w.Checkbox(value=women is not None, indent=False,
                                          description="Đặt tỷ lệ nữ tối thiểu khác quy định"),
             "women_share_min": w.FloatSlider(value=float(women) if women is not None else 0.15, min=0, max=0.6,
                                              step=0.05, readout_format=".0%", continuous_update=False,
                                              description="Tỷ lệ nữ tối thiểu", style=style, layout=lay),
-            "slate_size": w.BoundedIntText(value=int(self.base.slate_size), min=1, max=10,
+            "slate_size": w.BoundedIntText(value=int(slate_size if slate_size is not None else self.base.slate_size),
+                                           min=1, max=10,
                                            description="Số người tối đa mỗi vị trí", style=style,
                                            layout=w.Layout(width="340px")),
         }
@@ -92,6 +103,7 @@ class SuccessionPanel(NotebookPanel):
         if p["women_share_min"] >= 0:
             overrides["planning.women_share_min"] = p["women_share_min"]
         sc = self.base.model_copy(update={"term": p["term"], "as_of": pd.Timestamp(p["as_of"]).date(),
+                                          "term_start": pd.Timestamp(p["term_start"]).date(),
                                           "parameters": overrides, "slate_size": p["slate_size"]})
         P = parameters(p["as_of"], overrides or None)
         with warnings.catch_warnings():
@@ -137,10 +149,20 @@ class SuccessionPanel(NotebookPanel):
             f"{len(res.unmet)} chỉ tiêu chưa đạt.</li></ul>")
 
 
-def succession_panel(dataset=None, scenario: str = "data/scenarios/quy-hoach-2020-2025.yaml") -> Panel:
-    """Build the succession explorer (never raises: a problem becomes a Vietnamese message panel)."""
+def succession_panel(dataset=None, scenario: str = "data/scenarios/quy-hoach-2020-2025.yaml", *,
+                     term: str | None = None, as_of: str | dt.date | None = None,
+                     term_start: str | dt.date | None = None, review_from: str = "2017-12-31",
+                     review_to: str = "2019-12-31", women_share_min: float | None = None,
+                     slate_size: int | None = None) -> Panel:
+    """Build the succession explorer (never raises: a problem becomes a Vietnamese message panel).
+
+    The keyword arguments are notebook 20's parameters and set the controls' starting values
+    (None: the scenario's value; ``women_share_min`` < 0: the regulation, as in the notebook).
+    """
     try:
         ds, path = load_for_panel(dataset)
-        return SuccessionPanel(ds, scenario, dataset_path=path)
+        return SuccessionPanel(ds, scenario, dataset_path=path, term=term, as_of=as_of, term_start=term_start,
+                               review_from=review_from, review_to=review_to, women_share_min=women_share_min,
+                               slate_size=slate_size)
     except Exception as exc:  # noqa: BLE001 - shown in the page
         return ErrorPanel(exc, "Không mở được bảng điều khiển quy hoạch")

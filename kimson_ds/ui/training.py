@@ -12,7 +12,15 @@ from kimson_ds import training
 from kimson_ds.config import load_scenario
 from kimson_ds.io import Dataset
 from kimson_ds.report import REPO_ROOT, table_html
-from kimson_ds.ui.common import ErrorPanel, NotebookPanel, Panel, legal_basis_html, load_for_panel, repo_file
+from kimson_ds.ui.common import (
+    ErrorPanel,
+    NotebookPanel,
+    Panel,
+    decimal_slider,
+    legal_basis_html,
+    load_for_panel,
+    repo_file,
+)
 
 __all__ = ["TrainingPanel", "training_panel"]
 
@@ -23,7 +31,8 @@ class TrainingPanel(NotebookPanel):
     title = "Đào tạo, bồi dưỡng — thử kinh phí và thứ tự ưu tiên"
     notebook = REPO_ROOT / "notebooks" / "40-dao-tao.ipynb"
 
-    def __init__(self, ds: Dataset, scenario: str, *, dataset_path=None, gantt_rows: int = 40) -> None:
+    def __init__(self, ds: Dataset, scenario: str, *, dataset_path=None, budget_scale: float = 1.0,
+                 thin_slate_bonus: float | None = None, gantt_rows: int = 40) -> None:
         super().__init__()
         w = self._w
         self.ds = ds
@@ -31,16 +40,17 @@ class TrainingPanel(NotebookPanel):
         self.scenario_name = str(scenario)
         self.base = load_scenario(repo_file(scenario), training.TrainingScenario)
         self.gantt_rows = int(gantt_rows)
+        bonus = self.base.weights.thin_slate_bonus if thin_slate_bonus is None else thin_slate_bonus
         style = {"description_width": "260px"}
         lay = w.Layout(width="560px")
         c = {
-            "budget_scale": w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.1, continuous_update=False,
-                                          readout_format=".1f", description="Hệ số nhân kinh phí hằng năm",
-                                          style=style, layout=lay),
-            "thin_slate_bonus": w.FloatSlider(value=float(self.base.weights.thin_slate_bonus), min=0.0, max=5.0,
-                                              step=0.5, continuous_update=False, readout_format=".1f",
-                                              description="Ưu tiên chức danh ít người quy hoạch", style=style,
-                                              layout=lay),
+            "budget_scale": decimal_slider(float(budget_scale), 0.0, max(3.0, float(budget_scale)), 0.1,
+                                           continuous_update=False, description="Hệ số nhân kinh phí hằng năm",
+                                           style=style, layout=lay),
+            "thin_slate_bonus": decimal_slider(float(bonus), 0.0, max(5.0, float(bonus)), 0.5, whole=True,
+                                               continuous_update=False,
+                                               description="Ưu tiên chức danh ít người quy hoạch", style=style,
+                                               layout=lay),
         }
         for name, ctl in c.items():
             ctl.add_class(f"kimson-{name.replace('_', '-')}")
@@ -111,10 +121,16 @@ class TrainingPanel(NotebookPanel):
                               + "</ul>")
 
 
-def training_panel(dataset=None, scenario: str = "data/scenarios/dao-tao-2020-2025.yaml") -> Panel:
-    """Build the training explorer (never raises: a problem becomes a Vietnamese message panel)."""
+def training_panel(dataset=None, scenario: str = "data/scenarios/dao-tao-2020-2025.yaml", *,
+                   budget_scale: float = 1.0, thin_slate_bonus: float | None = None, gantt_rows: int = 40) -> Panel:
+    """Build the training explorer (never raises: a problem becomes a Vietnamese message panel).
+
+    The keyword arguments are notebook 40's parameters and set the controls' starting values
+    (``thin_slate_bonus`` None: the scenario's weight).
+    """
     try:
         ds, path = load_for_panel(dataset)
-        return TrainingPanel(ds, scenario, dataset_path=path)
+        return TrainingPanel(ds, scenario, dataset_path=path, budget_scale=budget_scale,
+                             thin_slate_bonus=thin_slate_bonus, gantt_rows=gantt_rows)
     except Exception as exc:  # noqa: BLE001 - shown in the page
         return ErrorPanel(exc, "Không mở được bảng điều khiển đào tạo")

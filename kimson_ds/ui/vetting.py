@@ -12,7 +12,16 @@ from kimson_ds import vetting
 from kimson_ds.errors import ScenarioError
 from kimson_ds.io import Dataset
 from kimson_ds.report import REPO_ROOT, table_html
-from kimson_ds.ui.common import ErrorPanel, NotebookPanel, Panel, legal_basis_html, load_for_panel, repo_file
+from kimson_ds.ui.common import (
+    ErrorPanel,
+    NotebookPanel,
+    Panel,
+    date_vi,
+    legal_basis_html,
+    load_for_panel,
+    parse_date_vi,
+    repo_file,
+)
 
 __all__ = ["VettingPanel", "vetting_panel"]
 
@@ -34,8 +43,10 @@ class VettingPanel(NotebookPanel):
         c = {
             "proposals": w.Text(value=proposals, continuous_update=False, description="Tệp đề xuất (.csv hoặc .xlsx)",
                                 style=style, layout=w.Layout(width="720px")),
-            "as_of": w.DatePicker(value=pd.Timestamp(as_of).date(), description="Ngày rà soát người đang giữ chức vụ",
-                                  style=style, layout=w.Layout(width="520px")),
+            # a text field, not a DatePicker: the browser's date picker shows mm/dd/yyyy in an en-US browser
+            "as_of": w.Text(value=date_vi(as_of), placeholder="ngày/tháng/năm", continuous_update=False,
+                            description="Ngày rà soát người đang giữ chức vụ (ngày/tháng/năm)",
+                            style=style, layout=w.Layout(width="520px")),
             "min_rating_years": w.BoundedIntText(value=int(min_rating_years), min=0, max=10,
                                                  description="Số năm xếp loại tốt liền kề (0: theo quy định)",
                                                  style=style, layout=w.Layout(width="420px")),
@@ -57,14 +68,15 @@ class VettingPanel(NotebookPanel):
 
     def notebook_parameters(self) -> dict:
         c = self.controls
-        day = c["as_of"].value
+        text = str(c["as_of"].value).strip()
+        day = parse_date_vi(text).isoformat() if text else ""
         return {"dataset": str(self.dataset_path), "proposals": c["proposals"].value.strip(),
-                "as_of": day.isoformat() if day else "", "min_rating_years": int(c["min_rating_years"].value)}
+                "as_of": day, "min_rating_years": int(c["min_rating_years"].value)}
 
     def compute(self):
         p = self.notebook_parameters()
         if not p["as_of"]:
-            raise ValueError("Hãy chọn ngày rà soát.")
+            raise ScenarioError("Hãy nhập ngày rà soát (ngày/tháng/năm).")
         found = repo_file(p["proposals"])
         if not found.is_file():
             raise ScenarioError(f"Không tìm thấy tệp đề xuất '{p['proposals']}'.")
