@@ -14,6 +14,10 @@ Paper layout
     when it fits, portrait zoomed out down to 85 %, else landscape zoomed out
     as needed (never below 50 %; beyond that cells wrap inside words). Nothing
     is cut off at the right edge. :class:`PdfResult` records the choice.
+    Only small blocks are kept whole (figures, table rows, tables of at most
+    :data:`SMALL_TABLE_ROWS` rows and :data:`SMALL_TABLE_PX` pixels); a long
+    table starts right after the text before it instead of leaving a
+    half-empty page.
 
 Offline
     Every request of the page that is not ``file:`` or ``data:`` is aborted,
@@ -92,7 +96,8 @@ PORTRAIT_MIN_SCALE = 0.85
 #: Print layout for paper: compact tables whose long words wrap, figures kept whole.
 PRINT_CSS = """
 @media print {
-  table { font-size: 8pt; max-width: 100%; }
+  body { font-size: 10.5pt; }
+  table, html table.kimson-table { font-size: 8pt; max-width: 100%; }
   table th, table td { padding: 2px 4px; overflow-wrap: break-word; }
   html table th.num, html table.kimson-table th.num { white-space: normal; }
   html.kimson-fit table th, html.kimson-fit table td { overflow-wrap: anywhere; }
@@ -100,6 +105,7 @@ PRINT_CSS = """
   h1 { font-size: 16pt; } h2 { font-size: 13pt; } h3 { font-size: 11pt; }
   img { max-width: 100%; page-break-inside: avoid; }
   tr { page-break-inside: avoid; }
+  .kimson-scroll { overflow: visible; }
 }
 """
 _FOOTER = (
@@ -148,6 +154,21 @@ _BREAK_IDS_JS = r"""() => {
     for (const part of text.split(/(?<=[._\-\/])/)) {
       cell.appendChild(document.createTextNode(part));
       cell.appendChild(document.createElement('wbr'));
+    }
+  }
+}"""
+
+
+#: Keep short tables (a caption and a few rows, at most this many CSS pixels high at the printed
+#: width) on one page; longer ones may break between rows, so no page is left half empty.
+SMALL_TABLE_ROWS = 12
+SMALL_TABLE_PX = 320
+_KEEP_SMALL_JS = """([limit, px]) => {
+  for (const table of document.querySelectorAll('table')) {
+    if (table.rows.length <= limit + 1 && table.getBoundingClientRect().height <= px) {
+      const box = table.parentElement && table.parentElement.classList.contains('kimson-scroll')
+        ? table.parentElement : table;
+      box.style.breakInside = 'avoid';
     }
   }
 }"""
@@ -300,6 +321,7 @@ def html_to_pdf(jobs, *, chromium: str | None = None, timeout_s: float = 120.0) 
                     page.emulate_media(media="print")
                     page.evaluate(_BREAK_IDS_JS)
                     landscape, scale, fits = _layout(page)
+                    page.evaluate(_KEEP_SMALL_JS, [SMALL_TABLE_ROWS, SMALL_TABLE_PX / scale])
                     if not fits:  # still too wide at the smallest zoom: wrap inside words rather than cut
                         page.evaluate("document.documentElement.classList.add('kimson-fit')")
                     page.pdf(path=str(pdf), format="A4", landscape=landscape, scale=scale, print_background=True,

@@ -70,15 +70,19 @@ __all__ = [
     "ReportResult",
     "SIDECAR_ENV",
     "build_report",
+    "decimal_comma",
     "external_resources",
     "find_dataset",
     "legal_basis",
     "notebook_parameters",
+    "param_value_text",
     "references_frame",
     "resolve_parameters",
     "show_figure",
     "show_table",
     "table_html",
+    "vi_number",
+    "vi_text",
 ]
 
 #: Environment variable naming the JSON file where :func:`legal_basis` records references.
@@ -138,6 +142,60 @@ def _fmt_value(v: Any) -> str:
     return str(v)
 
 
+def vi_number(x: float, decimals: int = 1) -> str:
+    """A number in Vietnamese notation with a fixed number of decimals: ``36,4``, ``1.234,5``.
+
+    For numbers written into Markdown text (tables format their cells themselves).
+    """
+    text = f"{float(x):,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+_DECIMAL_DOT = re.compile(r"(?<![\d.,/-])(\d+)\.(\d{1,2})(?![\d.])")
+
+
+def decimal_comma(text):
+    """Write the decimals of numbers in a text (or a Series of texts) with a comma: ``Điểm 96.7`` → ``Điểm 96,7``.
+
+    Only numbers with one or two decimals are changed, so thousands written
+    ``1.234`` and codes such as ``21-HD/BTCTW`` or ``0.1.0`` stay as they are.
+    """
+    if isinstance(text, pd.Series):
+        return text.astype("string").str.replace(_DECIMAL_DOT, r"\1,\2", regex=True).astype(object).where(
+            text.notna(), text)
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return text
+    return _DECIMAL_DOT.sub(r"\1,\2", str(text))
+
+
+_DMY_DASH = re.compile(r"\b(\d{1,2})-(\d{1,2})-(\d{4})\b")
+
+
+def _vi_text_one(text):
+    if not isinstance(text, str):
+        return text
+    text = _DMY_DASH.sub(lambda m: f"{int(m.group(1)):02d}/{int(m.group(2)):02d}/{m.group(3)}", text)
+    return _DECIMAL_DOT.sub(r"\1,\2", text)
+
+
+def vi_text(obj):
+    """Vietnamese number and date notation inside free texts (reasons, notes).
+
+    Decimals take the comma (as :func:`decimal_comma`) and dates written
+    ``18-10-2019`` become ``18/10/2019``. Works on a string, a Series, or every
+    text column of a DataFrame (other values are left as they are).
+    """
+    if isinstance(obj, pd.DataFrame):
+        out = obj.copy()
+        for col in out.columns:
+            if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+                out[col] = out[col].map(_vi_text_one)
+        return out
+    if isinstance(obj, pd.Series):
+        return obj.map(_vi_text_one)
+    return _vi_text_one(obj)
+
+
 def _column_cells(s: pd.Series) -> tuple[list[str], bool]:
     """Display texts of a column and whether it is numeric (right-aligned)."""
     numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
@@ -148,9 +206,19 @@ def _column_cells(s: pd.Series) -> tuple[list[str], bool]:
     return [html.escape(t) for t in texts], numeric
 
 
-def table_html(df: pd.DataFrame, caption: str | None = None, *, index: bool = False) -> str:
-    """Static HTML of ``df`` in the report style (see the module docstring)."""
+def table_html(df: pd.DataFrame, caption: str | None = None, *, index: bool = False,
+               max_rows: int | None = None, full_source: str | None = None, css_class: str = "") -> str:
+    """Static HTML of ``df`` in the report style (see the module docstring).
+
+    The table sits in a ``<div class="kimson-scroll">`` that scrolls sideways on
+    screen when the table is wider than the page. With ``max_rows`` only the
+    first rows are shown, followed by a note saying how many were left out and
+    where the full list is (``full_source``, e.g. the command that writes it).
+    """
     frame = df.reset_index() if index else df
+    total = len(frame)
+    if max_rows is not None and total > max_rows:
+        frame = frame.iloc[: max(0, int(max_rows))]
     cols = [str(c) for c in frame.columns]
     cells = [_column_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
     head = "".join(
@@ -163,13 +231,20 @@ def table_html(df: pd.DataFrame, caption: str | None = None, *, index: bool = Fa
             f'<td class="num">{texts[r]}</td>' if num else f"<td>{texts[r]}</td>" for texts, num in cells
         )
         rows.append(f"<tr>{tds}</tr>")
-    if not rows:
+    if not rows and total == 0:
         rows.append(f'<tr><td class="empty" colspan="{max(1, len(cols))}">(không có dòng nào)</td></tr>')
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (
-        f'<table class="kimson-table">{cap}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+    classes = " ".join(["kimson-table", *([css_class] if css_class else [])])
+    text = (
+        f'<div class="kimson-scroll"><table class="{classes}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+    left = total - len(frame)
+    if left > 0:
+        where = (f" — xem đầy đủ trong tệp kết quả của lệnh {full_source}" if full_source
+                 else f" (bảng đầy đủ có {_fmt_value(total)} dòng)")
+        text += (f'<p class="kimson-more">… và {_fmt_value(left)} dòng nữa{html.escape(where)}.</p>')
+    return text
 
 
 def _display_html(text: str) -> None:
@@ -178,7 +253,8 @@ def _display_html(text: str) -> None:
     display(HTML(text))
 
 
-def show_table(df: pd.DataFrame, caption: str | None = None, *, index: bool = False) -> None:
+def show_table(df: pd.DataFrame, caption: str | None = None, *, index: bool = False,
+               max_rows: int | None = None, full_source: str | None = None) -> None:
     """Display ``df`` as a static HTML table with an optional caption.
 
     Parameters
@@ -189,8 +265,15 @@ def show_table(df: pd.DataFrame, caption: str | None = None, *, index: bool = Fa
         Shown above the table.
     index : bool
         Also show the index as the first column(s).
+    max_rows : int, optional
+        Show only the first ``max_rows`` rows (default: all) and a note
+        "… và K dòng nữa" under the table; for long per-person listings in a
+        meeting report.
+    full_source : str, optional
+        Where the full list is, named in that note, e.g.
+        ``"kimson-ds train (tệp schedule.csv)"``.
     """
-    _display_html(table_html(df, caption, index=index))
+    _display_html(table_html(df, caption, index=index, max_rows=max_rows, full_source=full_source))
 
 
 def figure_png(fig, dpi: int = 110) -> bytes:
@@ -205,10 +288,22 @@ def figure_png(fig, dpi: int = 110) -> bytes:
 
 
 def show_figure(fig, dpi: int = 110) -> None:
-    """Display a matplotlib Figure as an embedded PNG image."""
+    """Display a matplotlib Figure as an embedded PNG image.
+
+    A figure made with ``plt.subplots`` is closed afterwards, so the inline
+    backend does not display it a second time at the end of the cell.
+    """
     from IPython.display import Image, display
 
     display(Image(data=figure_png(fig, dpi=dpi), format="png"))
+    _close_pyplot(fig)
+
+
+def _close_pyplot(fig) -> None:
+    """Close ``fig`` if pyplot manages it, so the inline backend does not show it a second time."""
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close(fig)  # a no-op for a Figure made without pyplot
 
 
 def find_dataset(path: str | os.PathLike) -> Path:
@@ -271,6 +366,158 @@ def references_frame(psets) -> pd.DataFrame:
     return out.loc[~dup].sort_values(["name", "since"], kind="stable").reset_index(drop=True)
 
 
+#: Vietnamese phrases of the keys used inside structured parameter values.
+PARAM_KEYS_VI = {
+    "max_age_first": "Tuổi tối đa khi giữ chức lần đầu",
+    "education": "Trình độ chuyên môn",
+    "political_theory": "Lý luận chính trị",
+    "state_mgmt": "Quản lý nhà nước",
+    "months_left_first": "Số tháng công tác còn lại khi giữ chức lần đầu",
+    "terms_left_first": "Số nhiệm kỳ còn đủ tuổi công tác khi giữ chức lần đầu",
+    "min_years_service": "Số năm công tác tối thiểu",
+    "min_rank": "Bậc chức danh hiện giữ tối thiểu",
+    "young_max": "Ranh giới tuổi nhóm 1 – nhóm 2",
+    "middle_max": "Ranh giới tuổi nhóm 2 – nhóm 3",
+    "soon_max_months": "Số tháng đào tạo tối đa để xếp “1–2 năm”",
+    "experience_rank_gap": "Chênh lệch bậc chức danh cho phép",
+    "relations": "Quan hệ gia đình",
+    "include_derived": "Tính cả quan hệ suy ra",
+    "derived": "Quan hệ suy ra",
+    "path": "Cách suy ra",
+    "titles": "Chức danh",
+    "title": "Chức danh",
+    "with_titles": "Với chức danh",
+    "unit_kinds": "Loại đơn vị",
+    "unit_function": "Chức năng đơn vị",
+    "unit_functions": "Chức năng đơn vị",
+    "scheme": "Hình thức xếp loại tổ chức",
+    "scope": "Phạm vi",
+    "severity": "Kết luận khi vi phạm",
+    "actions": "Hình thức đề xuất",
+    "reference": "Căn cứ",
+}
+#: Keys left out of the display (internal identifiers).
+_PARAM_KEYS_HIDDEN = {"rule_id", "code", "group"}
+#: Keys whose text names the item (shown first, without a key phrase).
+_PARAM_HEADINGS = ("description_vi", "label", "name_vi")
+#: Codes of parameter values that are not in :data:`kimson_ds.codes.CODESETS`.
+PARAM_CODES_VI = {
+    "same_party_committee": "cùng cấp ủy",
+    "same_locality": "cùng địa phương, cùng cấp",
+    "same_unit": "cùng cơ quan, đơn vị",
+    "khong_dat": "Không đạt",
+    "can_xem_xet": "Cần xem xét",
+    "bo_nhiem": "Bổ nhiệm",
+    "gioi_thieu_ung_cu": "Giới thiệu ứng cử",
+    "luan_chuyen": "Luân chuyển",
+    "quy_hoach": "Quy hoạch",
+    "cung_chuc_danh": "Trong quy hoạch đúng chức danh, đúng đơn vị",
+    "bat_ky": "Trong quy hoạch một chức danh lãnh đạo bất kỳ",
+    "hdnd": "Hội đồng nhân dân",
+    "ubnd": "Ủy ban nhân dân",
+    "mttq": "Ủy ban MTTQ",
+    "nhom_4": "Nhóm 4",
+    "nhom_5": "Nhóm 5",
+}
+#: Values of these keys are codes of one code set (its labels win over the others).
+_KEY_CODESET = {"education": "education", "political_theory": "political_theory", "state_mgmt": "state_mgmt",
+                "scheme": "org_scheme", "relations": "relation", "path": "relation", "unit_kinds": "unit_kind",
+                "unit_function": "unit_function", "unit_functions": "unit_function"}
+#: Scope codes that clash with unit kinds ("xa") keep their own meaning under ``scope``.
+_SCOPE_VI = {"xa": "cùng xã, thị trấn", "huyen": "trong huyện"}
+
+
+def _code_labels() -> dict[str, str]:
+    from kimson_ds.codes import CODESETS
+
+    out: dict[str, str] = {}
+    for name in ("title", "rating_level", "discipline_form", "org_scheme", "unit_kind", "unit_function",
+                 "relation", "qualification_level", "removal_reason", "course_field", "gender",
+                 "training_status"):
+        for code, text in CODESETS[name].items():
+            out.setdefault(code, text)
+    out.update(PARAM_CODES_VI)
+    return out
+
+
+def _code_text(v: Any, key: str | None = None) -> str:
+    """Vietnamese label of a code value (the value formatted as is when it is not a code)."""
+    if isinstance(v, str):
+        if key == "scope" and v in _SCOPE_VI:
+            return _SCOPE_VI[v]
+        if key in _KEY_CODESET:
+            from kimson_ds.codes import CODESETS
+
+            found = CODESETS[_KEY_CODESET[key]].get(v)
+            if found:
+                return found
+        return _code_labels().get(v, v)
+    if isinstance(v, float) and not np.isnan(v) and not float(v).is_integer():
+        return _fmt_number(v, 4)
+    return _fmt_value(v)
+
+
+def _join(texts: list[str]) -> str:
+    """Join labels with commas, or semicolons when a label has a comma of its own."""
+    return ("; " if any("," in t for t in texts) else ", ").join(texts)
+
+
+def _key_text(k: Any) -> str:
+    return PARAM_KEYS_VI.get(str(k), _code_text(str(k)))
+
+
+def _inline(v: Any, key: str | None = None) -> str:
+    """One-line text of a value inside a structured parameter."""
+    if isinstance(v, dict):
+        heads = [str(v[h]) for h in _PARAM_HEADINGS if v.get(h)]
+        skip = set(_PARAM_HEADINGS) | _PARAM_KEYS_HIDDEN
+        if not heads and isinstance(v.get("title"), str):
+            heads, skip = [_code_text(v["title"], "title")], skip | {"title"}
+        rest = [f"{_key_text(k)}: {_inline(x, str(k))}" for k, x in v.items()
+                if k not in skip and x not in (None, [], {}, "")]
+        if heads:
+            return heads[0] + (f" ({'; '.join(rest)})" if rest and "description_vi" not in v else "")
+        return "; ".join(rest)
+    if isinstance(v, (list, tuple, set)):
+        return _join([_inline(x, key) for x in v])
+    return _code_text(v, key)
+
+
+def _is_scalar(v: Any) -> bool:
+    return not isinstance(v, (dict, list, tuple, set))
+
+
+def param_value_text(value: Any) -> str:
+    """Human text of a parameter value for the "Quy định đã áp dụng" tables.
+
+    Codes (keys and values) become their Vietnamese labels
+    (:data:`kimson_ds.codes.CODESETS`, :data:`PARAM_CODES_VI`), standard keys
+    become phrases (:data:`PARAM_KEYS_VI`), numbers take the decimal comma,
+    and each entry of a mapping or a list of rules goes on its own line.
+    """
+    if isinstance(value, dict):
+        items = [(k, v) for k, v in value.items() if k not in _PARAM_KEYS_HIDDEN]
+        scalars = [v for _, v in items if _is_scalar(v)]
+        if len(items) > 4 and len(scalars) == len(items) and len(set(map(str, scalars))) < len(scalars):
+            # Many codes sharing few values (e.g. a rank per title): one line per value.
+            groups: dict[str, list[str]] = {}
+            for k, v in items:
+                groups.setdefault(_code_text(v), []).append(_key_text(k))
+            return "\n".join(f"{_join(keys)}: {v}" for v, keys in groups.items())
+        lines = []
+        for k, v in items:
+            if isinstance(v, dict) and any(v.get(h) for h in _PARAM_HEADINGS):
+                lines.append(_inline(v, str(k)))
+            elif isinstance(v, dict):
+                lines.append(f"{_key_text(k)} — {_inline(v, str(k))}")
+            else:
+                lines.append(f"{_key_text(k)}: {_inline(v, str(k))}")
+        return "\n".join(lines)
+    if isinstance(value, (list, tuple)) and any(isinstance(x, dict) for x in value):
+        return "\n".join(_inline(x) for x in value)
+    return _inline(value)
+
+
 def _note(row) -> str:
     parts = []
     if row["assumption"]:
@@ -280,19 +527,33 @@ def _note(row) -> str:
     return "; ".join(parts)
 
 
-def legal_basis_table(refs: pd.DataFrame) -> pd.DataFrame:
-    """Vietnamese display table of :func:`references_frame` rows."""
+def _short_description(text: str, limit: int = 140) -> str:
+    """First clause of a parameter description (up to the first colon or full stop)."""
+    m = re.search(r"[:.](?:\s|$)", text)
+    short = text[: m.start()] if m else text
+    return short if len(short) <= limit else short[: limit - 1].rstrip() + "…"
+
+
+def legal_basis_table(refs: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
+    """Vietnamese display table of :func:`references_frame` rows.
+
+    ``compact`` (the report header) keeps the first clause of each description
+    and leaves out the legal references, which the "Căn cứ pháp lý" section at
+    the end of the report lists in full.
+    """
     since = pd.to_datetime(refs["since"].replace("", None), errors="coerce")
-    return pd.DataFrame(
+    desc = refs["description"].map(_short_description) if compact else refs["description"]
+    table = pd.DataFrame(
         {
-            "Nội dung quy định": refs["description"],
-            "Giá trị áp dụng": refs["value"].map(_fmt_value),
+            "Nội dung quy định": desc,
+            "Giá trị áp dụng": refs["value"].map(param_value_text),
             "Áp dụng từ ngày": since.dt.strftime("%d/%m/%Y").where(since.notna(), ""),
             "Căn cứ": refs["reference"],
             "Ghi chú": [_note(r) for _, r in refs.iterrows()],
             "Mã tham số": refs["name"],
         }
     )
+    return table.drop(columns=["Căn cứ"]) if compact else table
 
 
 def _append_sidecar(refs: pd.DataFrame) -> None:
@@ -323,7 +584,7 @@ def legal_basis(psets) -> None:
     if refs.empty:
         _display_html("<p>Phân tích này không dùng tham số quy định nào.</p>")
         return
-    text = table_html(legal_basis_table(refs), "Các quy định và giá trị đã áp dụng")
+    text = table_html(legal_basis_table(refs), "Các quy định và giá trị đã áp dụng", css_class="kimson-legal")
     if refs["assumption"].any():
         text += (
             '<p class="kimson-note">Dòng ghi <strong>GIẢ ĐỊNH</strong>: giá trị chưa được xác nhận '
@@ -698,7 +959,7 @@ def _strip_external(text: str) -> str:
 def _header_html(title, run_time, nb_name, params_table, dataset_path, fingerprint, commit, refs) -> str:
     meta = [
         ("Ngày lập báo cáo", run_time.strftime("%d/%m/%Y %H:%M")),
-        ("Notebook", nb_name),
+        ("Sổ tay phân tích", nb_name),
     ]
     if dataset_path is not None:
         meta.append(("Bộ dữ liệu", str(dataset_path)))
@@ -720,9 +981,11 @@ def _header_html(title, run_time, nb_name, params_table, dataset_path, fingerpri
         "<h2>Quy định đã áp dụng</h2>",
     ]
     if refs.empty:
-        parts.append("<p>Notebook không ghi nhận tham số quy định nào.</p>")
+        parts.append("<p>Sổ tay phân tích không ghi nhận tham số quy định nào.</p>")
     else:
-        parts.append(table_html(legal_basis_table(refs)))
+        parts.append(table_html(legal_basis_table(refs, compact=True), css_class="kimson-legal"))
+        parts.append('<p class="kimson-note">Nội dung đầy đủ và văn bản căn cứ của từng quy định: '
+                     "xem mục Căn cứ pháp lý ở cuối báo cáo.</p>")
         if refs["assumption"].any():
             parts.append(
                 '<p class="kimson-note">Dòng ghi <strong>GIẢ ĐỊNH</strong>: giá trị chưa được xác nhận '
@@ -878,7 +1141,7 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
             "Tham số": list(declared),
             "Giá trị": [_fmt_value(effective[k]) for k in declared],
             "Ý nghĩa": [declared[k].get("help", "") for k in declared],
-            "Nguồn": ["đặt khi chạy" if k in given else "mặc định của notebook" for k in declared],
+            "Nguồn": ["đặt khi chạy" if k in given else "mặc định của sổ tay" for k in declared],
         }
     )
     header = _header_html(title, run_time, nb_path.name, params_table, dataset_path, fingerprint,

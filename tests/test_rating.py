@@ -364,4 +364,4 @@ def test_notebook_report_builds(tmp_path):
     html = (tmp_path / "10-xep-loai.html").read_text(encoding="utf-8")
     assert "Traceback" not in html and "Căn cứ pháp lý" in html
     assert "44/121" in html and "36,4" in html  # seed check shown
-    assert "Quy định ngày 01-09-2025" in html and "GIẢ ĐỊNH" in html
+    assert "Quy định ngày 01/09/2025" in html and "GIẢ ĐỊNH" in html
