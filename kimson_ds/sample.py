@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from kimson_ds.codes import CODESETS, COMMUNE_KINDS, LADDERS, RATING_ORDER
+from kimson_ds.parameters import get_param
 from kimson_ds.schema import TABLES
 
 #: The date the sample describes (records as of this day).
@@ -338,26 +339,15 @@ POINT_CUTS = (("xuat_sac", 90.0), ("tot", 70.0), ("hoan_thanh", 50.0))
 #: Ceiling score of each level (best score still inside the level).
 _LEVEL_CEILING = {"xuat_sac": 100.0, "tot": 89.9, "hoan_thanh": 69.9, "khong_hoan_thanh": 49.9}
 #: Rating links of the Kim Sơn 2018 rule, in priority order: (title, unit kinds, scheme).
-RATING_LINKS = (
-    ("bi_thu_chi_bo", None, "tccsd"),
-    ("bi_thu", COMMUNE_KINDS, "tccsd"),
-    ("chu_tich_ubnd", COMMUNE_KINDS, "chinh_quyen"),
-    ("truong_phong", ("phong_ban", "co_quan_dang", "doan_the"), "co_quan"),
-    ("truong_ban", ("co_quan_dang",), "co_quan"),
-    ("chu_nhiem_ubkt", ("co_quan_dang",), "co_quan"),
-    ("truong_doan_the", ("doan_the",), "co_quan"),
-    ("chu_tich_mttq", ("doan_the",), "co_quan"),
+#: Read from the parameters the rating engine uses, so data and engine cannot drift apart.
+RATING_LINKS = tuple(
+    (r["title"], tuple(r["unit_kinds"]) if r.get("unit_kinds") else None, r["scheme"])
+    for r in get_param("rating.org_links", "2018-12-31")
 )
-#: Groups of equivalent posts for the 2019 quota (mirrors params/rating/equivalent_post_groups.yaml).
-_QUOTA_GROUPS = (
-    ("cap_uy_xa", ("bi_thu", "pho_bi_thu"), COMMUNE_KINDS),
-    ("chinh_quyen_xa", ("chu_tich_ubnd", "chu_tich_hdnd", "pho_chu_tich_ubnd", "pho_chu_tich_hdnd"), COMMUNE_KINDS),
-    ("doan_the_xa", ("chu_tich_mttq", "truong_doan_the", "pho_doan_the"), COMMUNE_KINDS),
-    ("lanh_dao_huyen", ("bi_thu", "pho_bi_thu", "chu_tich_ubnd", "chu_tich_hdnd", "pho_chu_tich_ubnd",
-                        "pho_chu_tich_hdnd"), None),
-    ("truong_phong_ban", ("truong_phong", "truong_ban", "chu_nhiem_ubkt", "truong_doan_the", "chu_tich_mttq"), None),
-    ("pho_phong_ban", ("pho_truong_phong", "pho_truong_ban", "pho_doan_the"), None),
-    ("bi_thu_chi_bo", ("bi_thu_chi_bo",), None),
+#: Groups of equivalent posts for the 2019 quota (params/rating/equivalent_post_groups.yaml).
+_QUOTA_GROUPS = tuple(
+    (g["group"], tuple(g["titles"]), tuple(g["unit_kinds"]) if g.get("unit_kinds") else None)
+    for g in get_param("rating.equivalent_post_groups", "2019-12-31")
 )
 
 #: Courses (ASSUMPTION: lengths, seats and costs are plausible, not official).
