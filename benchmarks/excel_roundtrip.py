@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kimson_ds import excel
-from kimson_ds.io import Dataset, load_dataset, write_csv_folder
+from kimson_ds.data import excel
+from kimson_ds.data.io import Dataset, load_dataset, write_csv_folder
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
 rng = np.random.default_rng(0)

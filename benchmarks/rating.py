@@ -1,4 +1,4 @@
-"""Benchmark: rate 100,000 cadre-year rows with kimson_ds.rating.rate (target < 1 s).
+"""Benchmark: rate 100,000 cadre-year rows with kimson_ds.rating.engine.rate (target < 1 s).
 
 Run: ``.venv/bin/python benchmarks/rating.py``. Synthetic data: 100,000 cadres in
 5,000 units (communes and departments), every cadre holding one post, one in ten
@@ -20,7 +20,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from kimson_ds.rating import rate
+from kimson_ds.rating.engine import rate
 
 N = 100_000
 N_UNITS = 5_000

@@ -22,7 +22,7 @@ from scipy.optimize import linear_sum_assignment
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kimson_ds.rotation import Problem, RotationScenario, build, solve  # noqa: E402
+from kimson_ds.rotation.model import Problem, RotationScenario, build, solve  # noqa: E402
 
 SIZES = {"district": (60, 30, 0.6), "province": (1000, 500, 0.1), "stress": (3000, 1500, 0.01)}
 
@@ -91,8 +91,8 @@ def bench(name: str, n_c: int, n_p: int, density: float) -> None:
 
 
 def end_to_end_sample() -> None:
-    from kimson_ds.io import load_dataset
-    from kimson_ds.rotation import load_rotation_scenario, resolve, run
+    from kimson_ds.data.io import load_dataset
+    from kimson_ds.rotation.model import load_rotation_scenario, resolve, run
 
     root = Path(__file__).resolve().parents[1]
     ds = load_dataset(root / "data/kimson")

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kimson_ds import slate_model as sm
+from kimson_ds.planning import slate_model as sm
 
 
 def instance(n_posts: int = 500, n_cands: int = 2000, per_cand: int = 15, seed: int = 7):
@@ -71,8 +71,8 @@ def main() -> None:
     if data.is_dir():
         import warnings
 
-        from kimson_ds import succession as su
-        from kimson_ds.io import load_dataset
+        from kimson_ds.data.io import load_dataset
+        from kimson_ds.planning import succession as su
 
         warnings.simplefilter("ignore")
         ds = load_dataset(data)

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from kimson_ds.training import TrainingScenario, run
+from kimson_ds.training.schedule import TrainingScenario, run
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 rng = np.random.default_rng(20170831)

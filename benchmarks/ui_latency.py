@@ -5,7 +5,7 @@ Run: ``.venv/bin/python benchmarks/ui_latency.py`` (prints the figures; not a ti
 The panels are built headless (ipywidgets without a front end), so a change
 runs its callback synchronously: the time measured is from setting the
 control's value to the moment the plan table's HTML has been replaced, i.e.
-the whole re-solve (:func:`kimson_ds.rotation.resolve`: prepare, build, CBC,
+the whole re-solve (:func:`kimson_ds.rotation.model.resolve`: prepare, build, CBC,
 explain, alternatives) plus rendering. The browser adds a round trip of
 about 0.1–0.3 s (see ``tests/test_browser_app.py``, which logs it into
 ``test-artifacts/ui-latency-browser.txt``).
@@ -31,8 +31,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kimson_ds import rotation  # noqa: E402
-from kimson_ds.codes import COMMUNE_KINDS  # noqa: E402
-from kimson_ds.io import load_dataset  # noqa: E402
+from kimson_ds.data.codes import COMMUNE_KINDS  # noqa: E402
+from kimson_ds.data.io import load_dataset  # noqa: E402
 from kimson_ds.ui.overview import OverviewPanel  # noqa: E402
 from kimson_ds.ui.rotation import RotationPanel  # noqa: E402
 

@@ -3,7 +3,7 @@
 Target (Foundation issue): under 2 s. Run: ``python benchmarks/validate.py [factor]``.
 The scaled dataset copies every people-related table ``factor`` times with
 suffixed ids (units, courses stay shared), writes it as CSV to a temp folder
-and times ``kimson_ds.io.read_dataset`` (parse + full validation) on it.
+and times ``kimson_ds.data.io.read_dataset`` (parse + full validation) on it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kimson_ds.io import load_dataset, read_dataset, write_csv_folder
+from kimson_ds.data.io import load_dataset, read_dataset, write_csv_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 ID_COLUMNS = {"cadre_id", "holder_id", "relative_id", "position_id"}

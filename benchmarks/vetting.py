@@ -3,10 +3,10 @@
 Run: ``.venv/bin/python benchmarks/vetting.py``. Two measurements, each the best
 and median wall time of five runs:
 
-1. :func:`kimson_ds.conflicts.current_conflicts` on synthetic data: 2,000
+1. :func:`kimson_ds.vetting.conflicts.current_conflicts` on synthetic data: 2,000
    communes and 400 district offices, 16,000 posts all held, 20,000 drawn
    family links (spouses, parents, siblings) among holders and outsiders;
-2. :func:`kimson_ds.vetting.vet` on the sample dataset ``data/kimson`` with one
+2. :func:`kimson_ds.vetting.checklist.vet` on the sample dataset ``data/kimson`` with one
    appointment proposal for every row of the 2020–2025 planning list, spread
    over three effective dates.
 """
@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kimson_ds.conflicts import current_conflicts
-from kimson_ds.io import load_dataset
-from kimson_ds.vetting import vet
+from kimson_ds.data.io import load_dataset
+from kimson_ds.vetting.checklist import vet
+from kimson_ds.vetting.conflicts import current_conflicts
 
 ROOT = Path(__file__).resolve().parents[1]
 N_COMMUNES, N_OFFICES, N_LINKS = 2_000, 400, 20_000

@@ -4,7 +4,7 @@ Usage::
 
     python data/generate_kimson.py [--out data/kimson] [--seed 2016]
 
-A thin wrapper around :func:`kimson_ds.sample.generate`; the same seed gives
+A thin wrapper around :func:`kimson_ds.sample.generator.generate`; the same seed gives
 byte-identical files.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kimson_ds.sample import DEFAULT_SEED, generate, readme_markdown
+from kimson_ds.sample.generator import DEFAULT_SEED, generate, readme_markdown
 
 HERE = Path(__file__).resolve().parent
 

@@ -119,7 +119,7 @@ def load_overrides(path: str | Path | None) -> dict | None:
     """Read a YAML file of parameter overrides ``{name: value}`` (``--params``).
 
     Returns None when no path is given or the file is empty; unknown names are
-    rejected later by :meth:`kimson_ds.parameters.ParameterSet.with_overrides`.
+    rejected later by :meth:`kimson_ds.rules.parameters.ParameterSet.with_overrides`.
     """
     if not path:
         return None

@@ -21,7 +21,7 @@ class DataError(KimsonError):
     message : str
         Vietnamese summary.
     issues : list, optional
-        The :class:`kimson_ds.validate.Issue` objects found.
+        The :class:`kimson_ds.data.validate.Issue` objects found.
     """
 
     exit_code = 2

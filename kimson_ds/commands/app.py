@@ -18,7 +18,7 @@ import webbrowser
 from pathlib import Path
 
 from kimson_ds.audit import record_run
-from kimson_ds.report import REPO_ROOT, ensure_kernel, find_dataset
+from kimson_ds.papers.report import REPO_ROOT, ensure_kernel, find_dataset
 
 #: Folder of the explorer notebooks.
 APPS_DIR = REPO_ROOT / "apps"

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from kimson_ds import audit
-from kimson_ds.excel import write_dataset
-from kimson_ds.io import load_dataset
+from kimson_ds.data.excel import write_dataset
+from kimson_ds.data.io import load_dataset
 
 
 def register(sub) -> None:

@@ -2,7 +2,7 @@
 
 Builds every report of the scenarios folder as offline HTML and A4 PDF, the
 proposal-lists workbook ``danh-sach-de-xuat.xlsx`` and an ``index.html`` that
-links them (see :mod:`kimson_ds.pack`). Exit codes: 0 done, 1 a report failed
+links them (see :mod:`kimson_ds.papers.pack`). Exit codes: 0 done, 1 a report failed
 (the others are built and the index says which), 2 bad input or no Chromium.
 """
 
@@ -34,7 +34,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from kimson_ds.pack import build_pack
+    from kimson_ds.papers.pack import build_pack
 
     parts = ["pack", args.dataset, "--scenarios", args.scenarios, "--out", args.out]
     if not args.pdf:

@@ -23,12 +23,12 @@ from pathlib import Path
 import pandas as pd
 
 from kimson_ds import __version__, audit
-from kimson_ds import slate_model as sm
-from kimson_ds import succession as su
 from kimson_ds.config import load_scenario
+from kimson_ds.data.io import load_dataset
 from kimson_ds.errors import InfeasibleError, ScenarioError
-from kimson_ds.io import load_dataset
-from kimson_ds.parameters import parameters
+from kimson_ds.planning import slate_model as sm
+from kimson_ds.planning import succession as su
+from kimson_ds.rules.parameters import parameters
 
 
 def register(sub) -> None:

@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from kimson_ds import audit
-from kimson_ds.codes import RATING_LEVEL, RATING_ORDER
 from kimson_ds.config import load_overrides
-from kimson_ds.io import load_dataset
-from kimson_ds.rating import check_year, compare, rate_dataset
+from kimson_ds.data.codes import RATING_LEVEL, RATING_ORDER
+from kimson_ds.data.io import load_dataset
+from kimson_ds.rating.engine import check_year, compare, rate_dataset
 
 
 def register(sub) -> None:
@@ -64,7 +64,7 @@ def _summary_vi(res, name: str) -> pd.DataFrame:
 
 
 def _comparison_vi(cmp: pd.DataFrame, name_a: str, name_b: str, only_differing: bool) -> pd.DataFrame:
-    """:func:`kimson_ds.rating.compare` with Vietnamese headers; differing people first."""
+    """:func:`kimson_ds.rating.engine.compare` with Vietnamese headers; differing people first."""
     cmp = cmp.sort_values(["differs", "cadre_id"], ascending=[False, True], kind="stable")
     if only_differing:
         cmp = cmp[cmp["differs"]]
@@ -120,7 +120,7 @@ def run(args) -> int:
                 cmp_out, index=False, encoding="utf-8-sig")
             outputs.append(cmp_out)
     else:
-        from kimson_ds.excel import write_workbook
+        from kimson_ds.data.excel import write_workbook
 
         summary = _summary_vi(res, name_a)
         if other is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 import sys
 
-from kimson_ds.report import build_report
+from kimson_ds.papers.report import build_report
 
 # Start-up time: nbformat imports jsonschema, which compiles ~40 grammars of the
 # optional ``rfc3987_syntax`` package (2–3 s on the office PCs) only to check the

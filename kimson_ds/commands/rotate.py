@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from kimson_ds.audit import record_run
-from kimson_ds.eligibility import describe
-from kimson_ds.io import load_dataset
+from kimson_ds.data.io import load_dataset
+from kimson_ds.rotation.eligibility import describe
 
 
 def register(sub) -> None:
@@ -29,15 +29,15 @@ def register(sub) -> None:
 
 
 def _write(frame, path: Path) -> Path:
-    from kimson_ds.rotation import vietnamese
+    from kimson_ds.rotation.model import vietnamese
 
     vietnamese(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
     return path
 
 
 def run(args) -> int:
-    from kimson_ds.rotation import load_rotation_scenario
-    from kimson_ds.rotation import run as run_rotation
+    from kimson_ds.rotation.model import load_rotation_scenario
+    from kimson_ds.rotation.model import run as run_rotation
 
     sc = load_rotation_scenario(args.scenario)
     ds = load_dataset(args.dataset)

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from kimson_ds import audit
-from kimson_ds.excel import DEFAULT_TEMPLATE, write_template
-from kimson_ds.schema import TABLES
+from kimson_ds.data.excel import DEFAULT_TEMPLATE, write_template
+from kimson_ds.data.schema import TABLES
 
 
 def register(sub) -> None:

@@ -20,8 +20,8 @@ import pandas as pd
 
 from kimson_ds import __version__, audit
 from kimson_ds.config import load_scenario
-from kimson_ds.io import load_dataset
-from kimson_ds.training import TrainingScenario, check_tables, gaps_table, run, run_knowledge_updates
+from kimson_ds.data.io import load_dataset
+from kimson_ds.training.schedule import TrainingScenario, check_tables, gaps_table, run, run_knowledge_updates
 
 SCHEDULE_HEADERS = {
     "cadre_id": "Mã cán bộ", "full_name": "Họ và tên", "course_id": "Mã khóa học", "course_name": "Khóa học",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from kimson_ds.config import parse_date_option
-from kimson_ds.io import read_dataset
+from kimson_ds.data.io import read_dataset
 
 
 def register(sub) -> None:

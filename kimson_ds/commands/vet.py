@@ -17,9 +17,9 @@ import pandas as pd
 
 from kimson_ds import __version__, audit
 from kimson_ds.config import load_overrides
+from kimson_ds.data.io import load_dataset
 from kimson_ds.errors import ScenarioError
-from kimson_ds.io import load_dataset
-from kimson_ds.vetting import read_proposals, vet
+from kimson_ds.vetting.checklist import read_proposals, vet
 
 #: Vietnamese headers of the output files.
 CHECKLIST_HEADERS = {

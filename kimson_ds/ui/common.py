@@ -3,7 +3,7 @@ Vietnamese error display, "Lưu kịch bản" and "Xuất báo cáo" buttons.
 
 A panel never computes anything itself: every refresh calls the same library
 function that the command line and the report notebooks call, then shows the
-returned tables as static HTML (:func:`kimson_ds.report.table_html`) and the
+returned tables as static HTML (:func:`kimson_ds.papers.report.table_html`) and the
 charts as PNG images, so the panel, the CLI and the report cannot disagree.
 
 Errors
@@ -47,7 +47,7 @@ from typing import Any
 import pandas as pd
 
 from kimson_ds.errors import KimsonError, ScenarioError
-from kimson_ds.report import REPO_ROOT, SIDECAR_ENV, figure_png, table_html
+from kimson_ds.papers.report import REPO_ROOT, SIDECAR_ENV, figure_png, table_html
 
 __all__ = [
     "PANEL_CSS",
@@ -170,7 +170,7 @@ def interactive() -> bool:
 
     1. ``KIMSON_UI=1`` / ``KIMSON_UI=0`` force the answer.
     2. ``KIMSON_STATIC=1`` (for papermill callers) and the report pipeline
-       (:func:`kimson_ds.report.build_report` sets ``$KIMSON_REPORT_SIDECAR``)
+       (:func:`kimson_ds.papers.report.build_report` sets ``$KIMSON_REPORT_SIDECAR``)
        are never interactive.
     3. A kernel launched by a batch runner (papermill, ``jupyter nbconvert
        --execute``, nbclient — read from the launcher's command line) is never
@@ -223,8 +223,8 @@ def show_dataset(dataset=None) -> None:
     """Display which dataset the explorer uses (name, size, fingerprint) or why it cannot be read."""
     from IPython.display import HTML, display
 
-    from kimson_ds.io import load_dataset
-    from kimson_ds.report import find_dataset
+    from kimson_ds.data.io import load_dataset
+    from kimson_ds.papers.report import find_dataset
 
     try:
         path = find_dataset(default_dataset(dataset))
@@ -326,7 +326,7 @@ def figure_html(fig, alt: str = "Biểu đồ") -> str:
 def date_choices(ds, keep: dt.date) -> list[tuple[str, dt.date]]:
     """Dates a panel offers: ``keep``, the year ends of the rating years (and the next one)
     and the days units start, when someone is at work on that day (dd/mm/yyyy labels)."""
-    from kimson_ds.overview import active_cadres
+    from kimson_ds.overview.figures import active_cadres
 
     years = sorted(int(y) for y in pd.Series(ds["ratings"]["year"]).dropna().unique())
     starts = pd.to_datetime(ds["units"]["valid_from"]).dropna().dt.date.unique()
@@ -415,7 +415,7 @@ def __getattr__(name: str):  # the widget class is built lazily (ipywidgets only
 
 def legal_basis_html(psets) -> str:
     """The "Căn cứ pháp lý" table of the parameters a result used (as in the reports)."""
-    from kimson_ds.report import legal_basis_table, references_frame
+    from kimson_ds.papers.report import legal_basis_table, references_frame
 
     refs = references_frame(psets)
     if refs.empty:
@@ -583,8 +583,8 @@ class NotebookPanel(Panel):
 
 def load_for_panel(dataset):
     """``(Dataset, path)`` for a panel factory: a Dataset as given, else loaded from the path."""
-    from kimson_ds.io import Dataset, load_dataset
-    from kimson_ds.report import find_dataset
+    from kimson_ds.data.io import Dataset, load_dataset
+    from kimson_ds.papers.report import find_dataset
 
     if isinstance(dataset, Dataset):
         return dataset, dataset.path
@@ -680,7 +680,7 @@ class ReportButton:
 
     def build(self, out_dir: str | os.PathLike | None = None):
         """Build the report into ``out_dir`` (default: the field's folder + a time stamp)."""
-        from kimson_ds.report import build_report
+        from kimson_ds.papers.report import build_report
 
         self.button.disabled = True
         self.out.value = '<span class="kimson-spinner"></span>Đang tạo báo cáo (khoảng 10–30 giây)…'

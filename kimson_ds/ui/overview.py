@@ -1,6 +1,6 @@
 """Overview panel: the cadre corps on a chosen date.
 
-Every change calls the :mod:`kimson_ds.overview` functions notebook 00 calls,
+Every change calls the :mod:`kimson_ds.overview.figures` functions notebook 00 calls,
 with the same arguments, and shows their tables and charts. "Lưu kịch bản"
 writes the notebook's parameters (``dataset``, ``as_of``) as the YAML file that
 ``kimson-ds report notebooks/00-tong-quan.ipynb --params FILE --out DIR``
@@ -19,10 +19,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from kimson_ds import overview
-from kimson_ds.io import Dataset, load_dataset
-from kimson_ds.parameters import ParameterSet, parameters
-from kimson_ds.report import REPO_ROOT, find_dataset, table_html
+from kimson_ds.data.io import Dataset, load_dataset
+from kimson_ds.overview import figures as overview
+from kimson_ds.papers.report import REPO_ROOT, find_dataset, table_html
+from kimson_ds.rules.parameters import ParameterSet, parameters
 from kimson_ds.ui.common import (
     ErrorPanel,
     Panel,

@@ -1,6 +1,6 @@
 """Rating panel: year, rule-set date, comparison date and quota grouping.
 
-Every change calls :func:`kimson_ds.rating.rate_dataset` exactly as notebook
+Every change calls :func:`kimson_ds.rating.engine.rate_dataset` exactly as notebook
 10 does (and ``kimson-ds rate``), so the panel and the report agree.
 """
 
@@ -10,10 +10,10 @@ import datetime as dt
 
 import pandas as pd
 
-from kimson_ds import rating
-from kimson_ds.codes import RATING_LEVEL, RATING_ORDER
-from kimson_ds.io import Dataset
-from kimson_ds.report import REPO_ROOT, table_html
+from kimson_ds.data.codes import RATING_LEVEL, RATING_ORDER
+from kimson_ds.data.io import Dataset
+from kimson_ds.papers.report import REPO_ROOT, table_html
+from kimson_ds.rating import engine as rating
 from kimson_ds.ui.common import ErrorPanel, NotebookPanel, Panel, legal_basis_html, load_for_panel
 
 __all__ = ["GROUPS", "RatingPanel", "rating_panel"]

@@ -1,10 +1,10 @@
 """Rotation explorer panel: vary the request and the rules, see the plan change.
 
-Every change calls :func:`kimson_ds.rotation.resolve` (the function the
+Every change calls :func:`kimson_ds.rotation.model.resolve` (the function the
 ``kimson-ds rotate`` command and notebook 30 use, through
-:func:`kimson_ds.rotation.run`) on the already loaded dataset, then shows the
+:func:`kimson_ds.rotation.model.run`) on the already loaded dataset, then shows the
 plan, the diagnosis and the explanation tables it returned. The knobs the
-report notebook exposes go through :func:`kimson_ds.rotation.with_knobs`; the
+report notebook exposes go through :func:`kimson_ds.rotation.model.with_knobs`; the
 other controls edit the scenario model itself, so "Lưu kịch bản" writes a
 YAML that ``kimson-ds rotate DATASET --scenario FILE`` accepts, and "Xuất báo
 cáo" runs notebook 30 on exactly that file.
@@ -19,12 +19,12 @@ from typing import Any
 
 import pandas as pd
 
-from kimson_ds import rotation
 from kimson_ds.config import dump_scenario
-from kimson_ds.eligibility import exclusion_counts
-from kimson_ds.io import Dataset, load_dataset
-from kimson_ds.parameters import parameters
-from kimson_ds.report import REPO_ROOT, find_dataset, table_html
+from kimson_ds.data.io import Dataset, load_dataset
+from kimson_ds.papers.report import REPO_ROOT, find_dataset, table_html
+from kimson_ds.rotation import model as rotation
+from kimson_ds.rotation.eligibility import exclusion_counts
+from kimson_ds.rules.parameters import parameters
 from kimson_ds.ui.common import (
     ErrorPanel,
     Panel,

@@ -1,7 +1,7 @@
 """Succession-planning panel: term, date, women's share and slate size.
 
-Every change runs what notebook 20 runs: :func:`kimson_ds.succession.check_compliance`
-on the current list and :func:`kimson_ds.slate_model.run` for the optimised
+Every change runs what notebook 20 runs: :func:`kimson_ds.planning.succession.check_compliance`
+on the current list and :func:`kimson_ds.planning.slate_model.run` for the optimised
 list, with the scenario updated exactly as the notebook updates it.
 """
 
@@ -12,12 +12,12 @@ import warnings
 
 import pandas as pd
 
-from kimson_ds import slate_model as sm
-from kimson_ds import succession as su
 from kimson_ds.config import load_scenario
-from kimson_ds.io import Dataset
-from kimson_ds.parameters import parameters
-from kimson_ds.report import REPO_ROOT, table_html
+from kimson_ds.data.io import Dataset
+from kimson_ds.papers.report import REPO_ROOT, table_html
+from kimson_ds.planning import slate_model as sm
+from kimson_ds.planning import succession as su
+from kimson_ds.rules.parameters import parameters
 from kimson_ds.ui.common import ErrorPanel, NotebookPanel, Panel, legal_basis_html, load_for_panel, repo_file
 
 __all__ = ["SuccessionPanel", "succession_panel"]

@@ -1,6 +1,6 @@
 """Training-plan panel: budget scale and priority of thin slates.
 
-Every change runs :func:`kimson_ds.training.run` on the scenario updated
+Every change runs :func:`kimson_ds.training.schedule.run` on the scenario updated
 exactly as notebook 40 updates it (``budget_scale``, ``thin_slate_bonus``).
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kimson_ds import training
 from kimson_ds.config import load_scenario
-from kimson_ds.io import Dataset
-from kimson_ds.report import REPO_ROOT, table_html
+from kimson_ds.data.io import Dataset
+from kimson_ds.papers.report import REPO_ROOT, table_html
+from kimson_ds.training import schedule as training
 from kimson_ds.ui.common import (
     ErrorPanel,
     NotebookPanel,

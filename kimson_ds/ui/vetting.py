@@ -1,17 +1,16 @@
 """Vetting panel: a batch of proposals checked against the dated checklist.
 
-Every change runs :func:`kimson_ds.vetting.read_proposals` and
-:func:`kimson_ds.vetting.vet` exactly as notebook 50 (and ``kimson-ds vet``) do.
+Every change runs :func:`kimson_ds.vetting.checklist.read_proposals` and
+:func:`kimson_ds.vetting.checklist.vet` exactly as notebook 50 (and ``kimson-ds vet``) do.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from kimson_ds import vetting
+from kimson_ds.data.io import Dataset
 from kimson_ds.errors import ScenarioError
-from kimson_ds.io import Dataset
-from kimson_ds.report import REPO_ROOT, table_html
+from kimson_ds.papers.report import REPO_ROOT, table_html
 from kimson_ds.ui.common import (
     ErrorPanel,
     NotebookPanel,
@@ -22,6 +21,7 @@ from kimson_ds.ui.common import (
     parse_date_vi,
     repo_file,
 )
+from kimson_ds.vetting import checklist as vetting
 
 __all__ = ["VettingPanel", "vetting_panel"]
 

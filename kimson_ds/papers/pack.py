@@ -1,0 +1,694 @@
+"""The meeting pack (gói tài liệu họp Ban Thường vụ): reports, PDFs and the proposal lists.
+
+:func:`build_pack` builds, from one dataset and one folder of manifests
+(``data/scenarios/hop-btv/``), everything the staff bring to a standing
+committee meeting::
+
+    OUT/
+      index.html               the pack's home page (links every report, PDF and the workbook)
+      danh-sach-de-xuat.xlsx   proposal lists from rotation, succession and vetting, ready to print
+      pack.json                what the pack was built from (manifests, data fingerprint, timings)
+      bao-cao/NN-name.html     each report, through kimson_ds.papers.report.build_report (offline HTML)
+      bao-cao/NN-name.pdf      the same report printed by headless Chromium (kimson_ds.papers.pdf)
+      bao-cao/NN-name.ipynb    the executed notebook, and NN-name.references.json
+
+Every file opens on an office PC without internet: the reports are checked
+with :func:`kimson_ds.papers.report.external_resources`, and so is the index.
+
+Manifest folder
+---------------
+``goi-tai-lieu.yaml`` (:class:`PackManifest`)
+    The meeting: title, date, and the inputs of the proposal lists (a
+    rotation scenario, a succession scenario, a batch of proposals to vet).
+    Optional: without it the pack has a default title and no lists.
+every other ``*.yaml`` (:class:`ReportSpec`, one per report)
+    Which notebook (``notebooks/<name>.ipynb``, or a path relative to the
+    manifest), with which parameters; ``files`` holds the parameters that are
+    paths relative to the manifest. The ``dataset`` parameter is always the
+    pack's dataset. Reports are built in file-name order.
+
+Paths inside the manifests are relative to the manifest folder. Everything
+is checked before the first report runs: an unknown key, an unknown notebook
+parameter, a missing file or a missing notebook stops the pack at once with
+a Vietnamese message (a notebook marked ``required: false`` is skipped and
+listed as such in the index instead).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import shlex
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import Field
+
+from kimson_ds import __version__
+from kimson_ds.config import StrictModel, load_scenario
+from kimson_ds.errors import InfeasibleError, ReportError, ScenarioError
+
+__all__ = [
+    "MANIFEST_NAME",
+    "WORKBOOK_NAME",
+    "PackManifest",
+    "PackPlan",
+    "PackResult",
+    "ReportSpec",
+    "build_pack",
+    "index_html",
+    "load_pack",
+    "proposal_lists",
+]
+
+#: File name of the meeting manifest inside the scenarios folder.
+MANIFEST_NAME = "goi-tai-lieu.yaml"
+#: File name of the proposal-lists workbook.
+WORKBOOK_NAME = "danh-sach-de-xuat.xlsx"
+#: Sub-folder of the pack holding the reports.
+REPORTS_DIR = "bao-cao"
+
+_NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+_CSS = Path(__file__).resolve().parent / "assets" / "report.css"
+
+
+# =====================================================================
+# Manifests
+# =====================================================================
+class ReportSpec(StrictModel):
+    """One report of the pack (one YAML file per report).
+
+    Attributes
+    ----------
+    notebook : str
+        ``30-luan-chuyen`` (a notebook of ``notebooks/``) or a path to an
+        ``.ipynb`` relative to the manifest.
+    title : str, optional
+        Title shown in the index (default: the report's own title).
+    parameters : dict
+        Notebook parameters (checked against its ``parameters`` cell).
+    files : dict of str to str
+        Parameters that are file paths relative to the manifest folder.
+    pdf : bool
+        Also print this report to PDF.
+    required : bool
+        A missing notebook stops the pack (``True``) or is skipped (``False``).
+    """
+
+    notebook: str
+    title: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    files: dict[str, str] = Field(default_factory=dict)
+    pdf: bool = True
+    required: bool = True
+
+
+class RotationKnobs(StrictModel):
+    """The knobs of :func:`kimson_ds.rotation.model.with_knobs` (those the rotation report varies)."""
+
+    n_bi_thu: int | None = Field(None, ge=0)
+    n_pho_bi_thu: int | None = Field(None, ge=0)
+    min_women: int | None = Field(None, ge=0)
+    seniority_years_bi_thu: float | None = Field(None, ge=0)
+    seniority_years_pho_bi_thu: float | None = Field(None, ge=0)
+
+
+class RotationList(StrictModel):
+    """Proposal list of rotations: the plan of a rotation scenario."""
+
+    scenario: str
+    knobs: RotationKnobs = Field(default_factory=RotationKnobs)
+    title: str = "DANH SÁCH ĐỀ XUẤT LUÂN CHUYỂN CÁN BỘ"
+
+
+class SuccessionList(StrictModel):
+    """Proposal list of planning slates: the optimal slates of a planning scenario."""
+
+    scenario: str
+    as_of: dt.date | None = None
+    term: str | None = None
+    title: str = "DANH SÁCH ĐỀ XUẤT QUY HOẠCH CÁN BỘ"
+
+
+class VettingList(StrictModel):
+    """Vetted proposals: the verdict of each proposal of a batch."""
+
+    proposals: str
+    as_of: dt.date | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    title: str = "KẾT QUẢ THẨM ĐỊNH ĐỀ XUẤT NHÂN SỰ"
+
+
+class ListsSpec(StrictModel):
+    """Inputs of the proposal-lists workbook; a list left out is not made."""
+
+    rotation: RotationList | None = None
+    succession: SuccessionList | None = None
+    vetting: VettingList | None = None
+
+
+class PackManifest(StrictModel):
+    """The meeting (``goi-tai-lieu.yaml``)."""
+
+    title: str = "Tài liệu họp Ban Thường vụ Huyện ủy"
+    meeting: str | None = None
+    meeting_date: dt.date | None = None
+    unit: str = "Ban Tổ chức Huyện ủy Kim Sơn"
+    lists: ListsSpec = Field(default_factory=ListsSpec)
+
+
+@dataclass
+class ReportPlan:
+    """A report manifest, resolved: its notebook (``None`` when missing) and parameters."""
+
+    key: str
+    manifest: Path
+    spec: ReportSpec
+    notebook: Path | None
+    parameters: dict[str, Any]
+
+
+@dataclass
+class PackPlan:
+    """What :func:`load_pack` read and checked."""
+
+    folder: Path
+    manifest: PackManifest
+    manifest_path: Path | None
+    reports: list[ReportPlan]
+
+    def resolve(self, relative: str) -> Path:
+        """A path of the meeting manifest, relative to the scenarios folder."""
+        return _resolve(self.folder, relative)
+
+
+def _resolve(folder: Path, relative: str) -> Path:
+    p = Path(relative).expanduser()
+    return (p if p.is_absolute() else folder / p).resolve()
+
+
+def _notebook_path(folder: Path, name: str) -> Path:
+    p = Path(name)
+    if p.suffix == ".ipynb" or len(p.parts) > 1:
+        return _resolve(folder, name)
+    return _NOTEBOOKS / f"{name}.ipynb"
+
+
+def load_pack(scenarios: str | Path, dataset: str | Path | None = None) -> PackPlan:
+    """Read and check every manifest of a scenarios folder.
+
+    Parameters
+    ----------
+    scenarios : path
+        The folder (``data/scenarios/hop-btv``).
+    dataset : path, optional
+        Injected as the ``dataset`` parameter of every notebook that has one.
+
+    Returns
+    -------
+    PackPlan
+
+    Raises
+    ------
+    ScenarioError
+        Missing folder, no report manifest, bad manifest, missing file,
+        a notebook used twice (exit code 2).
+    ReportInputError
+        A required notebook is missing, or a parameter is unknown or of the
+        wrong type (exit code 2).
+    """
+    from kimson_ds.papers.report import ReportInputError, notebook_parameters, resolve_parameters
+
+    folder = Path(scenarios).expanduser().resolve()
+    if not folder.is_dir():
+        raise ScenarioError(f"Không tìm thấy thư mục kịch bản '{scenarios}'.")
+    mpath = folder / MANIFEST_NAME
+    manifest = load_scenario(mpath, PackManifest) if mpath.is_file() else PackManifest()
+    missing_files: list[str] = []
+    lists = manifest.lists
+    for what, rel in (("kịch bản luân chuyển", lists.rotation.scenario if lists.rotation else None),
+                      ("kịch bản quy hoạch", lists.succession.scenario if lists.succession else None),
+                      ("tệp đề xuất", lists.vetting.proposals if lists.vetting else None)):
+        if rel is not None and not _resolve(folder, rel).is_file():
+            missing_files.append(f"{what} '{rel}' (trong {MANIFEST_NAME})")
+
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.name != MANIFEST_NAME)
+    if not files:
+        raise ScenarioError(f"Thư mục '{scenarios}' không có tệp kê khai báo cáo nào (*.yaml ngoài {MANIFEST_NAME}).")
+    reports: list[ReportPlan] = []
+    missing_nb: list[str] = []
+    for path in files:
+        spec = load_scenario(path, ReportSpec)
+        if "dataset" in spec.parameters or "dataset" in spec.files:
+            raise ScenarioError(f"Tệp '{path.name}': không đặt tham số 'dataset' — lệnh pack dùng bộ dữ liệu "
+                                "đã chỉ định cho mọi báo cáo.")
+        nb = _notebook_path(folder, spec.notebook)
+        if not nb.is_file():
+            if spec.required:
+                missing_nb.append(f"'{nb}' (kê khai trong {path.name})")
+            reports.append(ReportPlan(path.stem, path, spec, None, {}))
+            continue
+        params = dict(spec.parameters)
+        for name, rel in spec.files.items():
+            target = _resolve(folder, rel)
+            if not target.exists():
+                missing_files.append(f"tham số '{name}' = '{rel}' (trong {path.name})")
+            params[name] = str(target)
+        if dataset is not None and "dataset" in notebook_parameters(nb):
+            params["dataset"] = str(Path(dataset).expanduser().resolve())
+        try:
+            params = resolve_parameters(nb, parameters=params)
+        except ReportInputError as exc:
+            raise ReportInputError(f"Tệp kê khai '{path.name}': {exc}") from None
+        reports.append(ReportPlan(path.stem, path, spec, nb, params))
+    if missing_nb:
+        raise ReportInputError(
+            "Không tìm thấy notebook: " + "; ".join(missing_nb) + ". Kiểm tra tên notebook trong tệp kê khai, "
+            "hoặc đặt 'required: false' để bỏ qua báo cáo chưa có."
+        )
+    if missing_files:
+        raise ScenarioError("Không tìm thấy tệp: " + "; ".join(missing_files) + ".")
+    stems: dict[str, str] = {}
+    for r in reports:
+        if r.notebook is None:
+            continue
+        if r.notebook.stem in stems:
+            raise ScenarioError(
+                f"Hai tệp kê khai ({stems[r.notebook.stem]}, {r.manifest.name}) cùng chạy notebook "
+                f"'{r.notebook.name}'. Mỗi gói chạy mỗi notebook một lần; để so sánh hai phương án, lập hai gói."
+            )
+        stems[r.notebook.stem] = r.manifest.name
+    return PackPlan(folder, manifest, mpath if mpath.is_file() else None, reports)
+
+
+# =====================================================================
+# Proposal lists
+# =====================================================================
+@dataclass
+class ProposalList:
+    """One sheet of the workbook."""
+
+    sheet: str
+    title: str
+    frame: pd.DataFrame
+    subtitle: str = ""
+    note: str = ""
+    summary: str = ""
+    ok: bool = True
+    parameters: dict = field(default_factory=dict)
+
+
+def _date_vi(value) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
+    from kimson_ds.rotation import model as rotation
+
+    base = rotation.load_rotation_scenario(plan.resolve(spec.scenario))
+    sc = rotation.with_knobs(base, **spec.knobs.model_dump())
+    result = rotation.run(ds, sc, rule_costs=False)
+    a = result.assignments
+    frame = pd.DataFrame({
+        "Họ và tên": a["full_name"], "Mã cán bộ": a["cadre_id"], "Giới tính": a["gender"], "Tuổi": a["age"],
+        "Đơn vị hiện nay": a["source_unit"], "Chức danh hiện nay": a["current_title"],
+        "Chức danh đề xuất": a["title"], "Xã, thị trấn đến": a["commune"], "Tổng điểm": a["score"].round(3),
+    })
+    note = "Ghi chú: " + " ".join(line.lstrip("- ").strip() for line in result.diagnosis)
+    state = "phương án tối ưu" if result.feasible else "phương án nới lỏng — yêu cầu không thực hiện được đầy đủ"
+    return ProposalList(
+        "Luân chuyển", spec.title, frame,
+        subtitle=f"Kịch bản: {sc.name}; ngày áp dụng quy định {_date_vi(sc.as_of)}",
+        note=note, summary=f"{len(frame)} cán bộ ({state})", ok=result.feasible,
+        parameters=dict(result.problem.params.used),
+    )
+
+
+def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
+    from kimson_ds.data.codes import GENDER
+    from kimson_ds.planning import slate_model as sm
+
+    sc = load_scenario(plan.resolve(spec.scenario), sm.PlanScenario)
+    res = sm.run(ds, sc, as_of=spec.as_of, term=spec.term)
+    s = res.slates
+    frame = pd.DataFrame({
+        "Chức danh quy hoạch": s["post_vi"], "Thứ tự": s["order"], "Họ và tên": s["full_name"],
+        "Mã cán bộ": s["cadre_id"], "Giới tính": s["gender"].map(GENDER).fillna(s["gender"]), "Tuổi": s["age"],
+        "Độ tuổi": s["cohort_vi"], "Mức sẵn sàng": s["readiness_vi"], "Tiêu chuẩn chức danh": s["standards_vi"],
+        "So với danh sách hiện hành": s["on_current_list"].map({True: "Giữ nguyên", False: "Đề xuất mới"}),
+    })
+    shares = "; ".join(
+        f"{r.indicator} {r.achieved:.1%}" + ("" if pd.isna(r.target) else f" (mức tối thiểu {r.target:.0%})")
+        for r in res.shares.itertuples(index=False))
+    unmet = " ".join(f"Chưa đạt {r.target}: {r.reason}." for r in res.unmet.itertuples(index=False))
+    term = spec.term or sc.term
+    used: dict = {}
+    for P in res.param_sets:
+        used.update(P.used)
+    return ProposalList(
+        "Quy hoạch", f"{spec.title} NHIỆM KỲ {term}", frame,
+        subtitle=f"Ngày áp dụng quy định {_date_vi(spec.as_of or sc.as_of)}; kết quả giải: {res.status}",
+        note=f"Ghi chú: {shares}. {unmet}".strip(),
+        summary=f"{s['cadre_id'].nunique()} người, {len(s)} lượt cho {s['post_id'].nunique()} chức danh",
+        parameters=used,
+    )
+
+
+def _vetting_list(ds, plan: PackPlan, spec: VettingList) -> ProposalList:
+    from kimson_ds.vetting import checklist as vetting
+
+    path = plan.resolve(spec.proposals)
+    batch = vetting.read_proposals(path, ds)
+    res = vetting.vet(ds, batch, as_of=spec.as_of, overrides=spec.parameters or None)
+    v = res.verdicts
+    frame = pd.DataFrame({
+        "Mã đề xuất": v["proposal_id"], "Họ và tên": v["full_name"], "Hình thức": v["action_vi"],
+        "Chức vụ đề xuất": v["post"], "Ngày hiệu lực": pd.to_datetime(v["effective_date"]),
+        "Kết luận": v["verdict_vi"], "Mục không đạt": v["failed_items"], "Mục cần xem xét": v["review_items"],
+        "Tóm tắt lý do": v["summary"],
+    })
+    counts = v["verdict_vi"].value_counts()
+    tally = ", ".join(f"{int(counts.get(k, 0))} {k.lower()}" for k in ("Đạt", "Cần xem xét", "Không đạt"))
+    return ProposalList(
+        "Thẩm định", spec.title, frame,
+        subtitle=f"Đợt đề xuất: {path.name}; quy định áp dụng theo ngày hiệu lực của từng đề xuất",
+        note="Ghi chú: đề xuất không đạt nếu có một mục không đạt; cần xem xét nếu có mục cần xem xét.",
+        summary=f"{len(v)} đề xuất: {tally}", parameters=res.parameters_used(),
+    )
+
+
+def proposal_lists(ds, plan: PackPlan) -> list[ProposalList]:
+    """Compute the proposal lists the meeting manifest asks for.
+
+    A list whose analysis cannot give a result (an infeasible request, an
+    analysis module not installed) becomes an empty sheet whose note says why;
+    bad inputs (scenario, proposals file, data) raise.
+    """
+    lists = plan.manifest.lists
+    makers = [("rotation", "Luân chuyển", _rotation_list, lists.rotation),
+              ("succession", "Quy hoạch", _succession_list, lists.succession),
+              ("vetting", "Thẩm định", _vetting_list, lists.vetting)]
+    out: list[ProposalList] = []
+    for _key, sheet, maker, spec in makers:
+        if spec is None:
+            continue
+        try:
+            out.append(maker(ds, plan, spec))
+        except ImportError as exc:
+            msg = f"Chưa có mô-đun phân tích cần cho danh sách này ({exc.name})."
+            out.append(ProposalList(sheet, spec.title, pd.DataFrame(), note=msg, summary=msg, ok=False))
+        except InfeasibleError as exc:
+            msg = f"Không lập được danh sách: {exc}"
+            out.append(ProposalList(sheet, spec.title, pd.DataFrame(), note=msg, summary=msg, ok=False))
+    return out
+
+
+def write_lists(path: Path, lists: list[ProposalList], manifest: PackManifest) -> Path:
+    """The printable workbook of the proposal lists (one sheet per list)."""
+    from openpyxl import Workbook
+
+    from kimson_ds.data.excel import save_workbook, write_print_table
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    meeting = " — ".join(x for x in (manifest.meeting, _date_vi(manifest.meeting_date)) if x)
+    for item in lists:
+        ws = wb.create_sheet(item.sheet[:31])
+        subtitle = "; ".join(x for x in (meeting, item.subtitle) if x)
+        write_print_table(ws, item.frame, item.title, subtitle=subtitle or None, note=item.note or None)
+    if not lists:
+        ws = wb.create_sheet("Danh sách")
+        write_print_table(ws, pd.DataFrame(), "DANH SÁCH ĐỀ XUẤT", subtitle=meeting or None, numbered=False,
+                          note=f"Gói tài liệu không yêu cầu danh sách đề xuất nào (mục lists trong {MANIFEST_NAME}).")
+    wb.properties.title = f"Danh sách đề xuất — {manifest.title}"
+    return save_workbook(wb, path)
+
+
+# =====================================================================
+# Index page
+# =====================================================================
+def _link(href: str | None, text: str) -> str:
+    if not href:
+        return html.escape(text)
+    return f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
+
+
+def index_html(manifest: PackManifest, rows: list[dict], lists: list[ProposalList], info: dict) -> str:
+    """The pack's ``index.html`` (Vietnamese, offline, the report style sheet).
+
+    Parameters
+    ----------
+    rows : list of dict
+        One per report: ``title``, ``html`` and ``pdf`` (relative links or
+        ``None``), ``pages``, ``note``.
+    lists : list of ProposalList
+    info : dict
+        ``built`` (datetime), ``dataset``, ``fingerprint``, ``scenarios``, ``commit``.
+    """
+    css = _CSS.read_text(encoding="utf-8") if _CSS.exists() else ""
+    meta = [("Ngày lập", info["built"].strftime("%d/%m/%Y %H:%M"))]
+    if manifest.meeting or manifest.meeting_date:
+        meta.insert(0, ("Phiên họp", " — ".join(x for x in (manifest.meeting, _date_vi(manifest.meeting_date))
+                                                 if x)))
+    meta += [("Đơn vị chuẩn bị", manifest.unit), ("Bộ dữ liệu", str(info["dataset"])),
+             ("Dấu vân tay dữ liệu (sha256)", info["fingerprint"] or "không rõ"),
+             ("Thư mục kịch bản", str(info["scenarios"])), ("Phiên bản kimson-ds", __version__),
+             ("Mã nguồn (git commit)", info.get("commit", "không rõ"))]
+    mono = ' class="mono"'
+    meta_rows = "".join(
+        f"<tr><th>{html.escape(k)}</th><td{mono if 'sha256' in k else ''}>{html.escape(v)}</td></tr>"
+        for k, v in meta)
+    body_rows = []
+    for i, r in enumerate(rows, start=1):
+        pdf = _link(r["pdf"], "Tải bản PDF") if r.get("pdf") else ""
+        pages = str(r["pages"]) if r.get("pages") else ""
+        body_rows.append(
+            f'<tr><td class="num">{i}</td><td>{_link(r.get("html"), r["title"])}</td><td>{pdf}</td>'
+            f'<td class="num">{pages}</td><td>{html.escape(r.get("note", ""))}</td></tr>')
+    reports = (
+        '<table class="kimson-table"><thead><tr><th class="num">STT</th><th>Báo cáo</th><th>Bản in (PDF)</th>'
+        f'<th class="num">Số trang</th><th>Ghi chú</th></tr></thead><tbody>{"".join(body_rows)}</tbody></table>'
+    )
+    list_rows = "".join(
+        f"<tr><td>{html.escape(x.sheet)}</td><td>{html.escape(x.title)}</td><td>{html.escape(x.summary)}</td></tr>"
+        for x in lists) or '<tr><td class="empty" colspan="3">(không có danh sách nào)</td></tr>'
+    lists_table = (
+        '<table class="kimson-table"><thead><tr><th>Trang tính</th><th>Danh sách</th><th>Tóm tắt</th></tr>'
+        f"</thead><tbody>{list_rows}</tbody></table>"
+    )
+    title = html.escape(manifest.title)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="kimson-ds {html.escape(__version__)}">\n'
+        f"<title>{title}</title>\n<style>\n{css}\n</style>\n</head>\n<body>\n"
+        '<div class="kimson-report">\n<header class="kimson-header">\n'
+        f"<h1>{title}</h1>\n"
+        f'<table class="kimson-meta"><tbody>{meta_rows}</tbody></table>\n</header>\n<main>\n'
+        "<h2>Các báo cáo phân tích</h2>\n"
+        "<p>Mỗi báo cáo mở được khi không có mạng; bản PDF khổ A4 dùng để in phát tại cuộc họp.</p>\n"
+        f"{reports}\n"
+        "<h2>Danh sách đề xuất</h2>\n"
+        f"<p>{_link(WORKBOOK_NAME, 'Tải tệp Excel danh sách đề xuất')} "
+        "(mỗi danh sách một trang tính, định dạng sẵn để in khổ A4 ngang).</p>\n"
+        f"{lists_table}\n</main>\n"
+        f"<footer>Gói tài liệu tạo tự động bởi kimson-ds {html.escape(__version__)}. Kết quả là căn cứ tham khảo; "
+        "tập thể có thẩm quyền xem xét, quyết định.</footer>\n</div>\n</body>\n</html>\n"
+    )
+
+
+# =====================================================================
+# Pipeline
+# =====================================================================
+@dataclass
+class PackResult:
+    """What :func:`build_pack` produced.
+
+    Attributes
+    ----------
+    out, index, workbook : Path
+    reports : DataFrame
+        One row per report manifest: ``key, title, status`` (``ok``, ``bo_qua``,
+        ``loi``), ``html, pdf`` (paths or None), ``pages``, ``seconds``, ``note``.
+    lists : list of ProposalList
+    timings : dict
+        Seconds: ``reports``, ``lists``, ``pdf``, ``total``.
+    """
+
+    out: Path
+    index: Path
+    workbook: Path
+    reports: pd.DataFrame
+    lists: list[ProposalList]
+    timings: dict[str, float]
+    fingerprint: str = ""
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        return self.reports.loc[self.reports["status"] == "loi"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every report was built, 1 when any failed."""
+        return int(len(self.failed) > 0)
+
+
+def _check_offline(path: Path) -> list[str]:
+    from kimson_ds.papers.report import external_resources
+
+    return external_resources(path.read_text(encoding="utf-8"))
+
+
+def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, pdf: bool = True,
+               chromium: str | None = None, progress: Callable[[str], None] | None = None,
+               command: str | None = None) -> PackResult:
+    """Build the meeting pack (see the module docstring).
+
+    Parameters
+    ----------
+    dataset : path
+        Dataset folder or workbook (validated on load).
+    scenarios : path
+        Folder of manifests.
+    out : path
+        Output folder (created).
+    pdf : bool
+        Print each report to PDF (needs Chromium).
+    chromium : str, optional
+        Chromium executable (default: :func:`kimson_ds.papers.pdf.find_chromium`).
+    progress : callable, optional
+        Receives one Vietnamese line per step.
+    command : str, optional
+        Command text for the audit record.
+
+    Returns
+    -------
+    PackResult
+
+    Raises
+    ------
+    ScenarioError, ReportInputError, DataError
+        Bad manifests or data (exit code 2), before any report is built.
+    ChromiumMissingError
+        ``pdf`` and no Chromium (exit code 2), before any report is built.
+    """
+    from kimson_ds.audit import record_run
+    from kimson_ds.data.io import load_dataset
+    from kimson_ds.papers.pdf import find_chromium, html_to_pdf
+    from kimson_ds.papers.report import _git_commit, build_report
+
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    plan = load_pack(scenarios, dataset)
+    exe = None
+    if pdf and any(r.spec.pdf and r.notebook is not None for r in plan.reports):
+        exe = find_chromium(chromium)
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            from kimson_ds.papers.pdf import ChromiumMissingError
+
+            raise ChromiumMissingError(
+                "Chưa cài thư viện Python 'playwright' để tạo PDF (pip install playwright), "
+                "hoặc chạy lại với --no-pdf.") from None
+    ds = load_dataset(dataset)
+    out = Path(out)
+    rep_dir = out / REPORTS_DIR
+    rep_dir.mkdir(parents=True, exist_ok=True)
+
+    # The lists first: their inputs are checked before the long report runs.
+    say("Đang lập danh sách đề xuất…")
+    t0 = time.perf_counter()
+    lists = proposal_lists(ds, plan)
+    workbook = write_lists(out / WORKBOOK_NAME, lists, plan.manifest)
+    t_lists = time.perf_counter() - t0
+
+    rows: list[dict] = []
+    t0 = time.perf_counter()
+    for r in plan.reports:
+        row = {"key": r.key, "title": r.spec.title or r.spec.notebook, "status": "ok", "html": None, "pdf": None,
+               "pages": None, "seconds": 0.0, "note": "", "pdf_wanted": r.spec.pdf}
+        rows.append(row)
+        if r.notebook is None:
+            row.update(status="bo_qua", note=f"Chưa có notebook '{r.spec.notebook}': bỏ qua (required: false).")
+            say(f"Bỏ qua {r.key}: chưa có notebook '{r.spec.notebook}'.")
+            continue
+        (rep_dir / f"{r.notebook.stem}.pdf").unlink(missing_ok=True)
+        say(f"Đang tạo báo cáo {r.notebook.name}…")
+        cmd = " ".join(shlex.quote(p) for p in ["pack", "report", str(r.notebook)]
+                       + [x for k, v in r.parameters.items() for x in ("-p", k, str(v))])
+        try:
+            res = build_report(r.notebook, r.parameters, rep_dir, command=cmd)
+        except ReportError as exc:
+            row.update(status="loi", note=f"Lỗi khi chạy notebook: {exc}")
+            say(f"  Lỗi: {exc}")
+            continue
+        bad = _check_offline(res.html)
+        if bad:
+            row.update(status="loi", note="Báo cáo có tài nguyên tải từ mạng: " + "; ".join(bad[:3]))
+        row.update(title=r.spec.title or res.title, html=res.html, seconds=round(res.seconds, 2))
+    t_reports = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    jobs = [(row["html"], row["html"].with_suffix(".pdf")) for row in rows
+            if row["status"] == "ok" and row["html"] is not None and row["pdf_wanted"] and exe]
+    if jobs:
+        say(f"Đang in {len(jobs)} báo cáo ra PDF bằng Chromium…")
+        try:
+            printed = {p.html: p for p in html_to_pdf(jobs, chromium=exe)}
+        except ReportError as exc:  # the HTML reports stay usable; the index says what is missing
+            printed = {}
+            say(f"  Lỗi: {exc}")
+            for row in rows:
+                if any(row["html"] == h for h, _ in jobs):
+                    row.update(status="loi", note=f"Không in được PDF: {exc}")
+        for row in rows:
+            p = printed.get(row["html"])
+            if p is not None:
+                row.update(pdf=p.pdf, pages=p.pages)
+    t_pdf = time.perf_counter() - t0
+
+    built = dt.datetime.now()
+    info = {"built": built, "dataset": Path(dataset).expanduser().resolve(), "fingerprint": ds.fingerprint,
+            "scenarios": plan.folder, "commit": _git_commit()}
+    links = [{**row, "html": row["html"].relative_to(out).as_posix() if row["html"] else None,
+              "pdf": row["pdf"].relative_to(out).as_posix() if row["pdf"] else None} for row in rows]
+    index = out / "index.html"
+    index.write_text(index_html(plan.manifest, links, lists, info), encoding="utf-8")
+    bad = _check_offline(index)
+    if bad:  # pragma: no cover - the index is built from local links only
+        raise ReportError("Trang mục lục có tài nguyên tải từ mạng: " + "; ".join(bad))
+
+    timings = {"reports": round(t_reports, 2), "lists": round(t_lists, 2), "pdf": round(t_pdf, 2),
+               "total": round(time.perf_counter() - started, 2)}
+    table = pd.DataFrame(rows).drop(columns=["pdf_wanted"])
+    record = {
+        "command": command or "pack",
+        "version": __version__,
+        "built": built.isoformat(timespec="seconds"),
+        "dataset": str(info["dataset"]),
+        "data_fingerprint": ds.fingerprint,
+        "scenarios": str(plan.folder),
+        "manifest": plan.manifest.model_dump(mode="json"),
+        "reports": [{"key": r.key, "notebook": None if r.notebook is None else str(r.notebook),
+                     "parameters": r.parameters, "status": row["status"], "note": row["note"],
+                     "html": None if row["html"] is None else str(row["html"]),
+                     "pdf": None if row["pdf"] is None else str(row["pdf"]), "pages": row["pages"],
+                     "seconds": row["seconds"]} for r, row in zip(plan.reports, rows, strict=True)],
+        "lists": [{"sheet": x.sheet, "rows": len(x.frame), "summary": x.summary, "ok": x.ok} for x in lists],
+        "timings_seconds": timings,
+    }
+    run_json = out / "pack.json"
+    run_json.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    outputs = [index, workbook, run_json] + [p for row in rows for p in (row["html"], row["pdf"]) if p is not None]
+    record_run(record["command"], dataset=ds,
+               scenario={"scenarios": str(plan.folder), "manifest": record["manifest"],
+                         "reports": {r.key: r.parameters for r in plan.reports}},
+               parameters={x.sheet: x.parameters for x in lists}, outputs=outputs)
+    return PackResult(out, index, workbook, table, lists, timings, ds.fingerprint)

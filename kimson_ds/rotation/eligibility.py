@@ -1,0 +1,608 @@
+"""Who may be posted where: the candidate × post eligibility table, with reasons.
+
+Every excluded candidate–post pair carries all the rules it fails, in
+Vietnamese, so the committee can see why someone is not in a plan. The rules
+(each switchable in the scenario, numbers from the dated parameters):
+
+========================  ==========================================================
+rule                      excluded when
+========================  ==========================================================
+``years_left``            fewer than ``rotation.min_years_left`` years of service left
+                          (retirement roadmap of Nghị định 135/2020)
+``seniority``             fewer years since ``work_start_date`` than
+                          ``rotation.seniority[title].min_years_service``, or current
+                          title rank (``rotation.title_rank``) below ``min_rank``
+``young``                 younger than ``rotation.young_age_limit`` and the post is
+                          not a deputy post (young cadres go to deputy posts)
+``home``                  the post's commune is the cadre's home commune
+                          (``home_unit_id``) or the commune/unit the cadre works in
+``relatives``             a relative (``rotation.relative_relations``) holds a key post
+                          in the post's commune (Quy định 205-QĐ/TW)
+``discipline``            under discipline at ``as_of`` (``expires_on``, else
+                          ``rotation.discipline_bar_months`` after the decision)
+``current_rotation``      on a rotation that started less than
+                          ``rotation.min_duration_years`` ago
+``successor``             merger staffing: the cadre's old commune is not a
+                          predecessor of the post's new commune
+``holder``                the cadre already holds this very post (always on)
+``ban``                   the pair is banned in the scenario (always on)
+========================  ==========================================================
+
+The table is built with numpy index arrays and merges; no per-row Python loops.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kimson_ds.config import StrictModel
+from kimson_ds.data.codes import COMMUNE_KINDS, DISCIPLINE_FORM, GENDER, RELATION, TITLE
+from kimson_ds.rules.parameters import ParameterSet
+from kimson_ds.rules.relatives import related_pairs, relatives_graph
+
+__all__ = [
+    "DESCRIBE_COLUMNS",
+    "RULES",
+    "EligibilityRules",
+    "candidate_facts",
+    "commune_of",
+    "describe",
+    "eligibility",
+    "is_deputy",
+    "post_facts",
+    "rule_overrides",
+]
+
+#: Rule ids in the order their reasons are listed.
+RULES = ("holder", "ban", "discipline", "current_rotation", "years_left", "seniority", "young",
+         "home", "relatives", "successor")
+
+
+# --------------------------------------------------------------------------- rule switches
+class SeniorityRule(StrictModel):
+    """Seniority per target title; maps override ``rotation.seniority`` per title."""
+
+    enabled: bool = True
+    min_years_service: dict[str, float] = {}
+    min_rank: dict[str, int] = {}
+
+
+class YearsLeftRule(StrictModel):
+    """At least ``min_years`` of service left (default ``rotation.min_years_left``)."""
+
+    enabled: bool = True
+    min_years: float | None = None
+
+
+class YoungRule(StrictModel):
+    """Cadres under ``age_limit`` (default ``rotation.young_age_limit``) only to deputy posts."""
+
+    enabled: bool = True
+    age_limit: int | None = None
+
+
+class HomeRule(StrictModel):
+    """Never to the home commune, nor to the commune/unit the cadre works in now."""
+
+    enabled: bool = True
+    home_commune: bool = True
+    current_unit: bool = True
+
+
+class RelativesRule(StrictModel):
+    """Never where a relative holds a key post in the same commune."""
+
+    enabled: bool = True
+    include_derived: bool | None = None
+
+
+class Switch(StrictModel):
+    """A rule with only an on/off switch."""
+
+    enabled: bool = True
+
+
+class CurrentRotationRule(StrictModel):
+    """Not while on a rotation younger than ``min_duration_years``."""
+
+    enabled: bool = True
+    min_duration_years: float | None = None
+
+
+class EligibilityRules(StrictModel):
+    """Switches and overrides of the pair rules."""
+
+    seniority: SeniorityRule = SeniorityRule()
+    years_left: YearsLeftRule = YearsLeftRule()
+    young: YoungRule = YoungRule()
+    home: HomeRule = HomeRule()
+    relatives: RelativesRule = RelativesRule()
+    discipline: Switch = Switch()
+    current_rotation: CurrentRotationRule = CurrentRotationRule()
+    successor: Switch = Switch()
+
+
+def rule_overrides(rules: EligibilityRules, as_of: Any) -> dict[str, Any]:
+    """Parameter overrides implied by the rule settings of a scenario.
+
+    Parameters
+    ----------
+    rules : EligibilityRules
+    as_of : date-like
+
+    Returns
+    -------
+    dict
+        ``{parameter name: value}`` to pass to :func:`kimson_ds.rules.parameters.parameters`,
+        so that the run record and the "Căn cứ pháp lý" table show them as overridden.
+    """
+    out: dict[str, Any] = {}
+    if rules.years_left.min_years is not None:
+        out["rotation.min_years_left"] = rules.years_left.min_years
+    if rules.young.age_limit is not None:
+        out["rotation.young_age_limit"] = rules.young.age_limit
+    if rules.current_rotation.min_duration_years is not None:
+        out["rotation.min_duration_years"] = rules.current_rotation.min_duration_years
+    s = rules.seniority
+    if s.min_years_service or s.min_rank:
+        base = ParameterSet(as_of).get("rotation.seniority")
+        for title, years in s.min_years_service.items():
+            base.setdefault(title, {"min_years_service": 0, "min_rank": 0})["min_years_service"] = years
+        for title, rank in s.min_rank.items():
+            base.setdefault(title, {"min_years_service": 0, "min_rank": 0})["min_rank"] = rank
+        out["rotation.seniority"] = base
+    if rules.relatives.include_derived is not None:
+        base = ParameterSet(as_of).get("rotation.relative_relations")
+        base["include_derived"] = rules.relatives.include_derived
+        out["rotation.relative_relations"] = base
+    return out
+
+
+# --------------------------------------------------------------------------- facts
+def is_deputy(title: pd.Series) -> pd.Series:
+    """Deputy posts are the ``pho_*`` titles of the glossary."""
+    return title.astype(str).str.startswith("pho_")
+
+
+def _ts(as_of: Any) -> pd.Timestamp:
+    return pd.Timestamp(as_of).normalize()
+
+
+def commune_of(units: pd.DataFrame) -> pd.Series:
+    """Commune-level unit of each unit (itself, or its commune parent), indexed by ``unit_id``.
+
+    Units that are not in a commune (district departments, …) map to ``None``.
+    """
+    u = units.set_index("unit_id")
+    is_commune = u["kind"].isin(COMMUNE_KINDS)
+    parent_is_commune = u["parent_unit_id"].map(is_commune).fillna(False).astype(bool)
+    out = pd.Series(None, index=u.index, dtype=object)
+    out[is_commune] = u.index[is_commune]
+    out[~is_commune & parent_is_commune] = u.loc[~is_commune & parent_is_commune, "parent_unit_id"]
+    return out
+
+
+def _valid_units(units: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    vf = units["valid_from"].isna() | (units["valid_from"] <= as_of)
+    vt = units["valid_to"].isna() | (units["valid_to"] >= as_of)
+    return pd.Series((vf & vt).to_numpy(), index=units["unit_id"])
+
+
+def candidate_facts(tables, cadre_ids, as_of: Any, params: ParameterSet) -> pd.DataFrame:
+    """Facts about candidates that the rules and the scores read.
+
+    Parameters
+    ----------
+    tables : Dataset or dict of DataFrame
+        Needs ``cadres``, ``units``, ``positions``; reads ``discipline`` and
+        ``rotations`` when present.
+    cadre_ids : list of str
+    as_of : date-like
+    params : ParameterSet
+        Reads ``rotation.title_rank``, ``rotation.discipline_bar_months``,
+        ``rotation.min_duration_years`` and the retirement ages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per candidate (in the order given): ``cadre_id``,
+        ``full_name``, ``gender``, ``birth_date``, ``age``, ``years_left``,
+        ``years_service``, ``unit_id``, ``unit_name``, ``source_commune``,
+        ``home_unit_id``, ``current_title``, ``current_rank``,
+        ``discipline_form``, ``discipline_until``, ``rotation_since``.
+    """
+    from kimson_ds.rules.retirement import years_of_service_left
+
+    t = _ts(as_of)
+    cadres = tables["cadres"].set_index("cadre_id")
+    ids = pd.Index(list(dict.fromkeys(cadre_ids)), name="cadre_id")
+    c = cadres.reindex(ids)
+    units = tables["units"]
+    unit_name = units.set_index("unit_id")["name"]
+    communes = commune_of(units)
+    birth = pd.to_datetime(c["birth_date"])
+    before_birthday = (t.month < birth.dt.month) | ((t.month == birth.dt.month) & (t.day < birth.dt.day))
+    age = t.year - birth.dt.year - before_birthday.astype(int)
+    years_left = years_of_service_left(c["birth_date"], c["gender"], t, params)
+    work = pd.to_datetime(c["work_start_date"])
+    years_service = (t - work).dt.days / 365.25
+
+    pos = tables["positions"]
+    ranks = params.get("rotation.title_rank")
+    held = pos.loc[pos["holder_id"].isin(ids), ["holder_id", "title"]].copy()
+    held["rank"] = held["title"].map(ranks).fillna(0).astype(int)
+    held = held.sort_values(["holder_id", "rank", "title"], ascending=[True, False, True], kind="mergesort")
+    best = held.drop_duplicates("holder_id").set_index("holder_id")
+
+    out = pd.DataFrame({
+        "cadre_id": ids.to_numpy(),
+        "full_name": c["full_name"].to_numpy(),
+        "gender": c["gender"].to_numpy(),
+        "birth_date": birth.to_numpy(),
+        "age": age.to_numpy(),
+        "years_left": np.asarray(years_left, dtype=float),
+        "years_service": years_service.to_numpy(),
+        "unit_id": c["unit_id"].to_numpy(),
+        "unit_name": c["unit_id"].map(unit_name).to_numpy(),
+        "source_commune": c["unit_id"].map(communes).to_numpy(),
+        "home_unit_id": c["home_unit_id"].to_numpy(),
+        "current_title": best["title"].reindex(ids).to_numpy(),
+        "current_rank": best["rank"].reindex(ids).fillna(0).astype(int).to_numpy(),
+    })
+
+    # discipline in force at as_of (heaviest form wins)
+    disc = tables["discipline"] if "discipline" in _names(tables) else None
+    out["discipline_form"] = None
+    out["discipline_until"] = pd.NaT
+    if disc is not None and len(disc):
+        bar = params.get("rotation.discipline_bar_months")
+        d = disc[disc["cadre_id"].isin(ids) & (disc["decided_on"] <= t)].copy()
+        months = d["form"].map(bar)
+        until = pd.Series(pd.Timestamp("9999-12-31"), index=d.index, dtype="datetime64[ns]")
+        for m in sorted(months.dropna().unique()):  # one pass per form length, not per row
+            sel = months == m
+            until[sel] = d.loc[sel, "decided_on"] + pd.DateOffset(months=int(m))
+        until = d["expires_on"].where(d["expires_on"].notna(), until)
+        d["until"] = pd.to_datetime(until)
+        d = d[d["until"] >= t]
+        if len(d):
+            order = {f: i for i, f in enumerate(DISCIPLINE_FORM)}
+            d["sev"] = d["form"].map(order)
+            d = d.sort_values(["cadre_id", "sev", "until"], ascending=[True, False, False], kind="mergesort")
+            d = d.drop_duplicates("cadre_id").set_index("cadre_id")
+            out["discipline_form"] = out["cadre_id"].map(d["form"])
+            out["discipline_until"] = out["cadre_id"].map(d["until"])
+
+    # rotation in progress for less than the minimum duration
+    rot = tables["rotations"] if "rotations" in _names(tables) else None
+    out["rotation_since"] = pd.NaT
+    if rot is not None and len(rot) and "rotation.min_duration_years" in params:
+        years = float(params.get("rotation.min_duration_years"))
+        r = rot[rot["cadre_id"].isin(ids) & (rot["start_date"] <= t)
+                & (rot["end_date"].isna() | (rot["end_date"] > t))]
+        r = r[(t - r["start_date"]).dt.days / 365.25 < years]
+        if len(r):
+            latest = r.sort_values("start_date").drop_duplicates("cadre_id", keep="last").set_index("cadre_id")
+            out["rotation_since"] = out["cadre_id"].map(latest["start_date"])
+    out["discipline_until"] = pd.to_datetime(out["discipline_until"])
+    out["rotation_since"] = pd.to_datetime(out["rotation_since"])
+    return out
+
+
+def _names(tables) -> list[str]:
+    return list(tables.tables) if hasattr(tables, "tables") else list(tables)
+
+
+def post_facts(tables, position_ids) -> pd.DataFrame:
+    """Facts about posts: ``post_id``, ``unit_id``, ``commune_id``, ``unit_name``, ``title``,
+    ``title_label``, ``holder_id``, ``open_for_rotation``, ``distance_km``, ``deputy``."""
+    pos = tables["positions"].set_index("position_id")
+    ids = pd.Index(list(dict.fromkeys(position_ids)), name="post_id")
+    p = pos.reindex(ids)
+    units = tables["units"].set_index("unit_id")
+    communes = commune_of(tables["units"])
+    out = pd.DataFrame({
+        "post_id": ids.to_numpy(),
+        "unit_id": p["unit_id"].to_numpy(),
+        "commune_id": p["unit_id"].map(communes).to_numpy(),
+        "title": p["title"].to_numpy(),
+        "holder_id": p["holder_id"].to_numpy(),
+        "open_for_rotation": p["open_for_rotation"].fillna(False).astype(bool).to_numpy(),
+    })
+    commune_key = out["commune_id"].where(out["commune_id"].notna(), out["unit_id"])
+    out["unit_name"] = commune_key.map(units["name"]).to_numpy()
+    out["distance_km"] = commune_key.map(units["distance_km"]).astype(float).to_numpy()
+    out["title_label"] = out["title"].map(TITLE).fillna(out["title"])
+    out["deputy"] = is_deputy(out["title"]).to_numpy()
+    return out
+
+
+def key_holders(tables, as_of: Any) -> pd.DataFrame:
+    """Key posts held at ``as_of``: ``holder_id``, ``position_id``, ``title``, ``commune_id``."""
+    pos = tables["positions"]
+    units = tables["units"]
+    valid = _valid_units(units, _ts(as_of))
+    communes = commune_of(units)
+    k = pos[pos["is_key"].astype(bool) & pos["holder_id"].notna()]
+    k = k[k["unit_id"].map(valid).fillna(False).astype(bool)]
+    return pd.DataFrame({"holder_id": k["holder_id"].to_numpy(), "position_id": k["position_id"].to_numpy(),
+                         "title": k["title"].to_numpy(),
+                         "commune_id": k["unit_id"].map(communes).to_numpy()}).dropna(subset=["commune_id"])
+
+
+# --------------------------------------------------------------------------- the table
+def _fmt(x: pd.Series | np.ndarray, nd: int = 1) -> np.ndarray:
+    """Numbers as Vietnamese text (comma decimal)."""
+    s = pd.Series(np.asarray(x, dtype=float)).round(nd)
+    if len(s) == 0:
+        return np.array([], dtype=object)
+    txt = s.map(lambda v: "?" if v != v else (f"{v:.{nd}f}".rstrip("0").rstrip(",.") if nd else f"{v:.0f}"))
+    return txt.str.replace(".", ",", regex=False).to_numpy(dtype=object)
+
+
+def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
+                rules: EligibilityRules | None = None, *, relatives: pd.DataFrame | None = None,
+                holders: pd.DataFrame | None = None, bans: pd.DataFrame | None = None,
+                successor_of: dict[str, str] | None = None) -> pd.DataFrame:
+    """Candidate × post eligibility with every failed rule as a Vietnamese reason.
+
+    Parameters
+    ----------
+    cands : pandas.DataFrame
+        From :func:`candidate_facts`.
+    posts : pandas.DataFrame
+        From :func:`post_facts`.
+    params : ParameterSet
+        Reads ``rotation.min_years_left``, ``rotation.seniority``,
+        ``rotation.young_age_limit``, ``rotation.relative_relations``,
+        ``rotation.min_duration_years`` for the rules that are enabled.
+    rules : EligibilityRules, optional
+        Switches (all on by default).
+    relatives : pandas.DataFrame, optional
+        The ``relatives`` table (raw; the graph is derived here).
+    holders : pandas.DataFrame, optional
+        From :func:`key_holders` (needed by the relatives rule).
+    bans : pandas.DataFrame, optional
+        Columns ``cadre_id``, ``post_id``.
+    successor_of : dict, optional
+        Merger staffing: old commune id → new commune id.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair (candidates outer, posts inner): ``cadre_id``,
+        ``post_id``, ``eligible``, ``n_reasons``, ``reasons`` (``"; "``-joined
+        Vietnamese), and one bool column ``fail_<rule>`` per rule of
+        :data:`RULES`.
+    """
+    rules = rules or EligibilityRules()
+    nc, npost = len(cands), len(posts)
+    ci = np.repeat(np.arange(nc), npost)
+    pi = np.tile(np.arange(npost), nc)
+    n = nc * npost
+    fails: dict[str, np.ndarray] = {}
+    texts: dict[str, np.ndarray] = {}
+
+    def add(rule: str, mask: np.ndarray, text) -> None:
+        fails[rule] = mask
+        idx = np.flatnonzero(mask)
+        arr = np.empty(len(idx), dtype=object)
+        arr[:] = text(idx) if callable(text) else text
+        texts[rule] = (idx, arr)
+
+    c_id = cands["cadre_id"].to_numpy(dtype=object)
+    p_label = posts["title_label"].to_numpy(dtype=object)
+    p_name = posts["unit_name"].fillna("").to_numpy(dtype=object)
+
+    # holder: already in this post
+    add("holder", c_id[ci] == posts["holder_id"].to_numpy(dtype=object)[pi], "đang giữ chính vị trí này")
+
+    # ban
+    if bans is not None and len(bans):
+        key = pd.MultiIndex.from_arrays([c_id[ci], posts["post_id"].to_numpy(dtype=object)[pi]])
+        banned = key.isin(pd.MultiIndex.from_frame(bans[["cadre_id", "post_id"]].astype(object)))
+        add("ban", np.asarray(banned), "bị loại trừ theo kịch bản (cặp cấm)")
+    else:
+        fails["ban"] = np.zeros(n, bool)
+
+    if rules.discipline.enabled:
+        form = cands["discipline_form"]
+        c_bad = form.notna().to_numpy()
+        until = pd.to_datetime(cands["discipline_until"])
+        far = until.dt.year >= 9000
+        txt = ("đang trong thời hạn kỷ luật " + form.map(DISCIPLINE_FORM).fillna("").str.lower()
+               + np.where(far, "", " (đến " + until.dt.strftime("%d-%m-%Y").fillna("") + ")")).to_numpy(dtype=object)
+        add("discipline", c_bad[ci], lambda idx: txt[ci[idx]])
+
+    notes: list[str] = []
+    if rules.current_rotation.enabled and "rotation.min_duration_years" not in params:
+        notes.append("Quy tắc thời gian luân chuyển tối thiểu chưa có hiệu lực vào ngày áp dụng nên không xét.")
+    elif rules.current_rotation.enabled:
+        years = params.get("rotation.min_duration_years")
+        since = pd.to_datetime(cands["rotation_since"])
+        c_bad = since.notna().to_numpy()
+        txt = ("đang luân chuyển từ " + since.dt.strftime("%d-%m-%Y").fillna("")
+               + f", chưa đủ {_fmt([years])[0]} năm").to_numpy(dtype=object)
+        add("current_rotation", c_bad[ci], lambda idx: txt[ci[idx]])
+
+    if rules.years_left.enabled:
+        need = float(params.get("rotation.min_years_left"))
+        left = cands["years_left"].to_numpy(dtype=float)
+        c_bad = ~(left >= need)
+        txt = np.where(np.isnan(left), "thiếu ngày sinh hoặc giới tính để tính thời gian công tác còn lại",
+                       "còn " + _fmt(left) + f" năm công tác, cần ít nhất {_fmt([need])[0]} năm").astype(object)
+        add("years_left", c_bad[ci], lambda idx: txt[ci[idx]])
+
+    if rules.seniority.enabled:
+        table = params.get("rotation.seniority") or {}
+        need_years = posts["title"].map({k: v.get("min_years_service", 0) for k, v in table.items()})
+        need_rank = posts["title"].map({k: v.get("min_rank", 0) for k, v in table.items()})
+        ny = need_years.fillna(0).to_numpy(dtype=float)
+        nr = need_rank.fillna(0).to_numpy(dtype=float)
+        ys = cands["years_service"].to_numpy(dtype=float)
+        rk = cands["current_rank"].to_numpy(dtype=float)
+        bad_years = ~(ys[ci] >= ny[pi]) & (ny[pi] > 0)
+        bad_rank = rk[ci] < nr[pi]
+        ys_txt = np.where(np.isnan(ys), "chưa có ngày bắt đầu công tác", "mới có " + _fmt(ys) + " năm công tác")
+        cur = cands["current_title"].map(TITLE).fillna("chưa giữ chức danh").to_numpy(dtype=object)
+        ny_txt, nr_txt = _fmt(ny, 0), _fmt(nr, 0)
+        mask = bad_years | bad_rank
+
+        def sen_text(idx):
+            a = np.where(bad_years[idx], ys_txt[ci[idx]].astype(object) + ", chức danh "
+                         + p_label[pi[idx]] + " cần " + ny_txt[pi[idx]] + " năm", "")
+            b = np.where(bad_rank[idx], "chức danh hiện tại (" + cur[ci[idx]] + ") chưa đạt bậc "
+                         + nr_txt[pi[idx]] + " yêu cầu cho " + p_label[pi[idx]], "")
+            return np.where((a != "") & (b != ""), a + "; " + b, a + b).astype(object)
+
+        add("seniority", mask, sen_text)
+
+    if rules.young.enabled:
+        limit = int(params.get("rotation.young_age_limit"))
+        age = cands["age"].to_numpy(dtype=float)
+        c_young = age < limit
+        p_head = ~posts["deputy"].to_numpy(dtype=bool)
+        txt = (_fmt(age, 0) + f" tuổi (dưới {limit}): cán bộ trẻ chỉ bố trí cấp phó").astype(object)
+        add("young", c_young[ci] & p_head[pi], lambda idx: txt[ci[idx]])
+
+    if rules.home.enabled:
+        p_comm = posts["commune_id"].to_numpy(dtype=object)
+        home = cands["home_unit_id"].to_numpy(dtype=object)
+        here = cands["source_commune"].to_numpy(dtype=object)
+        c_unit = cands["unit_id"].to_numpy(dtype=object)
+        m_home = (home[ci] == p_comm[pi]) if rules.home.home_commune else np.zeros(n, bool)
+        m_here = ((here[ci] == p_comm[pi]) | (c_unit[ci] == posts["unit_id"].to_numpy(dtype=object)[pi])) \
+            if rules.home.current_unit else np.zeros(n, bool)
+        m_home &= pd.notna(p_comm[pi])
+
+        def home_text(idx):
+            a = np.where(m_home[idx], "quê quán tại " + p_name[pi[idx]], "")
+            b = np.where(m_here[idx], "đang công tác tại " + p_name[pi[idx]], "")
+            return np.where((a != "") & (b != ""), a + "; " + b, a + b).astype(object)
+
+        add("home", m_home | m_here, home_text)
+
+    if rules.relatives.enabled and relatives is not None and len(relatives) and holders is not None:
+        cfg = params.get("rotation.relative_relations")
+        graph = relatives_graph(relatives)
+        rp = related_pairs(graph, relations=cfg["relations"], include_derived=bool(cfg["include_derived"]))
+        rp = rp[rp["cadre_id"].isin(c_id)]
+        conf = rp.merge(holders, left_on="relative_id", right_on="holder_id")
+        mask = np.zeros(n, bool)
+        txt_all = np.empty(n, dtype=object)
+        if len(conf):
+            cidx = pd.Series(np.arange(nc), index=c_id)
+            pframe = pd.DataFrame({"pidx": np.arange(npost), "commune_id": posts["commune_id"].to_numpy(),
+                                   "post_id": posts["post_id"].to_numpy()})
+            hit = conf.merge(pframe, on="commune_id")
+            hit = hit[hit["position_id"] != hit["post_id"]]
+            # int64 even when no relative sits in a target commune (empty frame: object dtype otherwise)
+            hit["pair"] = (hit["cadre_id"].map(cidx).to_numpy(dtype=np.int64) * npost
+                           + hit["pidx"].to_numpy(dtype=np.int64))
+            hit["txt"] = ("có người thân (" + hit["relation"].map(RELATION).str.lower()
+                          + np.where(hit["derived"], " (suy ra)", "") + " " + hit["relative_id"]
+                          + ") đang giữ chức " + hit["title"].map(TITLE).fillna(hit["title"]) + " tại xã")
+            hit = hit.sort_values(["pair", "relative_id"], kind="mergesort")
+            joined = hit.groupby("pair", sort=True)["txt"].agg("; ".join)
+            mask[joined.index.to_numpy()] = True
+            txt_all[joined.index.to_numpy()] = joined.to_numpy()
+        add("relatives", mask, lambda idx: txt_all[idx])
+    else:
+        fails["relatives"] = np.zeros(n, bool)
+
+    if successor_of and rules.successor.enabled:
+        succ = cands["source_commune"].map(successor_of).to_numpy(dtype=object)
+        p_comm = posts["commune_id"].to_numpy(dtype=object)
+        mask = succ[ci] != p_comm[pi]
+        add("successor", mask, lambda idx: "đơn vị cũ không sáp nhập vào " + p_name[pi[idx]])
+    else:
+        fails["successor"] = np.zeros(n, bool)
+
+    reasons = np.full(n, "", dtype=object)
+    count = np.zeros(n, dtype=np.int64)
+    for rule in RULES:
+        if rule not in texts:
+            continue
+        idx, arr = texts[rule]
+        if len(idx):
+            sep = np.where(count[idx] > 0, "; ", "").astype(object)
+            reasons[idx] = reasons[idx] + sep + arr
+            count[idx] += 1
+    out = pd.DataFrame({"cadre_id": c_id[ci], "post_id": posts["post_id"].to_numpy(dtype=object)[pi],
+                        "eligible": count == 0, "n_reasons": count, "reasons": reasons})
+    for rule in RULES:
+        out[f"fail_{rule}"] = fails.get(rule, np.zeros(n, bool))
+    out.attrs["notes"] = notes
+    return out
+
+
+#: Vietnamese headers of :func:`describe` (every header a user reads is Vietnamese).
+DESCRIBE_COLUMNS = {
+    "cadre_id": "Mã cán bộ",
+    "full_name": "Họ và tên",
+    "gender": "Giới tính",
+    "post_id": "Mã vị trí",
+    "unit_id": "Mã đơn vị",
+    "unit_name": "Xã, thị trấn",
+    "title": "Mã chức danh",
+    "title_label": "Chức danh",
+    "eligible": "Đủ điều kiện",
+    "reasons": "Lý do không đủ điều kiện",
+}
+
+
+def describe(table: pd.DataFrame, cands: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    """The eligibility table for display and export: Vietnamese headers and labels.
+
+    Codes are translated with :mod:`kimson_ds.data.codes` (gender ``nam`` → "Nam");
+    the id and code columns are kept ("Mã cán bộ", "Mã vị trí", "Mã đơn vị",
+    "Mã chức danh"). ``eligible`` stays boolean (``rotation.vietnamese`` and
+    the notebooks write it as có/không).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`DESCRIBE_COLUMNS` (values), one row per candidate–post pair.
+    """
+    out = table[["cadre_id", "post_id", "eligible", "reasons"]].merge(
+        cands[["cadre_id", "full_name", "gender"]], on="cadre_id", how="left").merge(
+        posts[["post_id", "unit_id", "unit_name", "title", "title_label"]], on="post_id", how="left")
+    out["gender"] = out["gender"].map(GENDER).fillna(out["gender"])
+    return out[list(DESCRIBE_COLUMNS)].rename(columns=DESCRIBE_COLUMNS)
+
+
+#: Vietnamese names of the rules that exclude a candidate–post pair (``fail_<rule>`` columns).
+EXCLUSION_LABELS = {
+    "holder": "Đang giữ chính vị trí",
+    "ban": "Cặp cấm",
+    "discipline": "Đang bị kỷ luật",
+    "current_rotation": "Đang luân chuyển chưa đủ thời gian",
+    "years_left": "Không đủ số năm công tác còn lại",
+    "seniority": "Chưa đủ thâm niên, bậc chức danh",
+    "young": "Cán bộ trẻ chỉ làm cấp phó",
+    "home": "Quê quán, nơi đang công tác",
+    "relatives": "Người thân giữ chức chủ chốt tại xã",
+    "successor": "Không thuộc xã cũ sáp nhập",
+}
+
+
+def exclusion_counts(elig: pd.DataFrame) -> pd.Series:
+    """How many candidate–post pairs each rule excludes, with Vietnamese rule names.
+
+    Parameters
+    ----------
+    elig : DataFrame
+        The eligibility table (its boolean ``fail_<rule>`` columns).
+
+    Returns
+    -------
+    Series
+        Counts > 0, indexed by the rule's Vietnamese name, ascending.
+    """
+    flags = [c for c in elig.columns if c.startswith("fail_")]
+    counts = elig[flags].sum().rename(lambda c: c.removeprefix("fail_"))
+    counts = counts[counts > 0]
+    return counts.rename(index=lambda r: EXCLUSION_LABELS.get(r, r)).sort_values()

@@ -1,0 +1,110 @@
+"""Eligibility table: one row per pair, every failed rule as a Vietnamese reason, rules switchable."""
+
+import numpy as np
+import pandas as pd
+
+from kimson_ds.rotation.eligibility import RULES, EligibilityRules, eligibility, rule_overrides
+from kimson_ds.rules.parameters import parameters
+
+
+def _cands():
+    return pd.DataFrame({
+        "cadre_id": ["A", "B", "C"], "full_name": ["An", "Bình", "Cường"], "gender": ["nam", "nu", "nam"],
+        "age": [45, 35, 58], "years_left": [15.0, 20.0, 2.0], "years_service": [20.0, 6.0, 35.0],
+        "unit_id": ["D1", "D2", "X1"], "unit_name": ["Phòng 1", "Phòng 2", "Xã 1"],
+        "source_commune": [None, None, "X1"], "home_unit_id": ["X2", "X1", "X1"],
+        "current_title": ["truong_phong", "chuyen_vien", "bi_thu"], "current_rank": [2, 0, 3],
+        "discipline_form": [None, "canh_cao", None],
+        "discipline_until": pd.to_datetime([None, "2017-06-01", None]),
+        "rotation_since": pd.to_datetime([None, None, None]),
+    })
+
+
+def _posts():
+    return pd.DataFrame({
+        "post_id": ["X1_BT", "X2_PBT"], "unit_id": ["X1", "X2"], "commune_id": ["X1", "X2"],
+        "title": ["bi_thu", "pho_bi_thu"], "title_label": ["Bí thư", "Phó Bí thư"],
+        "unit_name": ["Xã 1", "Xã 2"], "holder_id": [None, None], "deputy": [False, True],
+    })
+
+
+def test_one_row_per_pair_with_flags():
+    p = parameters("2016-11-30")
+    t = eligibility(_cands(), _posts(), p)
+    assert len(t) == 6
+    assert list(t["cadre_id"]) == ["A", "A", "B", "B", "C", "C"]
+    assert all(f"fail_{r}" in t.columns for r in RULES)
+    assert (t["eligible"] == (t["n_reasons"] == 0)).all()
+    assert (t.loc[t["eligible"], "reasons"] == "").all()
+
+
+def test_reasons_name_every_failed_rule():
+    t = eligibility(_cands(), _posts(), parameters("2016-11-30")).set_index(["cadre_id", "post_id"])
+    assert t.loc[("A", "X1_BT"), "eligible"] and not t.loc[("A", "X2_PBT"), "eligible"]  # A's home is X2
+    assert "quê quán tại Xã 2" in t.loc[("A", "X2_PBT"), "reasons"]
+    b = t.loc[("B", "X1_BT")]
+    # B: disciplined, 6 years (< 10 for bí thư), rank 0 < 2, age 35 < 40 on a head post, home X1
+    for flag in ("discipline", "seniority", "young", "home"):
+        assert b[f"fail_{flag}"], flag
+    assert b["n_reasons"] == 4
+    assert "kỷ luật cảnh cáo" in b["reasons"] and "cán bộ trẻ" in b["reasons"]
+    c = t.loc[("C", "X2_PBT")]
+    assert c["fail_years_left"] and "còn 2 năm công tác, cần ít nhất 10 năm" in c["reasons"]
+    assert t.loc[("C", "X1_BT"), "fail_home"]  # works in X1 now (and home)
+
+
+def test_rules_switch_off_and_overrides():
+    rules = EligibilityRules.model_validate({"home": {"enabled": False}, "discipline": {"enabled": False},
+                                             "years_left": {"min_years": 1}})
+    p = parameters("2016-11-30", rule_overrides(rules, "2016-11-30"))
+    t = eligibility(_cands(), _posts(), p, rules).set_index(["cadre_id", "post_id"])
+    assert t.loc[("A", "X2_PBT"), "eligible"]
+    assert not t["fail_home"].any() and not t["fail_discipline"].any()
+    assert t.loc[("C", "X2_PBT"), "eligible"]
+    assert p.used["rotation.min_years_left"] == 1 and p.is_overridden("rotation.min_years_left")
+
+
+def test_seniority_override_per_title():
+    rules = EligibilityRules.model_validate({"seniority": {"min_years_service": {"bi_thu": 25}}})
+    p = parameters("2016-11-30", rule_overrides(rules, "2016-11-30"))
+    t = eligibility(_cands(), _posts(), p, rules).set_index(["cadre_id", "post_id"])
+    assert t.loc[("A", "X1_BT"), "fail_seniority"] and "cần 25 năm" in t.loc[("A", "X1_BT"), "reasons"]
+    assert p.used["rotation.seniority"]["bi_thu"]["min_rank"] == 2  # the rest of the table kept
+
+
+def test_bans_relatives_and_successor():
+    rel = pd.DataFrame({"cadre_id": ["A"], "relative_id": ["Z"], "relation": ["vo_chong"]})
+    holders = pd.DataFrame({"holder_id": ["Z"], "position_id": ["X1_CT"], "title": ["chu_tich_ubnd"],
+                            "commune_id": ["X1"]})
+    bans = pd.DataFrame({"cadre_id": ["A"], "post_id": ["X2_PBT"]})
+    t = eligibility(_cands(), _posts(), parameters("2020-01-01"), relatives=rel, holders=holders, bans=bans,
+                    successor_of={"X1": "X1"}).set_index(["cadre_id", "post_id"])
+    a1 = t.loc[("A", "X1_BT")]
+    assert a1["fail_relatives"] and "vợ, chồng Z" in a1["reasons"] and "Chủ tịch UBND" in a1["reasons"]
+    assert t.loc[("A", "X2_PBT"), "fail_ban"]
+    assert t.loc[("A", "X1_BT"), "fail_successor"]  # A comes from no merged commune
+    assert not t.loc[("C", "X1_BT"), "fail_successor"] and t.loc[("C", "X2_PBT"), "fail_successor"]
+
+
+def test_vectorised_at_scale():
+    n, m = 400, 120
+    rng = np.random.default_rng(0)
+    c = pd.concat([_cands()] * (n // 3 + 1), ignore_index=True).iloc[:n].copy()
+    c["cadre_id"] = [f"C{i}" for i in range(n)]
+    c["years_left"] = rng.uniform(0, 30, n)
+    p = pd.concat([_posts()] * (m // 2), ignore_index=True)
+    p["post_id"] = [f"P{i}" for i in range(m)]
+    t = eligibility(c, p, parameters("2016-11-30"))
+    assert len(t) == n * m
+    expected = ~(c["years_left"].to_numpy() >= 10)
+    assert (t["fail_years_left"].to_numpy().reshape(n, m)[:, 0] == expected).all()
+
+
+def test_exclusion_counts_name_rules_in_vietnamese():
+    from kimson_ds.rotation.eligibility import exclusion_counts
+
+    t = eligibility(_cands(), _posts(), parameters("2016-11-30"))
+    counts = exclusion_counts(t)
+    assert counts["Quê quán, nơi đang công tác"] == int(t["fail_home"].sum()) >= 2
+    assert counts["Không đủ số năm công tác còn lại"] == int(t["fail_years_left"].sum())
+    assert (counts > 0).all() and counts.is_monotonic_increasing
