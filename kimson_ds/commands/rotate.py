@@ -7,9 +7,6 @@ import shlex
 import sys
 from pathlib import Path
 
-from kimson_ds.audit import record_run
-from kimson_ds.data.io import load_dataset
-from kimson_ds.rotation.eligibility import describe
 
 
 def register(sub) -> None:
@@ -35,14 +32,10 @@ def _write(frame, path: Path) -> Path:
     return path
 
 
-def run(args) -> int:
-    from kimson_ds.rotation.model import load_rotation_scenario
-    from kimson_ds.rotation.model import run as run_rotation
+def write_outputs(result, out: Path) -> dict:
+    """Write every table of a rotation result, ``diagnosis.txt`` and ``run.json`` to ``out``; return the record."""
+    from kimson_ds.rotation.eligibility import describe
 
-    sc = load_rotation_scenario(args.scenario)
-    ds = load_dataset(args.dataset)
-    result = run_rotation(ds, sc)
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     pb = result.problem
     t = result.tables
@@ -52,6 +45,8 @@ def run(args) -> int:
         _write(t[name], out / f"{name}.csv")
     _write(result.alternatives, out / "alternatives.csv")
     _write(result.rule_costs, out / "rule_costs.csv")
+    if len(result.sensitivity):
+        _write(result.sensitivity, out / "sensitivity.csv")
     for j, plan in enumerate(result.alternative_plans, start=2):
         _write(plan, out / f"alternative_{j}.csv")
     text = "\n".join(result.diagnosis) + "\n"
@@ -59,6 +54,23 @@ def run(args) -> int:
     record = result.run_record()
     (out / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n",
                                   encoding="utf-8")
+    return record
+
+
+def run(args) -> int:
+    from kimson_ds.audit import record_run
+    from kimson_ds.data.io import load_dataset
+    from kimson_ds.rotation.model import load_rotation_scenario
+    from kimson_ds.rotation.model import run as run_rotation
+
+    sc = load_rotation_scenario(args.scenario)
+    ds = load_dataset(args.dataset)
+    result = run_rotation(ds, sc)
+    out = Path(args.out)
+    record = write_outputs(result, out)
+    pb = result.problem
+    t = result.tables
+    text = "\n".join(result.diagnosis) + "\n"
     command = "rotate " + " ".join(shlex.quote(a) for a in (args.dataset, "--scenario", args.scenario,
                                                              "--out", args.out))
     record_run(command, dataset=ds, scenario=record["scenario"], parameters=pb.params.used, outputs=[out])

@@ -1126,7 +1126,10 @@ def _fast_solution(fm, res, optima, secs: float) -> Solution:
     score, bonus, penalty = float(fm.score @ x), float(fm.bonus @ x), float(fm.penalty @ x)
     k = 1 if fm.slacks else 0
     optimum = optima[k] if len(optima) > k else score + bonus
-    names = (["rules"] if fm.slacks else []) + ["objective"] + list(fm.problem.scenario.ties.order or [])
+    from kimson_ds.rotation.matrix import TIE_CRITERIA
+
+    order = fm.problem.scenario.ties.order
+    names = (["rules"] if fm.slacks else []) + ["objective"] + list(list(TIE_CRITERIA)[:3] if order is None else order)
     return Solution(pulp.LpStatusOptimal, res.status, round(score + bonus, 6), chosen, sl, fm.soft, secs,
                     fm.build_seconds, round(score, 6), round(bonus, 6), round(penalty, 6), round(optimum, 6),
                     res.gap, res.time_limit_hit, ENGINE,
