@@ -149,6 +149,9 @@ class MatrixModel:
     optima: list = field(default_factory=list)  # raw optimum of each stage of the last lexicographic solve
     _h: object = None
     _last: np.ndarray | None = None
+    _screened: np.ndarray | None = None
+    mip_solves: int = 0
+    last_rc: np.ndarray | None = None  # reduced costs of the last solve when it ended on the LP (else None)
     build_seconds: float = 0.0
 
     @property
@@ -212,14 +215,23 @@ class MatrixModel:
             lp.a_matrix_.start_ = starts.astype(np.int32)
             lp.a_matrix_.index_ = np.concatenate(self._index).astype(np.int32)
             lp.a_matrix_.value_ = np.concatenate(self._value)
-        lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous
-                           for b in self.integer]
+        lp.integrality_ = [highspy.HighsVarType.kContinuous] * n  # LP first; see solve()
         lp.sense_ = highspy.ObjSense.kMaximize
         h.passModel(lp)
         h.setOptionValue("time_limit", float(self.settings.time_limit))
         h.setOptionValue("mip_rel_gap", float(self.settings.gap))
         self._h = h
+        if self._screened is not None:
+            self._apply_screen(np.flatnonzero(self._screened))
         self._starts, self._index, self._value, self._rlo, self._rhi = [], [], [], [], []
+
+    def set_row_bounds(self, rows, lo, hi) -> None:
+        """Change the bounds of existing rows (a panel change: counts, minimums)."""
+        rows = np.atleast_1d(np.asarray(rows, dtype=np.int64))
+        lo = np.broadcast_to(np.asarray(lo, dtype=float), rows.shape).copy()
+        hi = np.broadcast_to(np.asarray(hi, dtype=float), rows.shape).copy()
+        self._ensure()
+        self._h.changeRowsBounds(len(rows), rows.astype(np.int32), lo, hi)
 
     def set_cost(self, cost: np.ndarray) -> None:
         """Replace the objective (maximised)."""
@@ -229,7 +241,7 @@ class MatrixModel:
             self._h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
 
     def set_bounds(self, cols, lower, upper) -> None:
-        """Change the bounds of ``cols``."""
+        """Change the bounds of ``cols`` (a screened-out column stays at 0 until priced in)."""
         cols = np.atleast_1d(np.asarray(cols, dtype=np.int64))
         lower = np.broadcast_to(np.asarray(lower, dtype=float), cols.shape).copy()
         upper = np.broadcast_to(np.asarray(upper, dtype=float), cols.shape).copy()
@@ -238,27 +250,85 @@ class MatrixModel:
         self.lower[cols] = lower
         self.upper[cols] = upper
         if self._h is not None and len(cols):
-            self._h.changeColsBounds(len(cols), cols.astype(np.int32), lower, upper)
+            eff = np.where(self._screened[cols], 0.0, upper) if self._screened is not None else upper
+            self._h.changeColsBounds(len(cols), cols.astype(np.int32), lower, eff)
+
+    def screen(self, allowed: np.ndarray) -> None:
+        """Start with only the ``allowed`` columns (the others held at 0).
+
+        Exact: after every LP solve the reduced costs of the held columns are
+        checked and every column that could improve the objective is let in
+        (column generation), so the answer is the optimum over all columns.
+        """
+        self._screened = ~np.asarray(allowed, dtype=bool) & (self.lower == 0)
+        if self._h is not None:
+            self._apply_screen(np.flatnonzero(self._screened))
+
+    def _apply_screen(self, cols: np.ndarray) -> None:
+        if len(cols):
+            self._h.changeColsBounds(len(cols), cols.astype(np.int32), self.lower[cols],
+                                     np.where(self._screened[cols], 0.0, self.upper[cols]))
+
+    def _unscreen(self, cols: np.ndarray) -> None:
+        self._screened[cols] = False
+        self._apply_screen(cols)
+
+    def _run(self):
+        import highspy
+
+        h = self._h
+        h.run()
+        st = h.getModelStatus()
+        info = h.getInfo()
+        has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        limit = st == highspy.HighsModelStatus.kTimeLimit
+        return st, info, has_sol, limit
 
     def solve(self) -> SolveResult:
-        """Solve (warm-started from the previous solution when there is one)."""
+        """Solve: the LP relaxation first (warm-started from the previous basis), priced over
+        the screened-out columns; when its solution is integral it is the MILP optimum,
+        otherwise the MILP is solved over all columns."""
         import highspy
 
         self._ensure()
         h = self._h
         t0 = time.perf_counter()
-        if self._last is not None:
-            start = highspy.HighsSolution()
-            start.col_value = list(np.clip(self._last, self.lower, self.upper))
-            start.value_valid = True
-            with contextlib.suppress(Exception):
-                h.setSolution(start)
-        h.run()
+        ints = np.flatnonzero(self.integer)
+        if self._screened is None:
+            self._screened = np.zeros(self.n_cols, dtype=bool)
+        mip = False
+        while True:
+            st, info, has_sol, limit = self._run()
+            if st == highspy.HighsModelStatus.kOptimal:
+                rc = np.asarray(h.getSolution().col_dual, dtype=float)
+                enter = np.flatnonzero(self._screened & (rc > 1e-7) & (self.upper > 0))
+                if len(enter):
+                    self._unscreen(enter)
+                    continue
+                vals = np.asarray(h.getSolution().col_value, dtype=float)
+                frac = np.abs(vals[ints] - np.round(vals[ints])) > 1e-6
+                if not frac.any():
+                    break
+            elif st == highspy.HighsModelStatus.kInfeasible and self._screened.any():
+                self._unscreen(np.flatnonzero(self._screened))  # the held columns may be needed to be feasible
+                continue
+            elif st != highspy.HighsModelStatus.kOptimal:
+                break
+            # fractional LP optimum: solve the MILP over every column, then go back to the LP
+            mip = True
+            self._unscreen(np.flatnonzero(self._screened))
+            kint = [highspy.HighsVarType.kInteger] * len(ints)
+            h.changeColsIntegrality(len(ints), ints.astype(np.int32), kint)
+            if self._last is not None:
+                start = highspy.HighsSolution()
+                start.col_value = list(np.clip(self._last, self.lower, self.upper))
+                start.value_valid = True
+                with contextlib.suppress(Exception):
+                    h.setSolution(start)
+            st, info, has_sol, limit = self._run()
+            h.changeColsIntegrality(len(ints), ints.astype(np.int32), [highspy.HighsVarType.kContinuous] * len(ints))
+            break
         secs = time.perf_counter() - t0
-        st = h.getModelStatus()
-        info = h.getInfo()
-        has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
-        limit = st == highspy.HighsModelStatus.kTimeLimit
         optimal = st == highspy.HighsModelStatus.kOptimal or (limit and has_sol)
         text = {highspy.HighsModelStatus.kOptimal: "Tối ưu",
                 highspy.HighsModelStatus.kInfeasible: "Không khả thi",
@@ -267,8 +337,11 @@ class MatrixModel:
         if not optimal:
             return SolveResult(False, text, np.array([]), None, None, secs, limit)
         vals = np.asarray(h.getSolution().col_value, dtype=float)
+        vals[ints] = np.round(vals[ints])
         self._last = vals
-        gap = float(info.mip_gap) if np.isfinite(info.mip_gap) else 0.0
+        self.last_rc = None if mip else np.asarray(h.getSolution().col_dual, dtype=float)
+        gap = (float(info.mip_gap) if np.isfinite(info.mip_gap) else 0.0) if mip else 0.0
+        self.mip_solves += int(mip)
         return SolveResult(True, text, vals, float(self.cost @ vals), max(gap, 0.0), secs, limit)
 
 
@@ -294,6 +367,7 @@ def lexicographic(model: MatrixModel, stages: Sequence[Stage], *, keep: bool = F
     first_row = model.n_rows
     values: list[float] = []
     model.optima = []
+    held: list = []
     res = None
     for j, st in enumerate(stages):
         cost = np.asarray(st.cost, dtype=float)
@@ -310,9 +384,18 @@ def lexicographic(model: MatrixModel, stages: Sequence[Stage], *, keep: bool = F
         model.optima.append(val)
         if j < len(stages) - 1:
             nz = np.flatnonzero(cost)
-            model.add_row(nz, cost[nz], lo=val - st.tolerance - 1e-9 * max(1.0, abs(val)))
+            slack = st.tolerance + 1e-9 * max(1.0, abs(val))
+            model.add_row(nz, cost[nz], lo=val - slack)
+            if model.last_rc is not None:
+                # a plan within `slack` of this optimum loses Σ|reduced cost| ≥ the reduced cost of each of its
+                # columns: a column whose reduced cost is below −slack is in no such plan (exact reduction)
+                out = np.flatnonzero((model.last_rc < -slack - 1e-7) & (model.upper > 0) & model.integer)
+                held.append((out, model.lower[out].copy(), model.upper[out].copy()))
+                model.set_bounds(out, 0.0, 0.0)
     if res is not None and res.optimal:
         values = [float(np.asarray(s.cost, dtype=float) @ res.values) for s in stages]
+    for cols, lo, hi in reversed(held):
+        model.set_bounds(cols, lo, hi)
     if not keep:
         model.delete_rows_from(first_row)
     return res, values
@@ -428,7 +511,7 @@ def weight_ranges(model: MatrixModel, base: np.ndarray, parts: dict[str, np.ndar
         rest = base + sum(weights[k] * parts[k] for k in parts if k != name)
         a0, b0 = float(rest @ plan), float(part @ plan)
 
-        def search(w: float, lo: float, hi: float, rest=rest, part=part, a0=a0, b0=b0) -> float:
+        def search(w: float, lo: float, hi: float, rest=rest, part=part, a0=a0, b0=b0, w0=w0) -> float:
             for _ in range(max_iter):
                 model.set_cost(rest + w * part)
                 res = model.solve()

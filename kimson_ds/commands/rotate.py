@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 
-
 def register(sub) -> None:
     p = sub.add_parser(
         "rotate",

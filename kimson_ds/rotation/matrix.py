@@ -26,7 +26,7 @@ import pandas as pd
 
 from kimson_ds.optimise import INF, MatrixModel, SolverSettings, Stage, lexicographic
 
-__all__ = ["FastModel", "build_fast", "TIE_CRITERIA", "tie_vectors", "stages"]
+__all__ = ["FastModel", "build_fast", "set_demand", "TIE_CRITERIA", "tie_vectors", "stages", "solve_stages"]
 
 #: Secondary criteria a scenario may name in ``ties.order`` (Vietnamese label, per-pair value).
 TIE_CRITERIA = {
@@ -35,6 +35,12 @@ TIE_CRITERIA = {
     "distance": "khoảng cách từ nơi đang công tác gần hơn",
     "years_left": "còn nhiều năm công tác hơn",
 }
+
+
+#: Above this many pairs the first solve starts from the best ``SCREEN_TOP`` pairs of every post and
+#: candidate; the others enter when their reduced cost says they could improve the plan (exact).
+SCREEN_ABOVE = 5000
+SCREEN_TOP = 8
 
 
 @dataclass
@@ -51,6 +57,7 @@ class FastModel:
     bonus: np.ndarray  # full-length baseline bonus
     penalty: np.ndarray  # full-length shortfall weights (≥ 0, on slack columns)
     build_seconds: float
+    demands: dict  # (kind, key) → row id of the demand row, for in-place panel changes
 
     @property
     def m(self) -> int:
@@ -138,7 +145,7 @@ def build_fast(pb, *, soft: bool | None = None, exclude_rules: tuple[str, ...] =
     families: dict[str, list] = {}
 
     # (1) one post per candidate, (2) one candidate per post
-    for fam, codes_src in (("one_post", ci), ("one_holder", pi)):
+    for codes_src in (ci, pi):
         codes, _ = pd.factorize(pd.Series(codes_src), sort=True)
         k = int(codes.max()) + 1 if m else 0
         if k:
@@ -159,9 +166,10 @@ def build_fast(pb, *, soft: bool | None = None, exclude_rules: tuple[str, ...] =
         hi_all.append(hi)
         sense = "=" if hi == lo else ">="
         families.setdefault(fam, []).append((f"{fam}_{len(families.get(fam, []))}", label, np.asarray(idx), lo, sense))
+    demand_ids = np.array([], dtype=np.int64)
     if parts:
         starts = np.concatenate([[0], np.cumsum([len(q) for q in parts])])
-        mm.add_rows(starts, np.concatenate(parts), np.ones(int(starts[-1])), np.array(lo_all, float),
+        demand_ids = mm.add_rows(starts, np.concatenate(parts), np.ones(int(starts[-1])), np.array(lo_all, float),
                     np.array(hi_all, float))
     # (6) source units
     su = sc.rules.source_units
@@ -208,8 +216,32 @@ def build_fast(pb, *, soft: bool | None = None, exclude_rules: tuple[str, ...] =
         in_base = pd.MultiIndex.from_arrays([pairs["cadre_id"], pairs["post_id"]]).isin(
             pd.MultiIndex.from_frame(pb.baseline[["cadre_id", "post_id"]]))
         bonus[:m] = sc.baseline_penalty * in_base
+    if m > SCREEN_ABOVE:  # large instances: start from each post's and each candidate's best pairs
+        best = pd.DataFrame({"ci": ci, "pi": pi, "s": score[:m] + bonus[:m]}).sort_values(
+            ["s", "ci", "pi"], ascending=[False, True, True], kind="mergesort")
+        allowed = np.ones(n, dtype=bool)
+        allowed[:m] = False
+        allowed[best.groupby("pi", sort=False).head(SCREEN_TOP).index.to_numpy()] = True
+        allowed[best.groupby("ci", sort=False).head(SCREEN_TOP).index.to_numpy()] = True
+        mm.screen(allowed)
     mm.build_seconds = time.perf_counter() - t0
-    return FastModel(pb, mm, pairs, soft, slacks, families, score, bonus, cost_pen, time.perf_counter() - t0)
+    demand_keys = [(r[5][0], r[5][1]) for r in demand_rows]
+    return FastModel(pb, mm, pairs, soft, slacks, families, score, bonus, cost_pen, time.perf_counter() - t0,
+                     dict(zip(demand_keys, demand_ids.tolist(), strict=True)))
+
+
+def set_demand(fm: FastModel, kind: str, key: str, need: int) -> None:
+    """Change one demand of a built model in place (``count`` of a title, ``women`` minimum …).
+
+    The next solve is warm-started from the previous plan: this is how a
+    panel change is answered without rebuilding the model.
+    """
+    row = fm.demands[(kind, key)]
+    hi = float(need) if kind in ("count", "post") else INF
+    fm.mm.set_row_bounds([row], float(need), hi)
+    for j, s in enumerate(fm.slacks):
+        if (s[0], s[1]) == (kind, key):
+            fm.slacks[j] = (s[0], s[1], s[2], int(need), s[4], s[5])
 
 
 def tie_vectors(fm: FastModel) -> list[tuple[str, np.ndarray]]:

@@ -243,3 +243,33 @@ def test_matrix_model_agrees_with_reference_pulp_model(kw):
     assert fast.optimal == ref.optimal
     assert fast.optimum == pytest.approx(ref.objective) and fast.penalty == pytest.approx(ref.penalty)
     assert SimpleNamespace(n=len(fast.chosen)).n == len(ref.chosen)
+
+
+def test_screened_start_with_pricing_reaches_the_reference_optimum(monkeypatch):
+    # large instances start from each post's and candidate's best pairs; reduced costs let the others in
+    from kimson_ds.rotation import matrix
+    from kimson_ds.rotation.model import solve_fast
+
+    monkeypatch.setattr(matrix, "SCREEN_ABOVE", 0)
+    monkeypatch.setattr(matrix, "SCREEN_TOP", 1)
+    for kw in ({}, {"rules": {"gender": {"min_women": 2}}}, {"rules": {"source_units": {"max_per_unit": 1}}}):
+        pb = prepare(tiny(ratings=RATINGS, org_ratings=ORG, n_communes=5), scen(**kw))
+        fm = matrix.build_fast(pb)
+        assert fm.mm._screened[:fm.m].any()  # the start really leaves pairs out
+        fast = solve_fast(fm)
+        ref = solve(build(pb))
+        assert fast.optimum == pytest.approx(ref.objective)
+
+
+def test_panel_change_resolves_the_live_model_in_place():
+    from kimson_ds.rotation.matrix import build_fast, set_demand
+    from kimson_ds.rotation.model import solve_fast
+
+    pb = prepare(tiny(ratings=RATINGS, org_ratings=ORG), scen())
+    fm = build_fast(pb)
+    assert solve_fast(fm).optimal
+    set_demand(fm, "count", "pho_bi_thu", 1)
+    again = solve_fast(fm)
+    fresh = solve(build(prepare(tiny(ratings=RATINGS, org_ratings=ORG),
+                                scen(posts={"counts": {"bi_thu": 1, "pho_bi_thu": 1}}))))
+    assert len(again.chosen) == 2 and again.optimum == pytest.approx(fresh.objective)
