@@ -48,8 +48,43 @@ def _vietnamese_argparse():
         argparse._ = original
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every subcommand module registered."""
+def _command_names() -> list[str]:
+    """The subcommand modules in ``kimson_ds/commands`` (found without importing them)."""
+    from kimson_ds import commands
+
+    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
+
+
+def _help_of(name: str) -> str | None:
+    """The ``help=`` text a command module gives ``add_parser``, read from its source without
+    importing it (so that ``kimson-ds --help`` does not load pandas, PuLP or Jupyter pieces);
+    ``None`` when it is not a plain string (the module is then imported)."""
+    import ast
+
+    from kimson_ds import commands
+
+    path = os.path.join(commands.__path__[0], f"{name}.py")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError):
+        return None
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_parser"
+                and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value == name):
+            for kw in node.keywords:
+                if kw.arg == "help" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                    return kw.value.value
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser with every subcommand module registered.
+
+    With ``command`` given, only that module is imported and registered in full;
+    the others appear with their help line (read from their source), which is
+    what ``kimson-ds --help`` shows. Without it every module is imported.
+    """
     parser = argparse.ArgumentParser(
         prog="kimson-ds",
         description="Công cụ hỗ trợ ra quyết định công tác cán bộ (Ban Tổ chức Huyện ủy Kim Sơn).",
@@ -57,18 +92,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kimson-ds {__version__}",
                         help="hiện phiên bản rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
-    from kimson_ds import commands
-
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"kimson_ds.commands.{info.name}")
-        module.register(sub)
+    for name in _command_names():
+        text = _help_of(name) if command is not None and name != command else None
+        if text is None:
+            module = importlib.import_module(f"kimson_ds.commands.{name}")
+            module.register(sub)
+        else:
+            sub.add_parser(name, help=text)
     return parser
+
+
+def _wanted(argv: list[str]) -> str:
+    """The subcommand named on the command line ("" when none: top-level help)."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     with _vietnamese_argparse():
-        parser = build_parser()
+        parser = build_parser(_wanted(argv))
         args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         with _vietnamese_argparse():
