@@ -1380,7 +1380,7 @@ def _trust_notes(pb, sol, ties, tables, sensitivity, order, criteria) -> list[st
     out = []
     y0, y1 = merit_window(sc)
     r = pb.dataset["ratings"] if pb.dataset is not None else None
-    if r is not None and len(r):
+    if r is not None:
         have = sorted(set(r.loc[(r["year"] >= y0) & (r["year"] <= y1), "year"].astype(int)))
         years = ", ".join(str(y) for y in have) or "không có năm nào"
         out.append(f"Điểm xếp loại: trung bình các năm {y0}–{y1} (dữ liệu có: {years}); người chưa có xếp loại "
