@@ -150,6 +150,8 @@ class MatrixModel:
     _h: object = None
     _last: np.ndarray | None = None
     _screened: np.ndarray | None = None
+    _allowed0: np.ndarray | None = None
+    _pending_screen: bool = False
     mip_solves: int = 0
     last_rc: np.ndarray | None = None  # reduced costs of the last solve when it ended on the LP (else None)
     build_seconds: float = 0.0
@@ -260,7 +262,8 @@ class MatrixModel:
         checked and every column that could improve the objective is let in
         (column generation), so the answer is the optimum over all columns.
         """
-        self._screened = ~np.asarray(allowed, dtype=bool) & (self.lower == 0)
+        self._allowed0 = np.asarray(allowed, dtype=bool).copy()
+        self._screened = ~self._allowed0 & (self.lower == 0)
         if self._h is not None:
             self._apply_screen(np.flatnonzero(self._screened))
 
@@ -327,7 +330,17 @@ class MatrixModel:
                     h.setSolution(start)
             st, info, has_sol, limit = self._run()
             h.changeColsIntegrality(len(ints), ints.astype(np.int32), [highspy.HighsVarType.kContinuous] * len(ints))
+            if self._allowed0 is not None and st == highspy.HighsModelStatus.kOptimal:
+                # back to a small LP for the next solve (pricing keeps it exact)
+                used = np.asarray(h.getSolution().col_value, dtype=float) > 1e-9
+                self._screened = ~(self._allowed0 | used) & (self.lower == 0)
+                self._pending_screen = True
             break
+        vals_now = np.asarray(h.getSolution().col_value, dtype=float) if has_sol or st == highspy.HighsModelStatus.kOptimal \
+            else None
+        if self._pending_screen:
+            self._apply_screen(np.flatnonzero(self._screened))
+            self._pending_screen = False
         secs = time.perf_counter() - t0
         optimal = st == highspy.HighsModelStatus.kOptimal or (limit and has_sol)
         text = {highspy.HighsModelStatus.kOptimal: "Tối ưu",
@@ -336,7 +349,7 @@ class MatrixModel:
                 if has_sol else "Hết thời gian, chưa có phương án"}.get(st, "Không xác định")
         if not optimal:
             return SolveResult(False, text, np.array([]), None, None, secs, limit)
-        vals = np.asarray(h.getSolution().col_value, dtype=float)
+        vals = vals_now
         vals[ints] = np.round(vals[ints])
         self._last = vals
         self.last_rc = None if mip else np.asarray(h.getSolution().col_dual, dtype=float)
