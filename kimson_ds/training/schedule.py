@@ -67,6 +67,7 @@ from pydantic import Field
 from kimson_ds.config import StrictModel
 from kimson_ds.data.codes import CODESETS, COURSE_FIELD, LADDERS, TITLE
 from kimson_ds.errors import DataError, InfeasibleError, ScenarioError
+from kimson_ds.rules import notions
 from kimson_ds.rules.parameters import ParameterSet, parameters
 from kimson_ds.rules.retirement import retirement_date
 from kimson_ds.rules.standards import (
@@ -418,16 +419,13 @@ def prepare(tables, scenario: TrainingScenario) -> TrainingInstance:
     if pl.empty:
         raise ScenarioError(f"Không có cán bộ nào trong quy hoạch nhiệm kỳ {sc.term} vào ngày {sc.as_of:%d-%m-%Y}.")
     pl = pl[["cadre_id", "target_title", "target_unit_id"]].drop_duplicates().reset_index(drop=True)
-    held = positions.loc[positions["holder_id"].notna(), ["holder_id", "unit_id", "title"]]
-    held = held.rename(columns={"holder_id": "cadre_id", "unit_id": "target_unit_id", "title": "target_title"})
-    pl = pl.merge(held.assign(_holds=True).drop_duplicates(), how="left",
-                  on=["cadre_id", "target_unit_id", "target_title"])
-    pl["first_time"] = pl["_holds"].isna()
+    # first appointment: never held the title, in any unit (shared notion)
+    pl["first_time"] = notions.first_appointment(pl, notions.titles_held(tables, as_of))
     pl["take_up_date"] = pd.Timestamp(sc.term_start)
 
     then = qualifications_as_of(cadres, trainings, courses, as_of)
     used: list[ParameterSet] = [ps_asof]
-    gaps = standards_gaps(then, pl.drop(columns="_holds"), sc.term_start, units=units, overrides=overrides,
+    gaps = standards_gaps(then, pl, sc.term_start, units=units, overrides=overrides,
                           used_params=used)
     summary = unmet_summary(gaps)
     keys = ["cadre_id", "target_title", "target_unit_id"]

@@ -69,13 +69,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kimson_ds.data.codes import DISCIPLINE_FORM, RATING_LEVEL, RATING_ORDER, TITLE, code_lookup
+from kimson_ds.data.codes import RATING_LEVEL, RATING_ORDER, TITLE, code_lookup
 from kimson_ds.data.io import empty_table
 from kimson_ds.data.validate import Issue
 from kimson_ds.errors import DataError
 from kimson_ds.rules.parameters import ParameterSet, parameters
 from kimson_ds.rules.retirement import years_of_service_left
-from kimson_ds.rules.standards import qualifications_as_of, standards_gaps
+from kimson_ds.rules import notions
+from kimson_ds.rules.standards import standards_gaps
 from kimson_ds.vetting.conflicts import CONFLICT_COLUMNS, current_conflicts, proposal_conflicts, unit_scopes
 
 __all__ = [
@@ -611,23 +612,16 @@ def _ratings_item(props: pd.DataFrame, ratings: pd.DataFrame, P: ParameterSet) -
 
 def _discipline_item(props: pd.DataFrame, discipline: pd.DataFrame, P: ParameterSet,
                      when: pd.Timestamp) -> pd.DataFrame:
-    """``ky_luat``: no discipline in force on the effective date."""
+    """``ky_luat``: no discipline in force on the effective date (:mod:`kimson_ds.rules.notions`)."""
     months = P.get("rotation.discipline_bar_months")
     ref, assumption = _ref(P, "rotation.discipline_bar_months")
-    d = discipline.loc[discipline["cadre_id"].isin(props["cadre_id"]) & (discipline["decided_on"] <= when)].copy()
-    if len(d):
-        m = d["form"].map(months)
-        bar_end = pd.Series(pd.NaT, index=d.index, dtype="datetime64[ns]")
-        has_m = m.notna()
-        if has_m.any():
-            bar_end[has_m] = [dd + pd.DateOffset(months=int(k)) for dd, k in zip(d.loc[has_m, "decided_on"], m[has_m],
-                                                                                   strict=True)]
-        end = d["expires_on"].where(d["expires_on"].notna(), bar_end)
-        d["_active"] = end.isna() | (end > when)
-        d["_txt"] = (d["form"].map(DISCIPLINE_FORM).fillna(d["form"]) + " ngày " + d["decided_on"].dt.strftime("%d-%m-%Y")
-                     + np.where(end.isna(), " (không hết hạn)", " (đến " + end.dt.strftime("%d-%m-%Y") + ")"))
-        active = d.loc[d["_active"]].groupby("cadre_id")["_txt"].agg("; ".join)
-        past = d.loc[~d["_active"]].groupby("cadre_id")["_txt"].agg("; ".join)
+    d = discipline.loc[discipline["cadre_id"].isin(props["cadre_id"])]
+    periods = notions.discipline_periods(d, months)
+    periods = periods.loc[periods["decided_on"] <= when]
+    if len(periods):
+        live = periods["until"].isna() | (periods["until"] > when)  # notions.discipline_in_force
+        active = periods.loc[live].groupby("cadre_id")["text"].agg("; ".join)
+        past = periods.loc[~live].groupby("cadre_id")["text"].agg("; ".join)
     else:
         active = past = pd.Series(dtype=object)
     a = props["cadre_id"].map(active).astype(object)
@@ -785,13 +779,12 @@ def checklist(tables, proposals: pd.DataFrame, *, overrides: dict | None = None,
     scopes = unit_scopes(units)
     props["post"] = (props["target_title"].map(TITLE).fillna(props["target_title"]) + " – "
                      + props["target_unit_id"].map(scopes["name"]).fillna(props["target_unit_id"]))
-    # first time in this title: does not hold it now and never rotated into it
-    held = tables["positions"].loc[tables["positions"]["holder_id"].notna(), ["holder_id", "title"]]
-    held = held.rename(columns={"holder_id": "cadre_id"})
-    rot = _table(tables, "rotations")[["cadre_id", "title"]]
-    before = pd.concat([held, rot], ignore_index=True).drop_duplicates()
-    key = pd.MultiIndex.from_arrays([props["cadre_id"], props["target_title"]])
-    props["_first_time"] = ~key.isin(pd.MultiIndex.from_frame(before[["cadre_id", "title"]]))
+    # first appointment (shared notion): never held the title, in any unit, on or before the effective date
+    props["_first_time"] = True
+    for when in props["effective_date"].unique():  # a few dates
+        on = props["effective_date"] == when
+        props.loc[on, "_first_time"] = notions.first_appointment(props.loc[on], notions.titles_held(tables, when))
+    props["_first_time"] = props["_first_time"].astype(bool)
     props["_years_left"] = years_of_service_left(props["birth_date"], props["gender"], props["effective_date"])
     props["_gap_key"] = props.index.astype(str)
 
@@ -800,7 +793,7 @@ def checklist(tables, proposals: pd.DataFrame, *, overrides: dict | None = None,
     gap_parts = []
     for when in sorted(props["effective_date"].unique()):
         sub = props.loc[props["effective_date"] == when]
-        qc = qualifications_as_of(cadres, _table(tables, "trainings"), _table(tables, "courses"), pd.Timestamp(when))
+        qc = notions.qualifications_on(tables, pd.Timestamp(when))
         targets = pd.DataFrame({"cadre_id": sub["cadre_id"], "target_title": sub["target_title"],
                                 "target_unit_id": sub["target_unit_id"], "take_up_date": sub["effective_date"],
                                 "first_time": sub["_first_time"] & (sub["action"] != "quy_hoach"),
