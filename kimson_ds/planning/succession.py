@@ -348,7 +348,7 @@ def standards_status(tables, pairs: pd.DataFrame, as_of, params: ParameterSet, w
     Returns
     -------
     DataFrame
-        ``pairs`` plus ``met_now`` (bool), ``gap_months`` (0 when met, ``inf``
+        ``pairs`` plus ``first_time`` (first appointment to the title), ``met_now`` (bool), ``gap_months`` (0 when met, ``inf``
         when no course closes a gap), ``months_to_start`` (from the planning
         day to the start of the term), ``closable_by_start`` (bool) and
         ``standards_vi`` (unmet standards in Vietnamese, "" when met).
@@ -370,6 +370,7 @@ def standards_status(tables, pairs: pd.DataFrame, as_of, params: ParameterSet, w
     then = notions.qualifications_on(tables, as_of)
     gaps = std.standards_gaps(then, targets, pd.Timestamp(as_of), units=_table(tables, "units"),
                               overrides=params.overrides or None, used_params=used_params)
+    out = out.merge(targets[[*keys, "first_time"]], on=keys, how="left")
     unmet = gaps.loc[~gaps["met"].astype(bool)]
     if not unmet.empty:
         closed = std.close_gaps(unmet, _table(tables, "courses"), trainings=_table(tables, "trainings"))
