@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kimson_ds.data.codes import COMMUNE_KINDS, DISCIPLINE_ORDER, RATING_ORDER, REMOVAL_REASON, TITLE
+from kimson_ds.data.codes import COMMUNE_KINDS, RATING_ORDER, REMOVAL_REASON, TITLE
 from kimson_ds.data.io import empty_table
 from kimson_ds.errors import ScenarioError
 from kimson_ds.rules.parameters import ParameterSet, parameters

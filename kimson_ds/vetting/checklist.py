@@ -73,9 +73,9 @@ from kimson_ds.data.codes import RATING_LEVEL, RATING_ORDER, TITLE, code_lookup
 from kimson_ds.data.io import empty_table
 from kimson_ds.data.validate import Issue
 from kimson_ds.errors import DataError
+from kimson_ds.rules import notions
 from kimson_ds.rules.parameters import ParameterSet, parameters
 from kimson_ds.rules.retirement import years_of_service_left
-from kimson_ds.rules import notions
 from kimson_ds.rules.standards import standards_gaps
 from kimson_ds.vetting.conflicts import CONFLICT_COLUMNS, current_conflicts, proposal_conflicts, unit_scopes
 
