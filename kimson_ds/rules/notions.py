@@ -23,6 +23,11 @@ same person. Every notion that more than one analysis needs lives here:
 **Qualification as of a date**
     The levels held on a date, with completed trainings that ended after it
     rolled back (:func:`qualifications_on`).
+**A unit on a date** (đơn vị kế thừa)
+    A unit that no longer exists on a date (``valid_to`` before it) is read
+    as its successor (``successor_unit_id``), followed as far as needed: a
+    home commune Tây Sơn merged into Đông Tây is Đông Tây afterwards
+    (:func:`unit_on`, :func:`units_valid_on`).
 **Discipline in force on a date**
     A decision is in force from ``decided_on`` up to, not including, its end:
     ``expires_on``, else ``decided_on`` plus the months of its form in the
@@ -52,6 +57,8 @@ __all__ = [
     "qualifications_on",
     "ready_by",
     "titles_held",
+    "unit_on",
+    "units_valid_on",
 ]
 
 #: Optional work-history tables read by :func:`titles_held` (first found wins).
@@ -255,3 +262,55 @@ def discipline_in_force(periods: pd.DataFrame, on, *, forms: list[str] | None = 
     if forms is not None:
         m &= p["form"].isin(list(forms))
     return p.loc[m].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- units on a date
+
+
+def units_valid_on(units: pd.DataFrame, on) -> pd.Series:
+    """Whether each unit exists on ``on`` (``valid_from`` ≤ on ≤ ``valid_to``), indexed by ``unit_id``."""
+    when = pd.Timestamp(on).normalize()
+    u = units.set_index("unit_id")
+    ok = pd.Series(True, index=u.index)
+    if "valid_from" in u.columns:
+        vf = pd.to_datetime(u["valid_from"])
+        ok &= vf.isna() | (vf <= when)
+    if "valid_to" in u.columns:
+        vt = pd.to_datetime(u["valid_to"])
+        ok &= vt.isna() | (vt >= when)
+    return ok
+
+
+_MAX_SUCCESSION = 8  # mergers chain at most a few times
+
+
+def unit_on(units: pd.DataFrame, unit_ids: pd.Series, on) -> pd.Series:
+    """Each unit id as on ``on``: itself while it exists, else its successor (followed), else itself.
+
+    Parameters
+    ----------
+    units : DataFrame
+        ``unit_id, valid_from, valid_to, successor_unit_id``.
+    unit_ids : Series
+        Unit ids (missing stay missing).
+    on : date-like
+
+    Returns
+    -------
+    Series
+        Same index as ``unit_ids``.
+    """
+    if "successor_unit_id" not in units.columns or "valid_to" not in units.columns:
+        return unit_ids.copy()
+    when = pd.Timestamp(on).normalize()
+    u = units.set_index("unit_id")
+    ended = pd.to_datetime(u["valid_to"]).lt(when) & u["successor_unit_id"].notna()
+    successor = u["successor_unit_id"].where(ended)
+    out = unit_ids.astype(object).copy()
+    for _ in range(_MAX_SUCCESSION):  # all ids at once, one step of the chain per pass
+        nxt = out.map(successor)
+        step = nxt.notna()
+        if not step.any():
+            break
+        out = out.where(~step, nxt)
+    return out

@@ -71,7 +71,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pulp
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from kimson_ds.config import StrictModel
 from kimson_ds.data.codes import CODESETS, COURSE_FIELD, LADDERS, TITLE
@@ -157,6 +157,8 @@ class TrainingScenario(StrictModel):
     planning list is read on it); ``term_start`` is the take-up date whose
     standards apply; courses start from the first month after ``as_of`` (not
     before January of ``first_year`` when given) and end before ``term_start``.
+    ``intake_months`` (1–12) are the months of the year courses open in
+    (default every month; a coarser intake calendar makes large plans faster).
     """
 
     name: str = "Kế hoạch đào tạo"
@@ -164,6 +166,7 @@ class TrainingScenario(StrictModel):
     term: str
     term_start: dt.date
     first_year: int | None = None
+    intake_months: list[int] | None = Field(None, min_length=1)
     budget_million_vnd: float | dict[int, float] | None = None
     seats: dict[str, int | dict[int, int]] = Field(default_factory=dict)
     courses: list[str] | None = None
@@ -173,6 +176,13 @@ class TrainingScenario(StrictModel):
     time_limit_seconds: float = Field(60.0, gt=0)
     mip_gap_rel: float = Field(0.01, ge=0, le=0.2)
     knowledge_update: KnowledgeUpdateConfig = Field(default_factory=KnowledgeUpdateConfig)
+
+    @field_validator("intake_months")
+    @classmethod
+    def _months_of_year(cls, v: list[int] | None) -> list[int] | None:
+        if v is not None and any(not 1 <= int(m) <= 12 for m in v):
+            raise ValueError("tháng khai giảng phải từ 1 đến 12")
+        return v
 
 
 # --------------------------------------------------------------------------- containers
@@ -528,6 +538,8 @@ def prepare(tables, scenario: TrainingScenario) -> TrainingInstance:
     opt = opt.loc[opt["m_hi"] >= opt["m_lo"]].reset_index(drop=True)
     opt = opt.loc[opt.index.repeat(opt["m_hi"] - opt["m_lo"] + 1)].copy()
     opt["month"] = opt["m_lo"] + opt.groupby(level=0).cumcount()
+    if sc.intake_months is not None:
+        opt = opt.loc[(opt["month"] % 12 + 1).isin(sc.intake_months)]
     opt["end_month"] = opt["month"] + opt["dur"] - 1
     opt["year"] = opt["month"] // 12
     opt["end_year"] = opt["end_month"] // 12
@@ -632,11 +644,14 @@ def build(inst: TrainingInstance) -> tuple[pulp.LpProblem, dict]:
             if np.isfinite(b) and float(grp["share"].sum()) > b:
                 prob += pulp.lpSum(s * v for s, v in zip(grp["share"], grp["var"], strict=True)) <= b, f"budget_{t}"
 
-    # 3. at most one long course per person at a time (per month)
+    # 3. at most one long course per person at a time: two courses overlap exactly when one is running in the
+    #    month the other starts, so the months where some long option of the person starts are enough
     lg = opt.loc[opt["long"], ["cadre_id", "month", "dur", "var"]].reset_index(drop=True)
     if not lg.empty:
         rep = lg.loc[lg.index.repeat(lg["dur"])].copy()
         rep["t"] = rep["month"] + rep.groupby(level=0).cumcount()
+        starts = lg[["cadre_id", "month"]].drop_duplicates().rename(columns={"month": "t"})
+        rep = rep.merge(starts, on=["cadre_id", "t"])
         for (p, t), grp in rep.groupby(["cadre_id", "t"], sort=True):
             if len(grp) > 1:
                 prob += pulp.lpSum(grp["var"]) <= 1, f"one_long_{pid[p]}_{t}"
@@ -693,7 +708,9 @@ def solve(prob: pulp.LpProblem, variables: dict, time_limit: float | None = None
         If no feasible schedule was found (exit code 3).
     """
     ok = (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-    status = prob.solve(_solver(time_limit, gap_rel))
+    for v in prob.variables():  # the empty schedule is feasible: the solver always has a starting point
+        v.setInitialValue(0)
+    status = prob.solve(_solver(time_limit, gap_rel, warm_start=True))
     if prob.sol_status not in ok:
         raise InfeasibleError(
             f"Không tìm được lịch đào tạo khả thi (trạng thái bộ giải: {status_text(status)}).",
