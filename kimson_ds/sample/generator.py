@@ -44,7 +44,7 @@ import pandas as pd
 
 from kimson_ds.data.codes import CODESETS, COMMUNE_KINDS, LADDERS, RATING_ORDER
 from kimson_ds.data.schema import TABLES
-from kimson_ds.rules.parameters import get_param
+from kimson_ds.rules.parameters import get_param, history
 
 #: The date the sample describes (records as of this day).
 SNAPSHOT = date(2019, 12, 31)
@@ -921,13 +921,25 @@ class _Builder:
                     return pid, (post.unit_id, scheme)
         return (person.posts[0] if person.posts else None), None
 
+    def rating_links(self, person: _Person) -> list[tuple[str, str]]:
+        """Every linked organisation rating (unit, scheme) of the person's posts (a head of several
+        collectives is capped by the lowest of them from Hướng dẫn 21-HD/BTCTW)."""
+        out = []
+        for title, kinds, scheme in RATING_LINKS:
+            for pid in person.posts:
+                post = self.posts[pid]
+                if post.title == title and (kinds is None or self.unit_kind[post.unit_id] in kinds):
+                    out.append((post.unit_id, scheme))
+        return out
+
     def _quota_group(self, person: _Person) -> str:
         for group, titles, kinds in _QUOTA_GROUPS:
             for pid in person.posts:
                 post = self.posts[pid]
                 if post.title in titles and (kinds is None or self.unit_kind[post.unit_id] in kinds):
                     return group
-        return "khac"
+        # a post in no group forms its own group per title (as the rating engine does)
+        return "khac:" + (self.posts[person.posts[0]].title if person.posts else "")
 
     def build_ratings(self) -> list[dict]:
         """Individual ratings 2015–2019 with stored levels.
@@ -966,7 +978,8 @@ class _Builder:
                 continue
             pid, link = link_for(i, year)
             if link:
-                caps = [self.org_level.get((link[0], yy, link[1])) for yy in (year - 1, year)]
+                caps = [self.org_level.get((unit, yy, scheme)) for unit, scheme in self.rating_links(P[i])
+                        for yy in (year - 1, year)]
                 for cap in caps:
                     if cap is not None:
                         s = min(s, _LEVEL_CEILING[cap])
@@ -999,6 +1012,15 @@ class _Builder:
             if year == 2018 and link:
                 cap = self.org_level.get((link[0], 2017, link[1]))
             level[(i, year)] = cap_level(points_level(s), cap)
+
+        # Disciplined in the rated year → không hoàn thành where the rule is in force on 31-12 of that year
+        # (Hướng dẫn 16-HD/BTCTW from 24-9-2018), before the quota as in the engine.
+        for i, _form, decided in self.discipline_cases():
+            key = (i, decided.year)
+            when = date(decided.year, 12, 31)
+            if key in level and when >= history("rating.discipline_forces_fail")[0][0] and get_param(
+                    "rating.discipline_forces_fail", when):
+                level[key] = "khong_hoan_thanh"
 
         # 2019: at most 20 % of "tốt" may be "xuất sắc" within each group.
         groups: dict[str, list[int]] = {}
@@ -1458,17 +1480,20 @@ class _Builder:
                      title=p.rotation[2], start_date=p.rotation[3], end_date=_add_years(p.rotation[3], 3))
                 for p in self.people if p.rotation]
 
+    def discipline_cases(self) -> list[tuple[int, str, date]]:
+        """The planted discipline decisions: (person, form, decision date)."""
+        hp = self.post_holder
+        return [
+            (hp(PLANTED_DOC["disciplined_planned_post"]), "khien_trach", date(2019, 6, 14)),
+            (hp(PLANTED_DOC["disciplined_removed_post"]), "canh_cao", date(2018, 3, 12)),
+            (self.planted["disciplined_cv"], "khien_trach", date(2017, 11, 20)),
+            (hp("XA_KIM_TAN-CHU_TICH_MTTQ-1"), "khien_trach", date(2016, 9, 8)),
+        ]
+
     def build_discipline(self) -> list[dict]:
         P = self.people
-        pp = self.planted["planning_people"]
-        cases = [
-            (pp["disc"], "khien_trach", date(2019, 6, 14)),
-            (pp["drem"], "canh_cao", date(2018, 3, 12)),
-            (pp["dcv"], "khien_trach", date(2017, 11, 20)),
-            (self.post_holder("XA_KIM_TAN-CHU_TICH_MTTQ-1"), "khien_trach", date(2016, 9, 8)),
-        ]
         return [dict(cadre_id=P[i].cadre_id, form=f, decided_on=d, expires_on=_add_years(d, 1))
-                for i, f, d in cases]
+                for i, f, d in self.discipline_cases()]
 
     # ................................................................ tables
     def build(self) -> dict[str, pd.DataFrame]:
