@@ -479,7 +479,8 @@ def _position_item(props: pd.DataFrame, batch: pd.DataFrame, units: pd.DataFrame
     reason = np.where(ok, "Đạt: đơn vị " + name + f" tồn tại vào ngày {when:%d-%m-%Y}",
                       np.where(not_yet, "Không đạt: đơn vị " + name + f" chưa được thành lập vào ngày {when:%d-%m-%Y}",
                                gone_txt))
-    parts = [_check(props, "vi_tri", np.where(ok, "dat", "khong_dat"), reason, "", False)]
+    basis = "Bảng đơn vị: ngày thành lập, ngày sáp nhập hoặc giải thể và đơn vị kế thừa"
+    parts = [_check(props, "vi_tri", np.where(ok, "dat", "khong_dat"), reason, basis, False)]
     # the same person planned and proposed for the same post in one batch
     name_p = "vetting.plan_and_propose_same_post"
     if name_p in P:
