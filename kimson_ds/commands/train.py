@@ -26,7 +26,8 @@ from kimson_ds.training.schedule import TrainingScenario, check_tables, gaps_tab
 
 SCHEDULE_HEADERS = {
     "cadre_id": "Mã cán bộ", "full_name": "Họ và tên", "course_id": "Mã khóa học", "course_name": "Khóa học",
-    "field_vi": "Lĩnh vực", "start_year": "Năm bắt đầu", "end_year": "Năm kết thúc", "months": "Số tháng",
+    "field_vi": "Lĩnh vực", "start_month": "Tháng bắt đầu", "end_month": "Tháng kết thúc",
+    "start_year": "Năm bắt đầu", "end_year": "Năm kết thúc", "months": "Số tháng",
     "cost_million_vnd": "Kinh phí (triệu đồng)", "for_targets": "Phục vụ chức danh quy hoạch",
 }
 READINESS_HEADERS = {
@@ -131,8 +132,9 @@ def _run(args, outs: OutputSet) -> int:
     r = res.readiness
     n = len(r)
     ready = int(r["ready"].sum())
-    print(f"Kế hoạch đào tạo '{scenario.name}' (nhiệm kỳ {scenario.term}, các năm "
-          f"{res.instance.years[0]}–{res.instance.years[-1]}): lời giải {res.status.lower()}.")
+    m0, m1 = res.instance.months[0], res.instance.months[-1]
+    print(f"Kế hoạch đào tạo '{scenario.name}' (nhiệm kỳ {scenario.term}, các khóa học từ tháng "
+          f"{m0 % 12 + 1:02d}/{m0 // 12} đến hết tháng {m1 % 12 + 1:02d}/{m1 // 12}): lời giải {res.status.lower()}.")
     print(f"  {n} lượt quy hoạch: {ready} sẽ đủ tiêu chuẩn khi nhận chức "
           f"(trong đó {int((r['status'] == 'da_du').sum())} đã đủ, {int((r['status'] == 'se_du').sum())} nhờ đào tạo).")
     for code, label in (("khong_kip", "không kịp đào tạo"), ("khong_the", "không thể đáp ứng bằng đào tạo"),
