@@ -255,3 +255,21 @@ def test_command_csv_outputs_protect_formula_cells(work):
     assert main(["vet", str(work / "data"), "--proposals", str(work / "de-xuat.csv"), "--out", str(out)]) in (0, 1)
     text = (out / "verdicts.csv").read_text(encoding="utf-8-sig")
     assert "'=1+1" in text and ",=1+1" not in text
+
+
+def test_exported_workbook_keeps_formula_like_text_as_text(work):
+    import openpyxl
+
+    from kimson_ds.data.io import read_dataset
+
+    cadres = work / "data" / "cadres.csv"
+    frame = pd.read_csv(cadres, dtype=str, keep_default_na=False)
+    frame.loc[frame["cadre_id"] == "CB0002", "full_name"] = '=HYPERLINK("http://x","bấm")'
+    frame.to_csv(cadres, index=False)
+    book = work / "ds.xlsx"
+    assert main(["export", str(work / "data"), "--out", str(book)]) == 0
+    wb = openpyxl.load_workbook(book)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    back = read_dataset(book)["cadres"].set_index("cadre_id")
+    assert back.loc["CB0002", "full_name"] == '=HYPERLINK("http://x","bấm")'
