@@ -185,8 +185,9 @@ def check_target(target: str | os.PathLike, *, inputs: Iterable = (), folder: bo
         foreign = _foreign_entries(t)
         if foreign:
             shown = ", ".join(foreign[:5]) + (f" và {len(foreign) - 5} mục khác" if len(foreign) > 5 else "")
-            raise OutputError(f"Thư mục kết quả '{target}' đã có tệp không do kimson-ds ghi ({shown}); ghi kết quả "
-                              "sẽ thay cả thư mục. Hãy chọn thư mục mới hoặc thư mục trống.")
+            raise OutputError(f"Thư mục kết quả '{target}' đã có tệp không do lần chạy kimson-ds nào ghi ({shown}); "
+                              "ghi kết quả sẽ thay cả thư mục nên kimson-ds không ghi vào đó. Hãy chọn thư mục mới "
+                              "hoặc thư mục trống (kết quả của phiên bản cũ: xóa hoặc đổi tên thư mục đó).")
     return t
 
 
