@@ -100,7 +100,7 @@ def _ipynb_source(p: Path) -> bool:
 
 
 def check_target(target: str | os.PathLike, *, inputs: Iterable = (), folder: bool = False,
-                 force: bool = False, what: str = "Đầu ra") -> Path:
+                 force: bool | None = None, what: str = "Đầu ra") -> Path:
     """Refuse an output target that would destroy an input; return it made absolute.
 
     Parameters
@@ -113,8 +113,10 @@ def check_target(target: str | os.PathLike, *, inputs: Iterable = (), folder: bo
         entries are ignored.
     folder : bool
         The target is a whole output folder (its previous content is replaced).
-    force : bool
-        Allow replacing an existing filled data-entry workbook.
+    force : bool or None
+        Allow replacing an existing filled data-entry workbook (``True``);
+        ``None`` when the command offers no ``--force`` (the message then
+        does not suggest it).
     what : str
         How the message names the target.
 
@@ -179,8 +181,9 @@ def check_target(target: str | os.PathLike, *, inputs: Iterable = (), folder: bo
     if not folder and t.is_file():
         reason = _dataset_reason(t)
         if reason and not force:
+            hint = ", hoặc thêm --force nếu chắc chắn muốn thay" if force is not None else ""
             raise OutputError(f"Tệp '{target}' đã có và là một bộ dữ liệu đã nhập ({reason}); ghi đè sẽ làm mất "
-                              "dữ liệu. Hãy chọn tên khác, hoặc thêm --force nếu chắc chắn muốn thay.")
+                              f"dữ liệu. Hãy chọn tên khác{hint}.")
     if folder and t.is_dir():
         foreign = _foreign_entries(t)
         if foreign:
@@ -235,7 +238,7 @@ class OutputSet:
     """
 
     def __init__(self, target: str | os.PathLike, *, inputs: Iterable = (), folder: bool = False,
-                 files: Iterable | None = None, stale: Iterable = (), force: bool = False,
+                 files: Iterable | None = None, stale: Iterable = (), force: bool | None = None,
                  what: str | None = None) -> None:
         inputs = list(inputs)
         self.folder = folder

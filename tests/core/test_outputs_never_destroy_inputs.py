@@ -273,3 +273,12 @@ def test_exported_workbook_keeps_formula_like_text_as_text(work):
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     back = read_dataset(book)["cadres"].set_index("cadre_id")
     assert back.loc["CB0002", "full_name"] == '=HYPERLINK("http://x","bấm")'
+
+
+def test_rate_refuses_to_overwrite_another_filled_workbook_without_suggesting_a_missing_flag(work, capsys):
+    book = work / "ds-khac.xlsx"
+    assert main(["export", str(MINIMAL), "--out", str(book)]) == 0
+    before = book.read_bytes()
+    code = main(["rate", str(work / "data"), "--year", "2018", "--out", str(book)])
+    err = _refused(capsys, code, "bộ dữ liệu đã nhập")
+    assert "--force" not in err and book.read_bytes() == before
