@@ -379,10 +379,12 @@ def protect_formulas(frame):
     import pandas as pd
 
     out = frame.copy()
-    for col in out.columns:
-        s = out[col]
+    for j in range(out.shape[1]):
+        s = out.iloc[:, j]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(object)
         if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
-            out[col] = s.map(_protect_text, na_action="ignore")
+            out.isetitem(j, s.map(_protect_text, na_action="ignore"))
     out.columns = [_protect_text(c) for c in out.columns]
     return out
 
@@ -403,7 +405,9 @@ def write_csv(frame, path: str | os.PathLike, *, index: bool = False, **kwargs) 
     kwargs.setdefault("encoding", "utf-8-sig")
     kwargs.setdefault("lineterminator", "\n")
     path = Path(path)
-    protect_formulas(frame).to_csv(path, index=index, **kwargs)
+    if index:
+        frame = frame.reset_index()
+    protect_formulas(frame).to_csv(path, index=False, **kwargs)
     return path
 
 

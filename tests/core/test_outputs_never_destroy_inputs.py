@@ -282,3 +282,40 @@ def test_rate_refuses_to_overwrite_another_filled_workbook_without_suggesting_a_
     code = main(["rate", str(work / "data"), "--year", "2018", "--out", str(book)])
     err = _refused(capsys, code, "bộ dữ liệu đã nhập")
     assert "--force" not in err and book.read_bytes() == before
+
+
+def _formula_text():
+    from hypothesis import strategies as st
+
+    lead = st.sampled_from(["=", "+", "-", "@", "\t", "\r", "", "a", "1", "'"])
+    body = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+    return st.builds(lambda a, b: a + b, lead, body)
+
+
+def test_no_written_text_cell_can_start_a_formula_and_the_original_is_recoverable(tmp_path):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(_formula_text(), min_size=1, max_size=6), st.lists(st.integers(-10**6, 10**6), min_size=6,
+                                                                       max_size=6))
+    def check(texts, numbers):
+        frame = pd.DataFrame({"chữ": texts, "số": numbers[: len(texts)]})
+        protected = outputs.protect_formulas(frame)
+        for orig, cell in zip(texts, protected["chữ"], strict=True):
+            if cell != orig:
+                assert cell == "'" + orig and orig.startswith(outputs.FORMULA_START)
+            else:
+                assert not orig.startswith(outputs.FORMULA_START) or outputs._NUMBER.match(orig.strip())
+        assert protected["số"].tolist() == frame["số"].tolist()
+
+    check()
+
+
+def test_categorical_and_index_text_is_protected_too(tmp_path):
+    frame = pd.DataFrame({"Nhóm": pd.Categorical(["=A1", "b"]), "Điểm": [1, -2]}, index=pd.Index(["@x", "y"],
+                                                                                                   name="Mã"))
+    path = outputs.write_csv(frame, tmp_path / "x.csv", index=True)
+    back = pd.read_csv(path, encoding="utf-8-sig")
+    assert back["Mã"].tolist() == ["'@x", "y"] and back["Nhóm"].tolist() == ["'=A1", "b"]
+    assert back["Điểm"].tolist() == [1, -2]
