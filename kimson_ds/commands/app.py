@@ -58,8 +58,11 @@ TEMPLATE_DIR = TEMPLATE_ROOT / "voila" / "templates" / "kimson"
 #: Kernels kept ready per page (``--pool-size``).
 DEFAULT_POOL_SIZE = 1
 
+#: Front-end extensions the pages never use (fewer scripts to load on every page).
+UNUSED_EXTENSIONS = ["jupyterlab_pygments"]
+
 #: A used pooled kernel is replaced after this delay, so the refill does not compete with the page being opened.
-POOL_REFILL_DELAY_SECONDS = 8
+POOL_REFILL_DELAY_SECONDS = 2
 
 #: A kernel with no open page and no activity for this long is shut down (second line behind page close).
 CULL_IDLE_SECONDS = 600
@@ -127,6 +130,7 @@ def voila_argv(port: int, token: str | None, pool_size: int = DEFAULT_POOL_SIZE)
         argv.append("--VoilaConfiguration.template=kimson")  # Vietnamese loading texts (use_template_root)
     if os.name == "posix":  # local sockets between server and kernels: no TCP port, no ipykernel warning
         argv.append("--KernelManager.transport=ipc")
+    argv.append("--VoilaConfiguration.extension_denylist=" + repr(UNUSED_EXTENSIONS))
     if pool_size > 0:
         argv += ["--VoilaConfiguration.preheat_kernel=True", f"--VoilaConfiguration.default_pool_size={pool_size}",
                  f"--VoilaKernelManager.fill_delay={POOL_REFILL_DELAY_SECONDS}"]
@@ -169,18 +173,39 @@ def _landing_redirect_class():
     return _LandingRedirect
 
 
+def _websocket_handler_class():
+    """Voilà's kernel websocket, tolerant of a page closed during the handshake.
+
+    Jupyter-server drops the connection object when the socket closes; a page
+    closed while its socket opens then raised ``AttributeError`` in
+    ``select_subprotocol`` and printed an English traceback in the terminal.
+    """
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+    class _KernelSocket(VoilaKernelWebsocketHandler):
+        def select_subprotocol(self, subprotocols):
+            if getattr(self, "connection", None) is None:
+                return None
+            return super().select_subprotocol(subprotocols)
+
+    return _KernelSocket
+
+
 def adapt_handlers(handlers: list, base_url: str = "/") -> list:
-    """Voilà's handler table with the kimson page handler and the landing redirect swapped in."""
+    """Voilà's handler table with the kimson page handler, kernel socket and landing redirect swapped in."""
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-    page, redirect = _page_handler_class(), _landing_redirect_class()
+    page, redirect, socket_ = _page_handler_class(), _landing_redirect_class(), _websocket_handler_class()
     landing = base_url.rstrip("/") + f"/voila/render/{LANDING}"
     out = []
     for spec in handlers:
         pattern, cls, *rest = spec
         if cls is TornadoVoilaHandler:
             out.append((pattern, page, *rest))
+        elif cls is VoilaKernelWebsocketHandler:
+            out.append((pattern, socket_, *rest))
         elif cls is TornadoVoilaTreeHandler:
             out.append((pattern, redirect, {"url": landing}))
         else:
@@ -201,7 +226,44 @@ def adapt_settings(settings: dict) -> dict:
     settings["ws_ping_timeout"] = WS_PING_MS
     settings["default_handler_class"] = Template404
     settings["default_handler_args"] = {}
+    settings["log_function"] = log_request_vi
     return settings
+
+
+#: Vietnamese words for the HTTP answers the terminal reports.
+_HTTP_VI = {400: "yêu cầu không hợp lệ", 401: "chưa đăng nhập", 403: "bị từ chối (thiếu mã truy cập hoặc mã bảo vệ)",
+            404: "không tìm thấy", 405: "thao tác không được hỗ trợ", 500: "lỗi của máy chủ ứng dụng"}
+
+
+def log_request_vi(handler) -> None:
+    """Tornado ``log_function``: refused or failed requests in Vietnamese, path only (never the query: the token)."""
+    import logging
+
+    status = handler.get_status()
+    if status < 400:
+        return
+    req = handler.request
+    text = _HTTP_VI.get(status, "không thực hiện được")
+    log = logging.getLogger("tornado.access")
+    (log.error if status >= 500 else log.warning)("Cảnh báo: %s %s → mã %d (%s).", req.method, req.path, status, text)
+
+
+class _DuplicateHttpLogFilter:
+    """Drops the English duplicates of :func:`log_request_vi`'s line (Tornado's and jupyter-server's)."""
+
+    @staticmethod
+    def filter(record) -> bool:
+        msg = str(record.msg)
+        return not (msg.startswith("%d %s: ") or msg == "wrote error: %r")
+
+
+def quiet_duplicate_http_logs(*loggers) -> None:
+    """Attach :class:`_DuplicateHttpLogFilter` to ``tornado.general`` and the given loggers (once)."""
+    import logging
+
+    for log in (logging.getLogger("tornado.general"), *loggers):
+        if not any(isinstance(f, _DuplicateHttpLogFilter) for f in log.filters):
+            log.addFilter(_DuplicateHttpLogFilter())
 
 
 def pools_warm(kernel_manager) -> bool:
@@ -299,6 +361,7 @@ def run(args) -> int:
 
     def init_settings_and_trust():
         settings = adapt_settings(init_settings())
+        quiet_duplicate_http_logs(app.log)
         trust_app_notebooks(app.contents_manager)
         return settings
 

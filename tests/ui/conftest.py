@@ -147,6 +147,22 @@ class App:
             time.sleep(0.25)  # polling processes
         return count
 
+    def wait_idle(self, n: int, timeout: float = 120.0) -> bool:
+        """Wait until ``n`` kernels run and none of them computes (a refilled pool has finished its page)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.wait_kernels(n, timeout=max(deadline - time.monotonic(), 1)) != n:
+                return False
+            try:
+                busy = sum(k.cpu_percent(interval=None) for k in self.kernels())
+                time.sleep(1.0)  # sampling CPU use over one second
+                busy = sum(k.cpu_percent(interval=None) for k in self.kernels())
+            except Exception:  # noqa: BLE001 - a kernel replaced meanwhile: look again
+                continue
+            if busy < 10.0 and len(self.kernels()) == n:
+                return True
+        return False
+
     def stop(self) -> None:
         kids = self.kernels()
         if self.proc.poll() is None:
