@@ -191,7 +191,8 @@ def _read_workbook(path: Path, issues: list[Issue]) -> dict[str, RawTable]:
         for ws in wb.worksheets:
             table = _table_for_name(ws.title)
             if table is None:
-                if _norm_key(ws.title) not in ("hướng dẫn", "huong dan", "danh mục", "_lists"):
+                # instructions, lists and the proposals to vet (read by ``vet``) are not dataset tables
+                if _norm_key(ws.title) not in ("hướng dẫn", "huong dan", "danh mục", "_lists", "đề xuất nhân sự"):
                     expected = ", ".join(f"{t.name} hoặc {t.title_vi}" for t in TABLES.values())
                     issues.append(Issue("warning", "", f"{path.name} › trang '{ws.title}'", None, None, None,
                                         "trang tính không thuộc bộ dữ liệu nên bị bỏ qua", expected))
