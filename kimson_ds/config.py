@@ -8,6 +8,7 @@ name the file and the key.
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 from typing import TypeVar
 
@@ -127,24 +128,78 @@ def load_overrides(path: str | Path | None) -> dict | None:
     return {str(k): v for k, v in data.items()} if data else None
 
 
+#: Every date the tool accepts (data cells, options, scenarios) lies in this range, so that
+#: nanosecond timestamps (1677–2262) can never overflow and years such as 0001 or 9999 —
+#: typing slips or "never" sentinels — are refused instead of silently wrapped.
+DATE_MIN = _dt.date(1800, 1, 1)
+DATE_MAX = _dt.date(2100, 12, 31)
+DATE_RANGE_VI = "từ 01/01/1800 đến 31/12/2100"
+#: Formats a user may type a date in, everywhere (data, options, notebook parameters).
+DATE_FORMATS_VI = "yyyy-mm-dd (2019-12-31) hoặc dd/mm/yyyy (31/12/2019)"
+
+#: Longest echo of a user value inside an error message.
+ECHO_MAX = 80
+
+
+def shorten(value: object, limit: int = ECHO_MAX) -> str:
+    """A user value for an error message, never longer than ``limit`` characters.
+
+    Containers are summarised by :mod:`reprlib` (bounded depth and items), so a
+    YAML alias bomb or a 50 MB cell is never expanded into the message.
+    """
+    import reprlib
+
+    if isinstance(value, str):
+        text = value
+    else:
+        r = reprlib.Repr()
+        r.maxlevel, r.maxlist, r.maxdict, r.maxtuple, r.maxset = 2, 4, 4, 4, 4
+        r.maxstring = r.maxother = r.maxlong = limit
+        text = r.repr(value)
+    text = text.replace("\n", " ").replace("\r", " ")
+    if len(text) > limit:
+        text = text[: limit - 1] + f"… ({len(text):,} ký tự)".replace(",", ".")
+    return text
+
+
+def parse_user_date(text: object) -> _dt.date | None:
+    """A date typed by a user, in the formats the data accepts, inside the allowed range.
+
+    Returns None when the text is not such a date.
+    """
+    if isinstance(text, _dt.datetime):
+        text = text.date()
+    if isinstance(text, _dt.date):
+        return text if DATE_MIN <= text <= DATE_MAX else None
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            d = _dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+        return d if DATE_MIN <= d <= DATE_MAX else None
+    return None
+
+
 def parse_date_option(text: str | None, option: str = "--as-of"):
     """Parse a command-line date; ``None`` stays ``None``.
+
+    Accepts the formats the data accepts (``yyyy-mm-dd``, ``dd/mm/yyyy``) within
+    :data:`DATE_MIN` … :data:`DATE_MAX`.
 
     Raises
     ------
     ScenarioError
-        With a Vietnamese message naming the option and the expected form.
+        With a Vietnamese message naming the option, the value and the expected form.
     """
-    import datetime as _dt
-
     if text is None:
         return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return _dt.datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise ScenarioError(f"Ngày {option} không hợp lệ: '{text}' (cần dạng yyyy-mm-dd, ví dụ 2019-12-31).")
+    d = parse_user_date(text)
+    if d is None:
+        raise ScenarioError(f"Ngày {option} không hợp lệ: '{shorten(text)}' (cần ngày có thật dạng "
+                            f"{DATE_FORMATS_VI}, {DATE_RANGE_VI}).")
+    return d
 
 
 def dump_scenario(config: BaseModel, path: str | Path) -> Path:

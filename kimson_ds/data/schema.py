@@ -33,6 +33,7 @@ class Column:
     references: str | None = None  # "table.column"
     unit: str = ""
     min_value: float | None = None
+    #: Every number column has a plausible upper bound (a typo such as 1e19 is an error).
     max_value: float | None = None
     #: Event dates must not lie after the validation date.
     not_future: bool = False
@@ -75,9 +76,9 @@ TABLES: dict[str, Table] = {
                 C("kind", "code", "Loại đơn vị", "Loại đơn vị", codeset="unit_kind"),
                 C("function", "code", "Chức năng", "Lĩnh vực, chức năng của đơn vị", required=False, codeset="unit_function"),
                 C("parent_unit_id", "id", "Mã đơn vị cấp trên", "Cấp ủy, địa phương mà đơn vị trực thuộc (trống nếu là cấp huyện)", required=False, references="units.unit_id"),
-                C("area_km2", "float", "Diện tích (km²)", "Diện tích tự nhiên", required=False, unit="km²", min_value=0),
-                C("population", "int", "Dân số", "Dân số", required=False, unit="người", min_value=0),
-                C("distance_km", "float", "Khoảng cách đến trung tâm huyện (km)", "Khoảng cách từ trung tâm huyện (Phát Diệm)", required=False, unit="km", min_value=0),
+                C("area_km2", "float", "Diện tích (km²)", "Diện tích tự nhiên", required=False, unit="km²", min_value=0, max_value=10_000),
+                C("population", "int", "Dân số", "Dân số", required=False, unit="người", min_value=0, max_value=10_000_000),
+                C("distance_km", "float", "Khoảng cách đến trung tâm huyện (km)", "Khoảng cách từ trung tâm huyện (Phát Diệm)", required=False, unit="km", min_value=0, max_value=2_000),
                 C("valid_from", "date", "Hiệu lực từ ngày", "Ngày đơn vị bắt đầu tồn tại", required=False),
                 C("valid_to", "date", "Hiệu lực đến ngày", "Ngày cuối cùng đơn vị tồn tại (trống nếu còn)", required=False),
                 C("successor_unit_id", "id", "Mã đơn vị kế thừa", "Đơn vị mới sau sáp nhập", required=False, references="units.unit_id"),
@@ -173,9 +174,9 @@ TABLES: dict[str, Table] = {
                 C("name", "text", "Tên khóa học", "Tên khóa học"),
                 C("field", "code", "Lĩnh vực", "Lĩnh vực đào tạo", codeset="course_field"),
                 C("grants_level", "code", "Trình độ đạt được", "Trình độ cấp khi hoàn thành", required=False, codeset="qualification_level"),
-                C("months", "float", "Thời gian (tháng)", "Độ dài khóa học", unit="tháng", min_value=0),
-                C("seats_per_year", "int", "Chỉ tiêu mỗi năm", "Số chỗ học mỗi năm", unit="người", min_value=0),
-                C("cost_million_vnd", "float", "Kinh phí (triệu đồng)", "Kinh phí cho một học viên", unit="triệu đồng", min_value=0),
+                C("months", "float", "Thời gian (tháng)", "Độ dài khóa học", unit="tháng", min_value=0, max_value=120),
+                C("seats_per_year", "int", "Chỉ tiêu mỗi năm", "Số chỗ học mỗi năm", unit="người", min_value=0, max_value=100_000),
+                C("cost_million_vnd", "float", "Kinh phí (triệu đồng)", "Kinh phí cho một học viên", unit="triệu đồng", min_value=0, max_value=1_000_000),
                 C("prerequisite_level", "code", "Trình độ yêu cầu", "Trình độ phải có trước khi học", required=False, codeset="qualification_level"),
             ),
             key=("course_id",),
@@ -189,7 +190,7 @@ TABLES: dict[str, Table] = {
                 C("course_id", "id", "Mã khóa học", "Khóa học", references="courses.course_id"),
                 C("year", "int", "Năm", "Năm học", min_value=1970, max_value=2100),
                 C("status", "code", "Tình trạng", "Tình trạng", codeset="training_status"),
-                C("days", "float", "Số ngày", "Số ngày học", required=False, unit="ngày", min_value=0),
+                C("days", "float", "Số ngày", "Số ngày học", required=False, unit="ngày", min_value=0, max_value=3_660),
             ),
             key=("cadre_id", "course_id", "year"),
         ),
@@ -235,3 +236,13 @@ TABLES: dict[str, Table] = {
 
 REQUIRED_TABLES = tuple(n for n, t in TABLES.items() if t.required)
 OPTIONAL_TABLES = tuple(n for n, t in TABLES.items() if not t.required)
+
+
+def _check_number_bounds() -> None:
+    for t in TABLES.values():
+        for c in t.columns:
+            if c.kind in ("int", "float") and (c.min_value is None or c.max_value is None):
+                raise AssertionError(f"{t.name}.{c.name}: every number column needs min_value and max_value")
+
+
+_check_number_bounds()

@@ -46,6 +46,7 @@ import html
 import io
 import json
 import logging
+import math
 import os
 import re
 import shlex
@@ -631,7 +632,22 @@ def _parse_cli_value(raw: str, declared: str) -> Any:
 _TYPE_VI = {"int": "số nguyên", "float": "số", "bool": "True hoặc False", "str": "chuỗi ký tự"}
 
 
+#: Notebook parameters that hold a date (typed as text): accepted in the formats the data
+#: accepts and passed on as ISO ``yyyy-mm-dd``; empty text keeps its "not set" meaning.
+_DATE_PARAMETER = re.compile(r"(^|_)(as_of|date|from|to|start|end)$")
+
+
 def _check_type(name: str, value: Any, declared: str) -> Any:
+    from kimson_ds.config import DATE_FORMATS_VI, DATE_RANGE_VI, parse_user_date, shorten
+
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ReportInputError(f"Tham số '{name}' cần một số hữu hạn, nhận được '{shorten(value)}'.")
+    if declared == "str" and _DATE_PARAMETER.search(name) and isinstance(value, (str, dt.date)) and value != "":
+        day = parse_user_date(value)
+        if day is None:
+            raise ReportInputError(f"Tham số '{name}' cần một ngày có thật dạng {DATE_FORMATS_VI}, "
+                                   f"{DATE_RANGE_VI}; nhận được '{shorten(value)}'.")
+        return day.isoformat()
     if declared == "float" and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     ok = {
@@ -642,7 +658,7 @@ def _check_type(name: str, value: Any, declared: str) -> Any:
     }.get(declared)
     if ok is not None and value is not None and not ok(value):
         raise ReportInputError(
-            f"Tham số '{name}' cần giá trị kiểu {_TYPE_VI[declared]}, nhận được {value!r}."
+            f"Tham số '{name}' cần giá trị kiểu {_TYPE_VI[declared]}, nhận được '{shorten(value)}'."
         )
     return value
 
