@@ -81,6 +81,41 @@ class Issue:
         }
 
 
+def _vn_int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def summarise_issues(issues: list[Issue], per_column: int = 10, total: int = 200) -> list[str]:
+    """Issues as printable lines, bounded whatever the input.
+
+    The first ``per_column`` issues of each (file, column, problem) are listed,
+    then one line counts the rest; at most ``total`` issue lines in all, then a
+    count per file. Values are already shortened (see :func:`kimson_ds.config.shorten`).
+    """
+    lines: list[str] = []
+    shown: dict[tuple, int] = {}
+    hidden: dict[tuple, int] = {}
+    order: list[tuple] = []
+    for issue in issues:
+        key = (issue.severity, issue.source, issue.column, issue.message)
+        if key not in shown:
+            shown[key], hidden[key] = 0, 0
+            order.append(key)
+        if shown[key] < per_column and len(lines) < total:
+            lines.append(str(issue))
+            shown[key] += 1
+        else:
+            hidden[key] += 1
+    rest = [(k, n) for k, n in ((k, hidden[k]) for k in order) if n]
+    for (severity, source, column, message), n in rest[:50]:
+        where = f"{source}, cột {column}" if column else source
+        lines.append(f"[{SEVERITY_VI[severity]}] {where}: … và {_vn_int(n)} dòng khác cùng lỗi «{message}»")
+    if len(rest) > 50:
+        more = sum(n for _, n in rest[50:])
+        lines.append(f"… và {_vn_int(more)} vấn đề khác ở {len(rest) - 50} nhóm lỗi khác")
+    return lines
+
+
 def issues_frame(issues: list[Issue]) -> pd.DataFrame:
     """Issues as a table with Vietnamese column names, for reports."""
     cols = {"muc_do": "Mức độ", "tep": "Tệp/trang", "dong": "Dòng", "cot": "Cột",
