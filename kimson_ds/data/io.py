@@ -367,27 +367,8 @@ def _parse_column(raw: RawTable, col: Column, series: pd.Series, issues: list[Is
     if kind == "date":
         # Years are checked before any timestamp is built: datetime64[ns] only spans 1677–2262,
         # and a typed 0001 or a "never" 9999 must be an error naming the cell, not an overflow.
-        out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-        is_dt = text.map(lambda v: isinstance(v, (datetime, date)) and not pd.isna(v)).astype(bool)
-        strs = text.map(lambda v: v if isinstance(v, str) and v else "")
-        iso = strs.str.match(_ISO_DATE.pattern)
-        dmy = strs.str.match(_DMY_DATE.pattern)
-        year = pd.Series(np.nan, index=series.index)
-        if is_dt.any():
-            year[is_dt] = text[is_dt].map(lambda v: v.year).astype(float)
-        year[iso] = pd.to_numeric(strs[iso].str.slice(0, 4), errors="coerce")
-        year[dmy] = pd.to_numeric(strs[dmy].str.slice(-4), errors="coerce")
-        in_range = year.between(DATE_MIN.year, DATE_MAX.year)
-        if (is_dt & in_range).any():
-            sel = is_dt & in_range
-            out[sel] = pd.to_datetime(text[sel].map(lambda v: pd.Timestamp(v.year, v.month, v.day)))
-        if (iso & in_range).any():
-            sel = iso & in_range
-            out[sel] = pd.to_datetime(strs[sel].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-        if (dmy & in_range).any():
-            sel = dmy & in_range
-            out[sel] = pd.to_datetime(strs[sel], format="%d/%m/%Y", errors="coerce")
-        far = ~missing & year.notna() & ~in_range
+        out, far = parse_date_cells(text)
+        far = far & ~missing
         _issue_rows(issues, raw, col, far, text, "năm ngoài khoảng cho phép",
                     f"một ngày {DATE_RANGE_VI} (để trống nếu không có hoặc không thời hạn)")
         bad = ~missing & ~far & out.isna()
@@ -395,6 +376,36 @@ def _parse_column(raw: RawTable, col: Column, series: pd.Series, issues: list[Is
                     f"ngày có thật dạng {DATE_FORMATS_VI} hoặc ô kiểu ngày của Excel")
         return out
     raise ValueError(f"unknown column kind {kind}")  # pragma: no cover - schema bug
+
+
+def parse_date_cells(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates typed by users (ISO, dd/mm/yyyy, Excel date cells) as ``datetime64[ns]``.
+
+    Returns the dates (NaT where not a date) and the mask of cells whose year lies
+    outside :data:`kimson_ds.config.DATE_MIN` … ``DATE_MAX`` (left NaT): years are
+    checked before any timestamp is built, so 0001 or 9999 never overflow.
+    """
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    is_dt = text.map(lambda v: isinstance(v, (datetime, date)) and not pd.isna(v)).astype(bool)
+    strs = text.map(lambda v: v.strip() if isinstance(v, str) else "")
+    iso = strs.str.match(_ISO_DATE.pattern)
+    dmy = strs.str.match(_DMY_DATE.pattern)
+    year = pd.Series(np.nan, index=text.index)
+    if is_dt.any():
+        year[is_dt] = text[is_dt].map(lambda v: v.year).astype(float)
+    year[iso] = pd.to_numeric(strs[iso].str.slice(0, 4), errors="coerce")
+    year[dmy] = pd.to_numeric(strs[dmy].str.slice(-4), errors="coerce")
+    in_range = year.between(DATE_MIN.year, DATE_MAX.year)
+    if (is_dt & in_range).any():
+        sel = is_dt & in_range
+        out[sel] = pd.to_datetime(text[sel].map(lambda v: pd.Timestamp(v.year, v.month, v.day)))
+    if (iso & in_range).any():
+        sel = iso & in_range
+        out[sel] = pd.to_datetime(strs[sel].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    if (dmy & in_range).any():
+        sel = dmy & in_range
+        out[sel] = pd.to_datetime(strs[sel], format="%d/%m/%Y", errors="coerce")
+    return out, year.notna() & ~in_range
 
 
 def _parse_table(raw: RawTable, issues: list[Issue]) -> pd.DataFrame:
