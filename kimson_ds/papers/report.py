@@ -1095,7 +1095,7 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
     from papermill.exceptions import PapermillExecutionError
 
     from kimson_ds.audit import record_run
-    from kimson_ds.data.io import read_dataset
+    from kimson_ds.data.io import load_dataset
 
     started = time.perf_counter()
     nb_path = Path(notebook)
@@ -1111,7 +1111,7 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
     fingerprint = None
     if "dataset" in declared and effective.get("dataset"):
         dataset_path = find_dataset(str(effective["dataset"]))
-        dataset_obj = read_dataset(dataset_path)
+        dataset_obj = load_dataset(dataset_path)  # bad data: the clean error (exit 2) before any kernel starts
         fingerprint = dataset_obj.fingerprint
 
     out = Path(out_dir)
