@@ -45,6 +45,7 @@ import pandas as pd
 from kimson_ds.data.codes import CODESETS, COMMUNE_KINDS, LADDERS, RATING_ORDER
 from kimson_ds.data.schema import TABLES
 from kimson_ds.rules.parameters import get_param
+from kimson_ds.sample.procedures import build_procedure_records
 
 #: The date the sample describes (records as of this day).
 SNAPSHOT = date(2019, 12, 31)
@@ -1503,7 +1504,7 @@ class _Builder:
         records["relatives"] = self.build_relatives()
         records["rotations"] = self.build_rotations()
         records["discipline"] = self.build_discipline()
-        return {name: _frame(name, records[name]) for name in TABLES}
+        return {name: _frame(name, records.get(name, [])) for name in TABLES}
 
 
 def _vacant(unit_id: str, title: str, n: int) -> bool:
@@ -1593,7 +1594,10 @@ def build(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
         One frame per table of :data:`kimson_ds.data.schema.TABLES`, columns in
         schema order.
     """
-    return _Builder(seed).build()
+    tables = _Builder(seed).build()
+    for name, records in build_procedure_records(tables).items():
+        tables[name] = _frame(name, records)
+    return tables
 
 
 def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
