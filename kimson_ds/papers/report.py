@@ -395,6 +395,13 @@ PARAM_KEYS_VI = {
     "severity": "Kết luận khi vi phạm",
     "actions": "Hình thức đề xuất",
     "reference": "Căn cứ",
+    # procedure and competence (procedure.*, management.competence)
+    "level": "Cấp", "body": "Cấp có thẩm quyền", "mode": "Hình thức", "titles": "Chức danh",
+    "tai_cho": "Nguồn tại chỗ", "ben_ngoai": "Nguồn từ nơi khác", "step": "Bước", "collective": "Hội nghị",
+    "ballot": "Bỏ phiếu", "threshold": "Ngưỡng (phải vượt)", "fallback_top": "Số người đi tiếp khi không ai vượt ngưỡng",
+    "tie_at_cut": "Khi bằng phiếu ở vị trí cuối", "quorum_share": "Tỷ lệ có mặt tối thiểu", "denominator": "Mẫu số",
+    "bands": "Ngưỡng tín nhiệm thấp", "above": "Trên tỷ lệ", "inclusive": "Kể cả đúng bằng",
+    "consequence_vi": "Hệ quả",
 }
 #: Keys left out of the display (internal identifiers).
 _PARAM_KEYS_HIDDEN = {"rule_id", "code", "group"}
@@ -418,13 +425,22 @@ PARAM_CODES_VI = {
     "mttq": "Ủy ban MTTQ",
     "nhom_4": "Nhóm 4",
     "nhom_5": "Nhóm 5",
+    "khong": "Không bỏ phiếu",
+    "gioi_thieu": "Giới thiệu (mỗi phiếu một người)",
+    "y_kien": "Lấy ý kiến",
+    "bieu_quyet": "Biểu quyết",
+    "nguoi_dung_dau": "Người đứng đầu lựa chọn",
+    "trieu_tap": "Tổng số người được triệu tập",
 }
 #: Values of these keys are codes of one code set (its labels win over the others).
 _KEY_CODESET = {"education": "education", "political_theory": "political_theory", "state_mgmt": "state_mgmt",
                 "scheme": "org_scheme", "relations": "relation", "path": "relation", "unit_kinds": "unit_kind",
-                "unit_function": "unit_function", "unit_functions": "unit_function"}
+                "unit_function": "unit_function", "unit_functions": "unit_function", "body": "managing_body",
+                "mode": "filling_mode", "collective": "collective"}
 #: Scope codes that clash with unit kinds ("xa") keep their own meaning under ``scope``.
 _SCOPE_VI = {"xa": "cùng xã, thị trấn", "huyen": "trong huyện"}
+#: Levels of a post in ``management.competence``.
+_LEVEL_VI = {"xa": "xã, thị trấn", "huyen": "cấp huyện"}
 
 
 def _code_labels() -> dict[str, str]:
@@ -443,6 +459,8 @@ def _code_labels() -> dict[str, str]:
 def _code_text(v: Any, key: str | None = None) -> str:
     """Vietnamese label of a code value (the value formatted as is when it is not a code)."""
     if isinstance(v, str):
+        if key == "level" and v in _LEVEL_VI:
+            return _LEVEL_VI[v]
         if key == "scope" and v in _SCOPE_VI:
             return _SCOPE_VI[v]
         if key in _KEY_CODESET:

@@ -96,3 +96,15 @@ def test_inconsistent_tally_in_a_workbook_names_the_sheet(tmp_path, monkeypatch,
     code = main(["kiem-phieu", str(tmp_path / "ds.xlsx"), "--out", str(tmp_path / "kp"), "--no-pdf"])
     err = capsys.readouterr().err
     assert code == 2 and "ballot_votes" in err and "dòng 2" in err and "'99'" in err and "Số phiếu" in err
+
+
+@pytest.mark.slow
+def test_procedure_notebook_renders_results_first_with_the_outcomes(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIMSON_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    code = main(["report", str(ROOT / "notebooks" / "60-quy-trinh.ipynb"), "--out", str(tmp_path / "r")])
+    assert code == 0
+    html = (tmp_path / "r" / "60-quy-trinh.html").read_text(encoding="utf-8")
+    summary, appendix = html.index("Tóm tắt"), html.index("Phụ lục: các bước và nguyên tắc")
+    assert summary < html.index("Kết quả từng bước") < appendix
+    assert "Đủ điều kiện đề nghị" in html and "Không đạt tỷ lệ" in html and "tín nhiệm thấp" in html
+    assert "btv_huyen_uy" not in html and "tai_cho" not in html
