@@ -87,6 +87,27 @@ RATING_LEVEL = {
 #: Rating levels from best to worst; the index is the rank (0 = best).
 RATING_ORDER = ("xuat_sac", "tot", "hoan_thanh", "khong_hoan_thanh")
 
+#: Organisation rating levels of the scale used before 2018 (Hướng dẫn 16-HD/BTCTW introduced
+#: the four levels of RATING_LEVEL); translated by the parameter ``rating.org_scale_crosswalk``.
+ORG_LEVEL_OLD_SCALE = {
+    "trong_sach_vung_manh": "Trong sạch, vững mạnh",
+    "hoan_thanh_tot_cu": "Hoàn thành tốt nhiệm vụ (thang cũ)",
+    "hoan_thanh_cu": "Hoàn thành nhiệm vụ (thang cũ)",
+    "yeu_kem": "Yếu kém",
+}
+
+#: Organisation rating levels accepted in org_ratings: the current four and the old scale.
+ORG_LEVEL = {**RATING_LEVEL, **ORG_LEVEL_OLD_SCALE}
+
+#: Cases in which a discipline decision of the rated year does not make the rating
+#: "không hoàn thành nhiệm vụ" (recorded by the user; in force per ``rating.discipline_exceptions``).
+DISCIPLINE_RATING_EXCEPTION = {
+    "da_tinh_mot_lan": "vi phạm đã được tính khi xếp loại một năm khác (một vi phạm chỉ tính một lần)",
+    "mot_nam_dang_chinh_quyen": (
+        "kỷ luật đảng và kỷ luật hành chính cho cùng một vi phạm ở hai năm khác nhau, chỉ tính ở một năm"),
+    "tu_phat_hien_khac_phuc": "tự phát hiện và đã khắc phục xong hậu quả",
+}
+
 ORG_SCHEME = {
     "tccsd": "Tổ chức cơ sở đảng",
     "chinh_quyen": "Chính quyền xã, thị trấn",
@@ -202,6 +223,8 @@ CODESETS: dict[str, dict[str, str]] = {
     "gender": GENDER,
     "rating_level": RATING_LEVEL,
     "org_scheme": ORG_SCHEME,
+    "org_level": ORG_LEVEL,
+    "discipline_rating_exception": DISCIPLINE_RATING_EXCEPTION,
     "course_field": COURSE_FIELD,
     "political_theory": POLITICAL_THEORY,
     "education": EDUCATION,
