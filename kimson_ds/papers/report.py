@@ -396,7 +396,7 @@ PARAM_KEYS_VI = {
     "actions": "Hình thức đề xuất",
     "reference": "Căn cứ",
     # procedure and competence (procedure.*, management.competence)
-    "level": "Cấp", "body": "Cấp có thẩm quyền", "mode": "Hình thức", "titles": "Chức danh",
+    "level": "Cấp", "body": "Cấp có thẩm quyền", "mode": "Hình thức",
     "tai_cho": "Nguồn tại chỗ", "ben_ngoai": "Nguồn từ nơi khác", "step": "Bước", "collective": "Hội nghị",
     "ballot": "Bỏ phiếu", "threshold": "Ngưỡng (phải vượt)", "fallback_top": "Số người đi tiếp khi không ai vượt ngưỡng",
     "tie_at_cut": "Khi bằng phiếu ở vị trí cuối", "quorum_share": "Tỷ lệ có mặt tối thiểu", "denominator": "Mẫu số",
