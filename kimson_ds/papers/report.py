@@ -63,6 +63,7 @@ import pandas as pd
 
 from kimson_ds import __version__
 from kimson_ds.errors import DataError, ReportError
+from kimson_ds.outputs import OutputSet
 
 __all__ = [
     "ReportError",
@@ -851,6 +852,16 @@ def _first_line(source: str) -> str:
     return "(ô trống)"
 
 
+def _keep_failed(outs, staged_ipynb: Path) -> None:
+    """Keep the executed notebook of a failed run (to see the error), and no stale report beside it."""
+    with contextlib.suppress(OSError):
+        for other in outs.root.iterdir():
+            if other != staged_ipynb:
+                other.unlink()
+        if staged_ipynb.exists():
+            outs.commit()
+
+
 def _cell_error_message(exc, executed: Path, nb_name: str) -> str:
     import nbformat
 
@@ -1058,7 +1069,8 @@ def _command_text(notebook, parameters: dict, params_file) -> str:
 
 
 def build_report(notebook, parameters: dict | None = None, out_dir=".", *, params_file=None,
-                 cli_pairs=None, command: str | None = None, timeout: int = 600) -> ReportResult:
+                 cli_pairs=None, command: str | None = None, timeout: int = 600,
+                 record: bool = True) -> ReportResult:
     """Run ``notebook`` with papermill and write ``<stem>.ipynb`` and ``<stem>.html`` into ``out_dir``.
 
     Parameters
@@ -1077,6 +1089,9 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
         Command text for the audit record.
     timeout : int
         Seconds allowed per cell.
+    record : bool
+        Append the audit record (``False`` when a caller such as the meeting
+        pack records the whole set it writes).
 
     Returns
     -------
@@ -1092,11 +1107,6 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
         A cell failed (the message names the cell and the error; the
         executed notebook is kept) or the kernel could not run.
     """
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    from kimson_ds.audit import record_run
     from kimson_ds.data.io import read_dataset
 
     started = time.perf_counter()
@@ -1117,11 +1127,28 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
         fingerprint = dataset_obj.fingerprint
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     stem = nb_path.stem
-    ipynb, html_path, sidecar = out / f"{stem}.ipynb", out / f"{stem}.html", out / f"{stem}.references.json"
-    for stale in (html_path, sidecar):
-        stale.unlink(missing_ok=True)
+    final = {"ipynb": out / f"{stem}.ipynb", "html": out / f"{stem}.html", "refs": out / f"{stem}.references.json"}
+    # Staged next to the targets and moved into place with the audit record (kimson_ds.outputs):
+    # never over the notebook itself, the dataset, a source notebook or through a link.
+    outs = OutputSet(final["html"], inputs=[nb_path, dataset_path, params_file], files=list(final.values()),
+                     what="Báo cáo")
+    with outs:
+        return _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, fingerprint, outs, final,
+                           params_file=params_file, command=command, timeout=timeout, started=started,
+                           record=record)
+
+
+def _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, fingerprint, outs, final, *,
+                params_file, command, timeout, started, record) -> ReportResult:
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from kimson_ds.audit import record_run
+
+    stem = nb_path.stem
+    ipynb, html_path, sidecar = outs / final["ipynb"], outs / final["html"], outs / final["refs"]
     sidecar.write_text(json.dumps({"references": []}), encoding="utf-8")
 
     kernel = ensure_kernel()
@@ -1138,13 +1165,16 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
                 log_output=False, cwd=os.getcwd(), start_timeout=120, execution_timeout=timeout,
             )
         except PapermillExecutionError as exc:
-            raise ReportError(_cell_error_message(exc, ipynb, nb_path.name)) from None
+            message = _cell_error_message(exc, ipynb, nb_path.name).replace(str(ipynb), str(final["ipynb"]))
+            _keep_failed(outs, ipynb)
+            raise ReportError(message) from None
         except Exception as exc:  # noqa: BLE001 - kernel death, timeouts, ZMQ errors
             msg = _ANSI.sub("", str(exc)).strip().splitlines()
             first = msg[0] if msg else ""
+            _keep_failed(outs, ipynb)
             raise ReportError(
                 f"Không chạy được notebook '{nb_path.name}' ({type(exc).__name__}: {first}). "
-                f"Bản đã chạy (nếu có) ở: {ipynb}"
+                f"Bản đã chạy (nếu có) ở: {final['ipynb']}"
             ) from None
 
     executed = nbformat.read(ipynb, as_version=4)
@@ -1173,13 +1203,16 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
             used[r["name"]] = [*(prev if isinstance(prev, list) else [prev]), r["value"]]
         else:
             used[r["name"]] = r["value"]
-    audit = record_run(
+    records: list = [None]
+    outs.commit(lambda files: record and records.append(record_run(
         command or _command_text(nb_path, given, params_file),
-        dataset=dataset_obj,
+        dataset=dataset_obj if dataset_obj is not None else dataset_path,
         scenario={"notebook": str(nb_path), "parameters": effective,
                   "params_file": None if params_file is None else str(params_file)},
         parameters=used,
-        outputs=[html_path, ipynb, sidecar],
-    )
+        outputs=files,
+    )))
+    audit = records[-1] or {}
+    html_path, ipynb, sidecar = final["html"], final["ipynb"], final["refs"]
     return ReportResult(html_path, ipynb, sidecar, title, effective, refs, fingerprint,
                         time.perf_counter() - started, audit)

@@ -258,16 +258,11 @@ def candidate_facts(tables, cadre_ids, as_of: Any, params: ParameterSet) -> pd.D
     out["discipline_form"] = None
     out["discipline_until"] = pd.NaT
     if disc is not None and len(disc):
+        from kimson_ds.rules.notions import discipline_in_force, discipline_periods
+
         bar = params.get("rotation.discipline_bar_months")
-        d = disc[disc["cadre_id"].isin(ids) & (disc["decided_on"] <= t)].copy()
-        months = d["form"].map(bar)
-        until = pd.Series(pd.Timestamp("9999-12-31"), index=d.index, dtype="datetime64[ns]")
-        for m in sorted(months.dropna().unique()):  # one pass per form length, not per row
-            sel = months == m
-            until[sel] = d.loc[sel, "decided_on"] + pd.DateOffset(months=int(m))
-        until = d["expires_on"].where(d["expires_on"].notna(), until)
-        d["until"] = pd.to_datetime(until)
-        d = d[d["until"] >= t]
+        d = discipline_in_force(discipline_periods(disc[disc["cadre_id"].isin(ids)], bar), t)
+        d["until"] = d["until"].fillna(pd.Timestamp("9999-12-31"))  # never expires
         if len(d):
             order = {f: i for i, f in enumerate(DISCIPLINE_FORM)}
             d["sev"] = d["form"].map(order)
