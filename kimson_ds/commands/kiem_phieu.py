@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 import shlex
-from pathlib import Path
 
 import pandas as pd
 
 from kimson_ds import __version__, audit
 from kimson_ds.data.io import load_dataset
+from kimson_ds.outputs import OutputSet, write_csv
 
 #: Vietnamese headers of the outputs.
 SUMMARY_HEADERS = {
@@ -76,6 +76,11 @@ def _dates(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(args) -> int:
+    with OutputSet(args.out, inputs=[args.dataset], folder=True) as outs:
+        return _run(args, outs)
+
+
+def _run(args, outs: OutputSet) -> int:
     from kimson_ds.papers.minutes import DEFAULT_ORGANISATION, minutes_docx, minutes_html
     from kimson_ds.procedure.confidence import evaluate_confidence, year_over_year
     from kimson_ds.procedure.steps import evaluate_procedures
@@ -83,8 +88,7 @@ def run(args) -> int:
     ds = load_dataset(args.dataset)
     result = evaluate_procedures(ds, procedure_ids=args.quy_trinh)
     conf = evaluate_confidence(ds)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = outs.root
     organisation = args.co_quan or DEFAULT_ORGANISATION
 
     tables = {
@@ -93,10 +97,8 @@ def run(args) -> int:
         "tin-nhiem.csv": _dates(conf.votes[list(CONFIDENCE_HEADERS)]).rename(columns=CONFIDENCE_HEADERS),
         "tin-nhiem-theo-nam.csv": year_over_year(conf),
     }
-    written = []
     for name, frame in tables.items():
-        frame.to_csv(out / name, index=False, encoding="utf-8-sig", lineterminator="\n")
-        written.append(out / name)
+        write_csv(frame, out / name)
     xlsx = out / "ket-qua-kiem-phieu.xlsx"
     with pd.ExcelWriter(xlsx, engine="openpyxl") as xw:
         for sheet, name in zip(("Tổng hợp quy trình", "Kết quả từng bước", "Lấy phiếu tín nhiệm", "Tín nhiệm theo năm"),
@@ -107,24 +109,22 @@ def run(args) -> int:
             for col in ws.columns:
                 ws.column_dimensions[col[0].column_letter].width = min(
                     60, max(10, *(len(str(c.value or "")) for c in col)) + 2)
-    written.append(xlsx)
 
     html_jobs = []
     for s in result.summary.itertuples(index=False):
         row = pd.Series(s._asdict())
         steps = result.steps.loc[result.steps["procedure_id"] == s.procedure_id]
-        docx_path = minutes_docx(row, steps, out / f"bien-ban-{s.procedure_id}.docx", organisation=organisation,
+        minutes_docx(row, steps, out / f"bien-ban-{s.procedure_id}.docx", organisation=organisation,
                                  secret=args.mat)
         html_path = out / f"bien-ban-{s.procedure_id}.html"
         html_path.write_text(minutes_html(row, steps, organisation=organisation, secret=args.mat), encoding="utf-8")
-        written += [docx_path, html_path]
         html_jobs.append((html_path, out / f"bien-ban-{s.procedure_id}.pdf"))
     pdf_note = ""
     if args.pdf and html_jobs:
         from kimson_ds.papers.pdf import ChromiumMissingError, html_to_pdf
 
         try:
-            written += [r.pdf for r in html_to_pdf(html_jobs)]
+            html_to_pdf(html_jobs)
         except ChromiumMissingError as exc:
             pdf_note = f"Không tạo được bản PDF: {exc}"
 
@@ -146,9 +146,9 @@ def run(args) -> int:
     }
     (out / "run.json").write_text(json.dumps(run_info, ensure_ascii=False, indent=2, default=str) + "\n",
                                   encoding="utf-8")
-    written.append(out / "run.json")
-    audit.record_run(run_info["command"], dataset=ds, scenario={"procedures": args.quy_trinh or "tất cả"},
-                     parameters=run_info["parameters"], outputs=written)
+    outs.commit(lambda files: audit.record_run(
+        run_info["command"], dataset=ds, scenario={"procedures": args.quy_trinh or "tất cả"},
+        parameters=run_info["parameters"], outputs=files))
 
     print(f"Đã kiểm phiếu {len(result.summary)} quy trình: "
           + (", ".join(f"{n} {k.lower()}" for k, n in counts.items()) or "không có quy trình nào") + ".")
@@ -162,6 +162,6 @@ def run(args) -> int:
         print(f"  - {r.full_name} ({r.post}, năm {r.year}): {r.low_pct} tín nhiệm thấp — {r.consequence_vi}.")
     if pdf_note:
         print(pdf_note)
-    print(f"Kết quả ghi tại {out}: tong-hop-quy-trinh.csv, ket-qua-tung-buoc.csv, tin-nhiem.csv, "
+    print(f"Kết quả ghi tại {args.out}: tong-hop-quy-trinh.csv, ket-qua-tung-buoc.csv, tin-nhiem.csv, "
           f"ket-qua-kiem-phieu.xlsx, biên bản .docx/.html{'/.pdf' if args.pdf and not pdf_note else ''}, run.json.")
     return exit_code

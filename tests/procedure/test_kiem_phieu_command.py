@@ -15,6 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "kimson"
 
 
+@pytest.fixture(autouse=True)
+def _audit_log(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIMSON_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+
+
 def _hashes(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
