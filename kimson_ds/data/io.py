@@ -36,6 +36,8 @@ FALSE_WORDS = {"false", "0", "không", "khong", "no", "sai", "k"}
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( 00:00:00)?$")
 _DMY_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+#: Bound of a number column that names none in the schema (every column should name its own).
+NUMBER_CELL_MAX = 1e9
 _COMMA_DECIMAL = re.compile(r"^[-+]?\d+(,\d+)+$")
 _THOUSANDS_INT = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$")
 _THOUSANDS_FLOAT = re.compile(r"^[-+]?\d{1,3}((\.\d{3}){2,}|\.\d\d0)$")
@@ -347,19 +349,20 @@ def _parse_column(raw: RawTable, col: Column, series: pd.Series, issues: list[Is
         bad = usable & num.isna()
         expected = "số nguyên" if kind == "int" else "số, ví dụ 12.5"
         _issue_rows(issues, raw, col, bad, text, "không phải là số", expected)
+        lo = col.min_value if col.min_value is not None else -NUMBER_CELL_MAX
+        hi = col.max_value if col.max_value is not None else NUMBER_CELL_MAX
         infinite = num.notna() & ~np.isfinite(num)
-        _issue_rows(issues, raw, col, infinite, text, "số vô hạn hoặc quá lớn",
-                    f"số từ {col.min_value:g} đến {col.max_value:g}")
+        _issue_rows(issues, raw, col, infinite, text, "số vô hạn hoặc quá lớn", f"số từ {lo:g} đến {hi:g}")
         num = num.where(~infinite)
         if kind == "int":
             frac = num.notna() & (num % 1 != 0)
             _issue_rows(issues, raw, col, frac, text, "không phải số nguyên", "số nguyên")
             num = num.where(~frac)
         ok = num.notna()
-        low = ok & (num < col.min_value)
-        _issue_rows(issues, raw, col, low, text, "giá trị nhỏ hơn mức cho phép", f"≥ {col.min_value:g}")
-        high = ok & (num > col.max_value)
-        _issue_rows(issues, raw, col, high, text, "giá trị lớn hơn mức cho phép", f"≤ {col.max_value:g}")
+        low = ok & (num < lo)
+        _issue_rows(issues, raw, col, low, text, "giá trị nhỏ hơn mức cho phép", f"≥ {lo:g}")
+        high = ok & (num > hi)
+        _issue_rows(issues, raw, col, high, text, "giá trị lớn hơn mức cho phép", f"≤ {hi:g}")
         num = num.where(~low & ~high)  # never carried on: an overflowing Int64 or a wrong total
         if kind == "int":
             return num.astype("Int64")

@@ -146,7 +146,8 @@ TABLES: dict[str, Table] = {
                 C("unit_id", "id", "Mã đơn vị", "Đơn vị được xếp loại", references="units.unit_id"),
                 C("year", "int", "Năm", "Năm xếp loại", min_value=1990, max_value=2100),
                 C("scheme", "code", "Hình thức xếp loại", "Loại xếp loại tổ chức", codeset="org_scheme"),
-                C("level", "code", "Mức xếp loại", "Mức xếp loại", codeset="rating_level"),
+                C("level", "code", "Mức xếp loại", "Mức xếp loại (thang mới, hoặc thang cũ trước năm 2018)",
+                  codeset="org_level"),
             ),
             key=("unit_id", "year", "scheme"),
         ),
@@ -228,21 +229,76 @@ TABLES: dict[str, Table] = {
                 C("form", "code", "Hình thức kỷ luật", "Hình thức kỷ luật", codeset="discipline_form"),
                 C("decided_on", "date", "Ngày quyết định", "Ngày quyết định kỷ luật", not_future=True),
                 C("expires_on", "date", "Ngày hết hiệu lực", "Ngày hết thời hạn kỷ luật", required=False),
+                C("rating_exception", "code", "Ngoại lệ khi xếp loại",
+                  "Trường hợp kỷ luật không tính khi xếp loại (nếu có)", codeset="discipline_rating_exception",
+                  required=False),
             ),
             key=("cadre_id", "decided_on", "form"),
+        ),
+        Table(
+            "procedures",
+            "Quy trình nhân sự",
+            "Mỗi dòng một quy trình bổ nhiệm hoặc giới thiệu ứng cử một chức danh (Quy định 80-QĐ/TW, 377-QĐ/TW).",
+            (
+                C("procedure_id", "id", "Mã quy trình", "Mã duy nhất của quy trình"),
+                C("title", "code", "Chức danh", "Chức danh cần bổ nhiệm, giới thiệu", codeset="title"),
+                C("unit_id", "id", "Mã đơn vị", "Đơn vị của chức danh", references="units.unit_id"),
+                C("action", "code", "Hình thức", "Bổ nhiệm hoặc giới thiệu ứng cử", codeset="procedure_action"),
+                C("source", "code", "Nguồn nhân sự", "Nguồn tại chỗ (năm bước) hoặc từ nơi khác (hai bước)", codeset="procedure_source"),
+                C("started_on", "date", "Ngày bắt đầu", "Ngày hội nghị bước 1", not_future=True),
+                C("head_choice_id", "id", "Người đứng đầu lựa chọn", "Cán bộ người đứng đầu chọn khi có số phiếu bằng nhau ở vị trí cuối (nếu có)", required=False, references="cadres.cadre_id"),
+                C("note", "text", "Ghi chú", "Ghi chú", required=False),
+            ),
+            key=("procedure_id",),
+        ),
+        Table(
+            "ballot_rounds",
+            "Kiểm phiếu - hội nghị",
+            "Mỗi dòng một hội nghị có bỏ phiếu của một quy trình: số người được triệu tập, có mặt, số phiếu phát ra, thu về, hợp lệ.",
+            (
+                C("procedure_id", "id", "Mã quy trình", "Quy trình", references="procedures.procedure_id"),
+                C("step", "int", "Bước", "Số thứ tự bước trong quy trình", min_value=1, max_value=5),
+                C("held_on", "date", "Ngày họp", "Ngày hội nghị", not_future=True),
+                C("members", "int", "Số người được triệu tập", "Tổng số thành viên của tập thể được triệu tập", min_value=1, max_value=100_000, unit="người"),
+                C("present", "int", "Số người có mặt", "Số người có mặt", min_value=0, max_value=100_000, unit="người"),
+                C("issued", "int", "Số phiếu phát ra", "Số phiếu phát ra", min_value=0, max_value=100_000, unit="phiếu"),
+                C("returned", "int", "Số phiếu thu về", "Số phiếu thu về", min_value=0, max_value=100_000, unit="phiếu"),
+                C("valid", "int", "Số phiếu hợp lệ", "Số phiếu hợp lệ", min_value=0, max_value=100_000, unit="phiếu"),
+            ),
+            key=("procedure_id", "step"),
+        ),
+        Table(
+            "ballot_votes",
+            "Kiểm phiếu - số phiếu",
+            "Số phiếu giới thiệu (hoặc đồng ý) của từng người ở từng bước.",
+            (
+                C("procedure_id", "id", "Mã quy trình", "Quy trình", references="procedures.procedure_id"),
+                C("step", "int", "Bước", "Số thứ tự bước", min_value=1, max_value=5),
+                C("cadre_id", "id", "Mã cán bộ", "Người được giới thiệu", references="cadres.cadre_id"),
+                C("votes", "int", "Số phiếu", "Số phiếu giới thiệu hoặc đồng ý", min_value=0, max_value=100_000, unit="phiếu"),
+            ),
+            key=("procedure_id", "step", "cadre_id"),
+        ),
+        Table(
+            "confidence_votes",
+            "Lấy phiếu tín nhiệm",
+            "Kết quả lấy phiếu tín nhiệm đối với người giữ chức vụ (Quy định 262-QĐ/TW, 96-QĐ/TW).",
+            (
+                C("cadre_id", "id", "Mã cán bộ", "Người được lấy phiếu", references="cadres.cadre_id"),
+                C("held_on", "date", "Ngày lấy phiếu", "Ngày hội nghị lấy phiếu", not_future=True),
+                C("title", "code", "Chức danh", "Chức vụ được lấy phiếu", codeset="title"),
+                C("unit_id", "id", "Mã đơn vị", "Đơn vị của chức vụ", required=False, references="units.unit_id"),
+                C("members", "int", "Số người được triệu tập", "Số người được triệu tập tham gia lấy phiếu", min_value=1, max_value=100_000, unit="người"),
+                C("present", "int", "Số người có mặt", "Số người có mặt", min_value=0, max_value=100_000, unit="người"),
+                C("valid", "int", "Số phiếu hợp lệ", "Số phiếu hợp lệ", min_value=0, max_value=100_000, unit="phiếu"),
+                C("high", "int", "Tín nhiệm cao", "Số phiếu tín nhiệm cao", min_value=0, max_value=100_000, unit="phiếu"),
+                C("medium", "int", "Tín nhiệm", "Số phiếu tín nhiệm", min_value=0, max_value=100_000, unit="phiếu"),
+                C("low", "int", "Tín nhiệm thấp", "Số phiếu tín nhiệm thấp", min_value=0, max_value=100_000, unit="phiếu"),
+            ),
+            key=("cadre_id", "held_on", "title"),
         ),
     ]
 }
 
 REQUIRED_TABLES = tuple(n for n, t in TABLES.items() if t.required)
 OPTIONAL_TABLES = tuple(n for n, t in TABLES.items() if not t.required)
-
-
-def _check_number_bounds() -> None:
-    for t in TABLES.values():
-        for c in t.columns:
-            if c.kind in ("int", "float") and (c.min_value is None or c.max_value is None):
-                raise AssertionError(f"{t.name}.{c.name}: every number column needs min_value and max_value")
-
-
-_check_number_bounds()

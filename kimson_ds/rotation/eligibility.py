@@ -258,18 +258,12 @@ def candidate_facts(tables, cadre_ids, as_of: Any, params: ParameterSet) -> pd.D
     out["discipline_form"] = None
     out["discipline_until"] = pd.NaT
     if disc is not None and len(disc):
+        from kimson_ds.rules.notions import discipline_in_force, discipline_periods
+
         bar = params.get("rotation.discipline_bar_months")
-        d = disc[disc["cadre_id"].isin(ids) & (disc["decided_on"] <= t)].copy()
-        months = d["form"].map(bar)
-        # NaT = in force without end (no expiry date and no bar length for the form): never a
+        # until NaT = in force without end (no expiry date, no bar length for the form): never a
         # far-future sentinel, which datetime64[ns] cannot hold (9999-12-31 wraps to 1816).
-        until = pd.Series(pd.NaT, index=d.index, dtype="datetime64[ns]")
-        for m in sorted(months.dropna().unique()):  # one pass per form length, not per row
-            sel = months == m
-            until[sel] = d.loc[sel, "decided_on"] + pd.DateOffset(months=int(m))
-        until = d["expires_on"].where(d["expires_on"].notna(), until)
-        d["until"] = pd.to_datetime(until)
-        d = d[d["until"].isna() | (d["until"] >= t)]
+        d = discipline_in_force(discipline_periods(disc[disc["cadre_id"].isin(ids)], bar), t)
         if len(d):
             order = {f: i for i, f in enumerate(DISCIPLINE_FORM)}
             d["sev"] = d["form"].map(order)

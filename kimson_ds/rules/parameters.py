@@ -185,7 +185,7 @@ _UNIT_RANGES: dict[str, tuple[float, float, str]] = {
     "day": (0, 366, "ngày"),
     "person": (0, 1000, "người"),
     "post": (1, 20, "chức vụ"),
-    "point": (0, 100, "điểm"),
+    "point": (0, 101, "điểm"),  # 101: a threshold nobody reaches (a what-if)
     "rank": (0, 100, "bậc"),
     "term": (0, 10, "nhiệm kỳ"),
 }

@@ -377,3 +377,11 @@ def test_any_date_cell_is_either_a_real_date_in_range_or_a_named_error(where, va
     else:
         assert 1800 <= got.year <= 2100
         assert got.strftime("%Y-%m-%d") in (value.strip()[:10], pd.Timestamp(value.strip()).strftime("%Y-%m-%d"))
+
+
+def test_every_number_column_names_its_plausible_range():
+    """A typo such as 1e19 or 9999 people must be out of range in every number column."""
+    for t in TABLES.values():
+        for c in t.columns:
+            if c.kind in ("int", "float"):
+                assert c.min_value is not None and c.max_value is not None, f"{t.name}.{c.name}"
