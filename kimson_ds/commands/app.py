@@ -39,6 +39,7 @@ from pathlib import Path
 
 from kimson_ds.audit import record_run
 from kimson_ds.papers.report import REPO_ROOT, ensure_kernel, find_dataset
+from kimson_ds.ui.server_security import secure_voila
 
 #: Folder of the explorer notebooks.
 APPS_DIR = REPO_ROOT / "apps"
@@ -328,6 +329,7 @@ def run(args) -> int:
     url = f"http://127.0.0.1:{args.port}/voila/render/{LANDING}" + (f"?token={token}" if token else "")
     record_run("app" + f" --port {args.port}" + (" --no-token" if args.no_token else "")
                + (f" --dataset {args.dataset}" if args.dataset else ""),
+               dataset=os.environ.get(DATASET_ENV) or find_dataset("data/kimson"),
                scenario={"port": args.port, "token": bool(token), "apps": str(APPS_DIR),
                          "dataset": os.environ.get(DATASET_ENV, "data/kimson")})
 
@@ -356,6 +358,9 @@ def run(args) -> int:
     use_template_root()
     app = Voila()
     app.initialize(voila_argv(args.port, token, args.pool_size))
+    secure_voila(app, token)  # Host must be localhost/127.0.0.1 in every mode; no token in the log
+    # the request log in Vietnamese, path only (no query, so no token either): replaces secure_voila's English one
+    app.tornado_settings = {**app.tornado_settings, "log_function": log_request_vi}
     init_settings = app.init_settings  # Voilà creates its contents manager there, at start()
     init_handlers = app.init_handlers
 
