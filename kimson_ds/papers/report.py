@@ -46,6 +46,7 @@ import html
 import io
 import json
 import logging
+import math
 import os
 import re
 import shlex
@@ -396,6 +397,13 @@ PARAM_KEYS_VI = {
     "severity": "Kết luận khi vi phạm",
     "actions": "Hình thức đề xuất",
     "reference": "Căn cứ",
+    # procedure and competence (procedure.*, management.competence)
+    "level": "Cấp", "body": "Cấp có thẩm quyền", "mode": "Hình thức",
+    "tai_cho": "Nguồn tại chỗ", "ben_ngoai": "Nguồn từ nơi khác", "step": "Bước", "collective": "Hội nghị",
+    "ballot": "Bỏ phiếu", "threshold": "Ngưỡng (phải vượt)", "fallback_top": "Số người đi tiếp khi không ai vượt ngưỡng",
+    "tie_at_cut": "Khi bằng phiếu ở vị trí cuối", "quorum_share": "Tỷ lệ có mặt tối thiểu", "denominator": "Mẫu số",
+    "bands": "Ngưỡng tín nhiệm thấp", "above": "Trên tỷ lệ", "inclusive": "Kể cả đúng bằng",
+    "consequence_vi": "Hệ quả",
 }
 #: Keys left out of the display (internal identifiers).
 _PARAM_KEYS_HIDDEN = {"rule_id", "code", "group"}
@@ -419,13 +427,22 @@ PARAM_CODES_VI = {
     "mttq": "Ủy ban MTTQ",
     "nhom_4": "Nhóm 4",
     "nhom_5": "Nhóm 5",
+    "khong": "Không bỏ phiếu",
+    "gioi_thieu": "Giới thiệu (mỗi phiếu một người)",
+    "y_kien": "Lấy ý kiến",
+    "bieu_quyet": "Biểu quyết",
+    "nguoi_dung_dau": "Người đứng đầu lựa chọn",
+    "trieu_tap": "Tổng số người được triệu tập",
 }
 #: Values of these keys are codes of one code set (its labels win over the others).
 _KEY_CODESET = {"education": "education", "political_theory": "political_theory", "state_mgmt": "state_mgmt",
                 "scheme": "org_scheme", "relations": "relation", "path": "relation", "unit_kinds": "unit_kind",
-                "unit_function": "unit_function", "unit_functions": "unit_function"}
+                "unit_function": "unit_function", "unit_functions": "unit_function", "body": "managing_body",
+                "mode": "filling_mode", "collective": "collective"}
 #: Scope codes that clash with unit kinds ("xa") keep their own meaning under ``scope``.
 _SCOPE_VI = {"xa": "cùng xã, thị trấn", "huyen": "trong huyện"}
+#: Levels of a post in ``management.competence``.
+_LEVEL_VI = {"xa": "xã, thị trấn", "huyen": "cấp huyện"}
 
 
 def _code_labels() -> dict[str, str]:
@@ -444,6 +461,8 @@ def _code_labels() -> dict[str, str]:
 def _code_text(v: Any, key: str | None = None) -> str:
     """Vietnamese label of a code value (the value formatted as is when it is not a code)."""
     if isinstance(v, str):
+        if key == "level" and v in _LEVEL_VI:
+            return _LEVEL_VI[v]
         if key == "scope" and v in _SCOPE_VI:
             return _SCOPE_VI[v]
         if key in _KEY_CODESET:
@@ -632,7 +651,22 @@ def _parse_cli_value(raw: str, declared: str) -> Any:
 _TYPE_VI = {"int": "số nguyên", "float": "số", "bool": "True hoặc False", "str": "chuỗi ký tự"}
 
 
+#: Notebook parameters that hold a date (typed as text): accepted in the formats the data
+#: accepts and passed on as ISO ``yyyy-mm-dd``; empty text keeps its "not set" meaning.
+_DATE_PARAMETER = re.compile(r"(^|_)(as_of|date|from|to|start|end)$")
+
+
 def _check_type(name: str, value: Any, declared: str) -> Any:
+    from kimson_ds.config import DATE_FORMATS_VI, DATE_RANGE_VI, parse_user_date, shorten
+
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ReportInputError(f"Tham số '{name}' cần một số hữu hạn, nhận được '{shorten(value)}'.")
+    if declared == "str" and _DATE_PARAMETER.search(name) and isinstance(value, (str, dt.date)) and value != "":
+        day = parse_user_date(value)
+        if day is None:
+            raise ReportInputError(f"Tham số '{name}' cần một ngày có thật dạng {DATE_FORMATS_VI}, "
+                                   f"{DATE_RANGE_VI}; nhận được '{shorten(value)}'.")
+        return day.isoformat()
     if declared == "float" and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     ok = {
@@ -643,7 +677,7 @@ def _check_type(name: str, value: Any, declared: str) -> Any:
     }.get(declared)
     if ok is not None and value is not None and not ok(value):
         raise ReportInputError(
-            f"Tham số '{name}' cần giá trị kiểu {_TYPE_VI[declared]}, nhận được {value!r}."
+            f"Tham số '{name}' cần giá trị kiểu {_TYPE_VI[declared]}, nhận được '{shorten(value)}'."
         )
     return value
 
@@ -1089,7 +1123,7 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
         A cell failed (the message names the cell and the error; the
         executed notebook is kept) or the kernel could not run.
     """
-    from kimson_ds.data.io import read_dataset
+    from kimson_ds.data.io import load_dataset
 
     started = time.perf_counter()
     nb_path = Path(notebook)
@@ -1105,7 +1139,7 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
     fingerprint = None
     if "dataset" in declared and effective.get("dataset"):
         dataset_path = find_dataset(str(effective["dataset"]))
-        dataset_obj = read_dataset(dataset_path)
+        dataset_obj = load_dataset(dataset_path)  # bad data: the clean error (exit 2) before any kernel starts
         fingerprint = dataset_obj.fingerprint
 
     out = Path(out_dir)
