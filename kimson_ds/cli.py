@@ -55,10 +55,10 @@ def _command_names() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
 
 
-def _help_of(name: str) -> str | None:
-    """The ``help=`` text a command module gives ``add_parser``, read from its source without
-    importing it (so that ``kimson-ds --help`` does not load pandas, PuLP or Jupyter pieces);
-    ``None`` when it is not a plain string (the module is then imported)."""
+def _help_of(name: str) -> tuple[str, str] | None:
+    """The command name and ``help=`` text a command module gives ``add_parser``, read from its
+    source without importing it (so that ``kimson-ds --help`` does not load pandas, PuLP or
+    Jupyter pieces); ``None`` when they are not plain strings (the module is then imported)."""
     import ast
 
     from kimson_ds import commands
@@ -71,19 +71,21 @@ def _help_of(name: str) -> str | None:
         return None
     for node in ast.walk(tree):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_parser"
-                and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value == name):
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
             for kw in node.keywords:
                 if kw.arg == "help" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
-                    return kw.value.value
+                    return node.args[0].value, kw.value.value
+            return None
     return None
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """Build the argument parser with every subcommand module registered.
 
-    With ``command`` given, only that module is imported and registered in full;
-    the others appear with their help line (read from their source), which is
-    what ``kimson-ds --help`` shows. Without it every module is imported.
+    With ``command`` given, only the module of that command is imported and
+    registered in full; the others appear with their help line (read from
+    their source), which is what ``kimson-ds --help`` shows. Without it every
+    module is imported.
     """
     parser = argparse.ArgumentParser(
         prog="kimson-ds",
@@ -93,12 +95,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                         help="hiện phiên bản rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     for name in _command_names():
-        text = _help_of(name) if command is not None and name != command else None
-        if text is None:
+        found = _help_of(name) if command is not None else None
+        if found is None or found[0] == command:
             module = importlib.import_module(f"kimson_ds.commands.{name}")
             module.register(sub)
         else:
-            sub.add_parser(name, help=text)
+            sub.add_parser(found[0], help=found[1])
     return parser
 
 
