@@ -171,6 +171,24 @@ REMOVAL_REASON = {
     "khac": "Lý do khác",
 }
 
+#: How a holding in the work history was filled (quá trình công tác).
+FILL_MODE = {
+    "bau": "Bầu",
+    "bo_nhiem": "Bổ nhiệm",
+    "chi_dinh": "Chỉ định",
+    "luan_chuyen": "Luân chuyển",
+    "dieu_dong": "Điều động",
+    "biet_phai": "Biệt phái",
+}
+
+#: Bodies that manage (phân cấp quản lý) a title at a date.
+MANAGING_BODY = {
+    "btv_huyen": "Ban Thường vụ Huyện ủy",
+    "btv_tinh": "Ban Thường vụ Tỉnh ủy",
+    "dang_uy_xa": "Đảng ủy xã, thị trấn",
+    "co_quan": "Cơ quan, đơn vị sử dụng",
+}
+
 #: All code sets by name, as referenced by the table schemas.
 CODESETS: dict[str, dict[str, str]] = {
     "unit_kind": UNIT_KIND,
@@ -188,6 +206,8 @@ CODESETS: dict[str, dict[str, str]] = {
     "relation": RELATION,
     "discipline_form": DISCIPLINE_FORM,
     "removal_reason": REMOVAL_REASON,
+    "fill_mode": FILL_MODE,
+    "managing_body": MANAGING_BODY,
 }
 
 
