@@ -60,3 +60,14 @@ def test_validate_command_says_which_mode_it_used(folder, capsys):
         HEADER + "CB0001,XA_KIM_HAI,bi_thu,XA_KIM_HAI-BI_THU-1,2016-01-01,,bau,,\n", encoding="utf-8")
     assert main(["validate", str(folder)]) == 0
     assert "quá trình công tác" in capsys.readouterr().out
+
+
+def test_work_history_round_trips_through_the_excel_export(tmp_path):
+    from kimson_ds.data.io import load_dataset, write_csv_folder
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "kimson"
+    assert main(["export", str(sample), "--out", str(tmp_path / "k.xlsx")]) == 0
+    back = load_dataset(tmp_path / "k.xlsx")
+    write_csv_folder(back.tables, tmp_path / "csv")
+    for name in ("work_history", "unit_successions"):
+        assert (tmp_path / "csv" / f"{name}.csv").read_bytes() == (sample / f"{name}.csv").read_bytes()
