@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kimson_ds.audit import record_run
 from kimson_ds.papers.report import REPO_ROOT, ensure_kernel, find_dataset
+from kimson_ds.ui.server_security import secure_voila
 
 #: Folder of the explorer notebooks.
 APPS_DIR = REPO_ROOT / "apps"
@@ -136,6 +137,7 @@ def run(args) -> int:
     url = f"http://127.0.0.1:{args.port}/voila/render/{LANDING}" + (f"?token={token}" if token else "")
     record_run("app" + f" --port {args.port}" + (" --no-token" if args.no_token else "")
                + (f" --dataset {args.dataset}" if args.dataset else ""),
+               dataset=os.environ.get(DATASET_ENV) or find_dataset("data/kimson"),
                scenario={"port": args.port, "token": bool(token), "apps": str(APPS_DIR),
                          "dataset": os.environ.get(DATASET_ENV, "data/kimson")})
 
@@ -157,6 +159,7 @@ def run(args) -> int:
     use_template_root()
     app = Voila()
     app.initialize(voila_argv(args.port, token))
+    secure_voila(app, token)  # Host must be localhost/127.0.0.1 in every mode; no token in the log
     init_settings = app.init_settings  # Voilà creates its contents manager there, at start()
 
     def init_settings_and_trust():

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kimson_ds.data.codes import COMMUNE_KINDS, MANAGING_BODY
-from kimson_ds.rules.parameters import get_param
+from kimson_ds.rules.competence import competence
 
 #: Vietnamese names of the two modes, for reports.
 MODE_VI = {
@@ -59,16 +59,13 @@ def holdings_on(history: pd.DataFrame, as_of) -> pd.DataFrame:
 def managing_body(titles: pd.Series, unit_kinds: pd.Series, as_of) -> pd.Series:
     """Code of the body managing each (title, unit kind) on ``as_of``.
 
-    Read from the dated parameter ``management.managing_body`` (first matching
-    rule wins; no rule: ``co_quan``, the employing body).
+    Read from the dated parameter ``management.competence`` through
+    :func:`kimson_ds.rules.competence.competence` (the district standing
+    committee until 30-6-2025, the province from 1-7-2025); a title no rule
+    covers is managed by its employing body (``co_quan``).
     """
-    out = pd.Series("co_quan", index=titles.index, dtype=object)
-    done = pd.Series(False, index=titles.index)
-    for rule in get_param("management.managing_body", _ts(as_of)):
-        hit = ~done & titles.isin(rule["titles"]) & unit_kinds.isin(rule["unit_kinds"])
-        out[hit] = rule["body"]
-        done |= hit
-    return out
+    posts = pd.DataFrame({"title": titles.to_numpy(), "unit_kind": unit_kinds.to_numpy()}, index=titles.index)
+    return competence(posts, _ts(as_of))["body"].fillna("co_quan").astype(object)
 
 
 def successors(ds) -> pd.DataFrame:
@@ -189,7 +186,7 @@ def dataset_on(ds, as_of):
         main = st.holdings.sort_values(["start_date"], kind="stable").drop_duplicates("cadre_id", keep="last")
         cad["unit_id"] = cad["cadre_id"].map(main.set_index("cadre_id")["unit_id"]).fillna(cad["unit_id"])
         held = st.positions[st.positions["holder_id"].notna()]
-        btv = set(held.loc[held["managing_body"] == "btv_huyen", "holder_id"])
+        btv = set(held.loc[held["managing_body"] == "btv_huyen_uy", "holder_id"])
         cad["managed_by_btv"] = cad["cadre_id"].isin(btv).astype("boolean")
         tables["cadres"] = cad.reset_index(drop=True)
         tables["positions"] = tables["positions"][

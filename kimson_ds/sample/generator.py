@@ -57,6 +57,7 @@ from kimson_ds.sample.constants import DEFAULT_SEED
 from kimson_ds.sample.history import HistoryStep
 from kimson_ds.sample.planning import PlanningStep
 from kimson_ds.sample.positions import PositionsStep
+from kimson_ds.sample.procedures import build_procedure_records
 from kimson_ds.sample.ratings import RatingsStep
 from kimson_ds.sample.readme import _COMMUNE_IDS, data_dictionary_markdown, readme_markdown, sample_facts  # noqa: F401
 from kimson_ds.sample.records import RecordsStep
@@ -104,7 +105,7 @@ class _Builder(UnitsStep, PositionsStep, CadresStep, RatingsStep, PlanningStep, 
         records["discipline"] = self.build_discipline()
         records["work_history"] = self.build_work_history()
         records["unit_successions"] = self.build_unit_successions()
-        return {name: _frame(name, records[name]) for name in TABLES}
+        return {name: _frame(name, records.get(name, [])) for name in TABLES}
 
 
 def build(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
@@ -121,7 +122,10 @@ def build(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
         One frame per table of :data:`kimson_ds.data.schema.TABLES`, columns in
         schema order.
     """
-    return _Builder(seed).build()
+    tables = _Builder(seed).build()
+    for name, records in build_procedure_records(tables).items():
+        tables[name] = _frame(name, records)
+    return tables
 
 
 def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:

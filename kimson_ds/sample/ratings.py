@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 
 from kimson_ds.data.codes import RATING_ORDER
+from kimson_ds.rules.parameters import get_param, history
 from kimson_ds.sample.base import BuilderBase, _Person, _target_count, cap_level, points_level
 from kimson_ds.sample.constants import (
     _LEVEL_CEILING,
@@ -58,13 +61,35 @@ class RatingsStep(BuilderBase):
                     return pid, (post.unit_id, scheme)
         return (person.posts[0] if person.posts else None), None
 
+    def rating_links(self, person: _Person) -> list[tuple[str, str]]:
+        """Every linked organisation rating (unit, scheme) of the person's posts (a head of several
+        collectives is capped by the lowest of them from Hướng dẫn 21-HD/BTCTW)."""
+        out = []
+        for title, kinds, scheme in RATING_LINKS:
+            for pid in person.posts:
+                post = self.posts[pid]
+                if post.title == title and (kinds is None or self.unit_kind[post.unit_id] in kinds):
+                    out.append((post.unit_id, scheme))
+        return out
+
+    def discipline_cases(self) -> list[tuple[int, str, date]]:
+        """The planted discipline decisions: (person, form, decision date)."""
+        hp = self.post_holder
+        return [
+            (hp(PLANTED_DOC["disciplined_planned_post"]), "khien_trach", date(2019, 6, 14)),
+            (hp(PLANTED_DOC["disciplined_removed_post"]), "canh_cao", date(2018, 3, 12)),
+            (self.planted["disciplined_cv"], "khien_trach", date(2017, 11, 20)),
+            (hp("XA_KIM_TAN-CHU_TICH_MTTQ-1"), "khien_trach", date(2016, 9, 8)),
+        ]
+
     def _quota_group(self, person: _Person) -> str:
         for group, titles, kinds in _QUOTA_GROUPS:
             for pid in person.posts:
                 post = self.posts[pid]
                 if post.title in titles and (kinds is None or self.unit_kind[post.unit_id] in kinds):
                     return group
-        return "khac"
+        # a post in no group forms its own group per title (as the rating engine does)
+        return "khac:" + (self.posts[person.posts[0]].title if person.posts else "")
 
     def build_ratings(self) -> list[dict]:
         """Individual ratings 2015–2019 with stored levels.
@@ -103,7 +128,8 @@ class RatingsStep(BuilderBase):
                 continue
             pid, link = link_for(i, year)
             if link:
-                caps = [self.org_level.get((link[0], yy, link[1])) for yy in (year - 1, year)]
+                caps = [self.org_level.get((unit, yy, scheme)) for unit, scheme in self.rating_links(P[i])
+                        for yy in (year - 1, year)]
                 for cap in caps:
                     if cap is not None:
                         s = min(s, _LEVEL_CEILING[cap])
@@ -136,6 +162,14 @@ class RatingsStep(BuilderBase):
             if year == 2018 and link:
                 cap = self.org_level.get((link[0], 2017, link[1]))
             level[(i, year)] = cap_level(points_level(s), cap)
+
+        # Disciplined in the rated year → không hoàn thành where the rule is in force on 31-12 of that year
+        # (Hướng dẫn 16-HD/BTCTW from 24-9-2018), before the quota as in the engine.
+        first_rule = history("rating.discipline_forces_fail")[0][0]
+        for i, _form, decided in self.discipline_cases():
+            key, when = (i, decided.year), date(decided.year, 12, 31)
+            if key in level and when >= first_rule and get_param("rating.discipline_forces_fail", when):
+                level[key] = "khong_hoan_thanh"
 
         # 2019: at most 20 % of "tốt" may be "xuất sắc" within each group.
         groups: dict[str, list[int]] = {}

@@ -198,7 +198,7 @@ cơ quan quản lý của ngày đó từ bảng này (`kimson_ds.history`). N�
   huyện, chủ tịch UBND là người đứng đầu cơ quan huyện, phó bí thư thứ hai là bí thư một
   xã cũ; những người còn lại về xã mới của đơn vị cũ, trừ người còn dưới 5 năm công tác
   (nghỉ theo Nghị định 178/2024, giả định); từ ngày này chức danh chủ chốt xã do Ban
-  Thường vụ Tỉnh ủy quản lý (`management.managing_body`);
+  Thường vụ Tỉnh ủy quản lý (`management.competence`);
 - quá trình kết thúc khi đến tuổi nghỉ hưu (Nghị định 135/2020); ngoài các thay đổi trên
   không bịa thêm: chức danh của người đã nghỉ để trống đến khi sắp xếp năm 2025.
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from kimson_ds.sample.base import BuilderBase, _add_years
 
 
@@ -33,12 +31,5 @@ class RecordsStep(BuilderBase):
 
     def build_discipline(self) -> list[dict]:
         P = self.people
-        pp = self.planted["planning_people"]
-        cases = [
-            (pp["disc"], "khien_trach", date(2019, 6, 14)),
-            (pp["drem"], "canh_cao", date(2018, 3, 12)),
-            (pp["dcv"], "khien_trach", date(2017, 11, 20)),
-            (self.post_holder("XA_KIM_TAN-CHU_TICH_MTTQ-1"), "khien_trach", date(2016, 9, 8)),
-        ]
         return [dict(cadre_id=P[i].cadre_id, form=f, decided_on=d, expires_on=_add_years(d, 1))
-                for i, f, d in cases]
+                for i, f, d in self.discipline_cases()]

@@ -65,8 +65,8 @@ def test_two_level_structure_from_1_july_2025_is_managed_by_the_province(ds):
         ds["units"].set_index("unit_id")["kind"]))
     key = lambda st: st.positions[st.positions["title"].isin(["bi_thu", "chu_tich_ubnd"])  # noqa: E731
                                   & st.positions["unit_id"].str.startswith(("XA", "TT"))]
-    assert set(key(before)["managing_body"]) == {"btv_huyen"}
-    assert set(key(after)["managing_body"]) == {"btv_tinh"}
+    assert set(key(before)["managing_body"]) == {"btv_huyen_uy"}
+    assert set(key(after)["managing_body"]) == {"btv_tinh_uy"}
     assert key(after)["holder_id"].notna().all()
 
 
@@ -80,8 +80,8 @@ def test_rotated_secretary_is_in_the_commune_only_after_the_rotation(ds):
 
 
 def test_dataset_on_a_past_date_leaves_out_people_not_yet_working(ds):
-    past = dataset_on(ds, "2012-01-01")
-    assert (past["cadres"]["work_start_date"] <= pd.Timestamp("2012-01-01")).all()
+    past = dataset_on(ds, "2013-01-01")
+    assert (past["cadres"]["work_start_date"] <= pd.Timestamp("2013-01-01")).all()
     assert len(past["cadres"]) < len(ds["cadres"])
     assert past["positions"]["holder_id"].dropna().isin(past["cadres"]["cadre_id"]).all()
 

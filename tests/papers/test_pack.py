@@ -146,9 +146,11 @@ def test_dataset_parameter_duplicate_notebook_and_missing_files_are_rejected(tmp
 def test_missing_chromium_exits_2_with_install_hint_before_building(tmp_path, capsys):
     from kimson_ds.cli import main
 
-    _write(tmp_path, "00-tong-quan.yaml", {"notebook": "00-tong-quan"})
+    scenarios = tmp_path / "kich-ban"
+    scenarios.mkdir()
+    _write(scenarios, "00-tong-quan.yaml", {"notebook": "00-tong-quan"})
     out = tmp_path / "goi"
-    code = main(["pack", str(SAMPLE), "--scenarios", str(tmp_path), "--out", str(out),
+    code = main(["pack", str(SAMPLE), "--scenarios", str(scenarios), "--out", str(out),
                  "--chromium", str(tmp_path / "khong-co-chromium")])
     err = capsys.readouterr().err
     assert code == 2
