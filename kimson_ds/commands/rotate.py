@@ -63,13 +63,15 @@ def run(args) -> int:
                                                              "--out", args.out))
     record_run(command, dataset=ds, scenario=record["scenario"], parameters=pb.params.used, outputs=[out])
 
+    from kimson_ds.papers import vi
+
     n = len(t["assignments"])
     if not result.feasible:
         print(f"Kịch bản '{sc.name}': yêu cầu KHÔNG thực hiện được với đầy đủ các quy tắc.", file=sys.stderr)
         print(text, end="", file=sys.stderr)
         print(f"Phương án nới lỏng ({n} người) và chẩn đoán đã ghi vào {out}.", file=sys.stderr)
         return 3
-    print(f"Kịch bản '{sc.name}': bố trí {n} cán bộ, tổng điểm {result.solution.objective:.3f} "
+    print(f"Kịch bản '{sc.name}': bố trí {n} cán bộ, tổng điểm {vi.number(result.solution.objective)} "
           f"({result.solution.status_text}).")
     print(text, end="")
     if len(t["unused"]) and sc.merger is not None:

@@ -78,6 +78,8 @@ def _write_table(frame: pd.DataFrame, path: Path) -> Path:
 
 
 def run_command(args) -> int:
+    from kimson_ds.papers import vi
+
     scenario = load_scenario(args.scenario, TrainingScenario)
     ds = load_dataset(args.dataset)
     check_tables(ds)
@@ -142,7 +144,7 @@ def run_command(args) -> int:
           f"{gaps[['Mã cán bộ', 'Mã chức danh']].drop_duplicates().shape[0]} lượt; {int(closable.sum())} khắc phục "
           f"được bằng đào tạo, {int((~closable).sum())} không (xem gaps.csv).")
     spend = res.usage.loc[res.usage["resource"] == "budget"]
-    total = f"{spend['used'].sum():,.1f}".replace(",", " ").replace(".", ",")
+    total = vi.number(spend['used'].sum(), 1)
     print(f"  {len(res.schedule)} lượt học được xếp; tổng kinh phí {total} triệu đồng.")
     print(f"Cập nhật kiến thức: {len(ku['overdue'])} người nợ; danh sách lớp năm "
           f"{int(ku['rosters']['year'].iloc[0]) if len(ku['rosters']) else '—'}: "

@@ -74,6 +74,8 @@ def _as_of(text: str | None) -> pd.Timestamp | None:
 
 
 def run(args) -> int:
+    from kimson_ds.papers import vi
+
     as_of = _as_of(args.as_of)
     overrides = load_overrides(args.params)
     ds = load_dataset(args.dataset, as_of=as_of)
@@ -126,6 +128,6 @@ def run(args) -> int:
         items = row.failed_items or row.review_items
         print(f"  - {row.proposal_id} ({row.full_name}, {row.action_vi} {row.post}): {row.verdict_vi} — {items}")
     print(f"Xung đột người thân: {n_existing} giữa những người đang giữ chức vụ "
-          f"(ngày {result.as_of:%d-%m-%Y}), {n_batch} do đợt đề xuất tạo ra.")
+          f"(ngày {vi.date(result.as_of)}), {n_batch} do đợt đề xuất tạo ra.")
     print(f"Kết quả ghi tại {out}: checklist.csv, verdicts.csv, conflicts.csv, run.json.")
     return result.exit_code

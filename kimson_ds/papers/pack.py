@@ -52,6 +52,7 @@ from pydantic import Field
 from kimson_ds import __version__
 from kimson_ds.config import StrictModel, load_scenario
 from kimson_ds.errors import InfeasibleError, ReportError, ScenarioError
+from kimson_ds.papers import vi
 
 __all__ = [
     "MANIFEST_NAME",
@@ -304,7 +305,7 @@ class ProposalList:
 
 
 def _date_vi(value) -> str:
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
+    return vi.date(value)
 
 
 def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
@@ -343,7 +344,8 @@ def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
         "So với danh sách hiện hành": s["on_current_list"].map({True: "Giữ nguyên", False: "Đề xuất mới"}),
     })
     shares = "; ".join(
-        f"{r.indicator} {r.achieved:.1%}" + ("" if pd.isna(r.target) else f" (mức tối thiểu {r.target:.0%})")
+        f"{r.indicator} {vi.percent(r.achieved)}"
+        + ("" if pd.isna(r.target) else f" (mức tối thiểu {vi.percent(r.target, 0)})")
         for r in res.shares.itertuples(index=False))
     unmet = " ".join(f"Chưa đạt {r.target}: {r.reason}." for r in res.unmet.itertuples(index=False))
     term = spec.term or sc.term
@@ -451,7 +453,7 @@ def index_html(manifest: PackManifest, rows: list[dict], lists: list[ProposalLis
         ``built`` (datetime), ``dataset``, ``fingerprint``, ``scenarios``, ``commit``.
     """
     css = _CSS.read_text(encoding="utf-8") if _CSS.exists() else ""
-    meta = [("Ngày lập", info["built"].strftime("%d/%m/%Y %H:%M"))]
+    meta = [("Ngày lập", vi.datetime(info["built"]))]
     if manifest.meeting or manifest.meeting_date:
         meta.insert(0, ("Phiên họp", " — ".join(x for x in (manifest.meeting, _date_vi(manifest.meeting_date))
                                                  if x)))

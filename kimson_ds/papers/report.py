@@ -63,6 +63,7 @@ import pandas as pd
 
 from kimson_ds import __version__
 from kimson_ds.errors import DataError, ReportError
+from kimson_ds.papers import vi
 
 __all__ = [
     "ReportError",
@@ -109,98 +110,45 @@ class ReportInputError(ReportError):
 # Formatting helpers (notebook side)
 # =====================================================================
 def _fmt_number(v: float, decimals: int = 2) -> str:
-    text = f"{v:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return vi.number(v, decimals)
 
 
 def _fmt_value(v: Any) -> str:
-    """Vietnamese display text of one value (also used for parameter values)."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return ""
-    if isinstance(v, (bool, np.bool_)):
-        return "Có" if v else "Không"
-    if isinstance(v, (int, np.integer)):
-        return _fmt_number(float(v), 0) if abs(int(v)) >= 10000 else str(int(v))
-    if isinstance(v, (float, np.floating)):
-        if np.isnan(v):
-            return ""
-        if float(v).is_integer() and abs(v) < 10000:
-            return str(int(v))
-        return _fmt_number(float(v))
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%d/%m/%Y") if v == v.normalize() else v.strftime("%d/%m/%Y %H:%M")
-    if isinstance(v, dt.datetime):
-        return v.strftime("%d/%m/%Y %H:%M")
-    if isinstance(v, dt.date):
-        return v.strftime("%d/%m/%Y")
-    if isinstance(v, dict):
-        return "; ".join(f"{k}: {_fmt_value(x)}" for k, x in v.items())
-    if isinstance(v, (list, tuple, set)):
-        return ", ".join(_fmt_value(x) for x in v)
-    return str(v)
+    """Vietnamese display text of one value (also used for parameter values): :func:`kimson_ds.papers.vi.value`."""
+    return vi.value(v)
 
 
 def vi_number(x: float, decimals: int = 1) -> str:
     """A number in Vietnamese notation with a fixed number of decimals: ``36,4``, ``1.234,5``.
 
-    For numbers written into Markdown text (tables format their cells themselves).
+    For numbers written into Markdown text (tables format their cells themselves);
+    the same as :func:`kimson_ds.papers.vi.decimal`.
     """
-    text = f"{float(x):,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-_DECIMAL_DOT = re.compile(r"(?<![\d.,/-])(\d+)\.(\d{1,2})(?![\d.])")
+    return vi.decimal(x, decimals)
 
 
 def decimal_comma(text):
-    """Write the decimals of numbers in a text (or a Series of texts) with a comma: ``Điểm 96.7`` → ``Điểm 96,7``.
+    """Vietnamese decimals (and dates) inside a text or a Series of texts: ``Điểm 96.7`` → ``Điểm 96,7``.
 
-    Only numbers with one or two decimals are changed, so thousands written
-    ``1.234`` and codes such as ``21-HD/BTCTW`` or ``0.1.0`` stay as they are.
+    The same as :func:`kimson_ds.papers.vi.text`: thousands written ``1.234``
+    and codes such as ``21-HD/BTCTW`` or ``0.1.0`` stay as they are.
     """
-    if isinstance(text, pd.Series):
-        return text.astype("string").str.replace(_DECIMAL_DOT, r"\1,\2", regex=True).astype(object).where(
-            text.notna(), text)
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return text
-    return _DECIMAL_DOT.sub(r"\1,\2", str(text))
-
-
-_DMY_DASH = re.compile(r"\b(\d{1,2})-(\d{1,2})-(\d{4})\b")
-
-
-def _vi_text_one(text):
-    if not isinstance(text, str):
-        return text
-    text = _DMY_DASH.sub(lambda m: f"{int(m.group(1)):02d}/{int(m.group(2)):02d}/{m.group(3)}", text)
-    return _DECIMAL_DOT.sub(r"\1,\2", text)
+    return vi.text(text)
 
 
 def vi_text(obj):
-    """Vietnamese number and date notation inside free texts (reasons, notes).
+    """Vietnamese number and date notation inside free texts (reasons, notes): :func:`kimson_ds.papers.vi.text`.
 
-    Decimals take the comma (as :func:`decimal_comma`) and dates written
-    ``18-10-2019`` become ``18/10/2019``. Works on a string, a Series, or every
-    text column of a DataFrame (other values are left as they are).
+    Works on a string, a Series, or every text column of a DataFrame.
     """
-    if isinstance(obj, pd.DataFrame):
-        out = obj.copy()
-        for col in out.columns:
-            if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-                out[col] = out[col].map(_vi_text_one)
-        return out
-    if isinstance(obj, pd.Series):
-        return obj.map(_vi_text_one)
-    return _vi_text_one(obj)
+    return vi.text(obj)
 
 
 def _column_cells(s: pd.Series) -> tuple[list[str], bool]:
     """Display texts of a column and whether it is numeric (right-aligned)."""
     numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
     if pd.api.types.is_datetime64_any_dtype(s):
-        texts = s.dt.strftime("%d/%m/%Y").where(s.notna(), "").tolist()
+        texts = [vi.date(v) for v in s.tolist()]
     else:
         texts = [_fmt_value(v) for v in s.tolist()]
     return [html.escape(t) for t in texts], numeric
@@ -453,7 +401,7 @@ def _code_text(v: Any, key: str | None = None) -> str:
                 return found
         return _code_labels().get(v, v)
     if isinstance(v, float) and not np.isnan(v) and not float(v).is_integer():
-        return _fmt_number(v, 4)
+        return vi.number(v, 4)
     return _fmt_value(v)
 
 
@@ -547,7 +495,7 @@ def legal_basis_table(refs: pd.DataFrame, *, compact: bool = False) -> pd.DataFr
         {
             "Nội dung quy định": desc,
             "Giá trị áp dụng": refs["value"].map(param_value_text),
-            "Áp dụng từ ngày": since.dt.strftime("%d/%m/%Y").where(since.notna(), ""),
+            "Áp dụng từ ngày": since.map(vi.date),
             "Căn cứ": refs["reference"],
             "Ghi chú": [_note(r) for _, r in refs.iterrows()],
             "Mã tham số": refs["name"],
@@ -958,7 +906,7 @@ def _strip_external(text: str) -> str:
 
 def _header_html(title, run_time, nb_name, params_table, dataset_path, fingerprint, commit, refs) -> str:
     meta = [
-        ("Ngày lập báo cáo", run_time.strftime("%d/%m/%Y %H:%M")),
+        ("Ngày lập báo cáo", vi.datetime(run_time)),
         ("Sổ tay phân tích", nb_name),
     ]
     if dataset_path is not None:
