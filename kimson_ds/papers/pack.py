@@ -36,9 +36,11 @@ listed as such in the index instead).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
+import re
 import shlex
 import time
 from collections.abc import Callable
@@ -145,9 +147,26 @@ class VettingList(StrictModel):
     title: str = "KẾT QUẢ THẨM ĐỊNH ĐỀ XUẤT NHÂN SỰ"
 
 
-class ListsSpec(StrictModel):
-    """Inputs of the proposal-lists workbook; a list left out is not made."""
+class RatingList(StrictModel):
+    """Rating results of one year (the levels the committee confirms)."""
 
+    year: int
+    as_of: dt.date | None = None
+    title: str = "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÁN BỘ"
+
+
+class TrainingList(StrictModel):
+    """Training plan: the course schedule of a training scenario."""
+
+    scenario: str
+    title: str = "KẾ HOẠCH ĐÀO TẠO, BỒI DƯỠNG CÁN BỘ QUY HOẠCH"
+
+
+class ListsSpec(StrictModel):
+    """Inputs of the proposal lists and Tờ trình; a list left out is not made."""
+
+    rating: RatingList | None = None
+    training: TrainingList | None = None
     rotation: RotationList | None = None
     succession: SuccessionList | None = None
     vetting: VettingList | None = None
@@ -160,6 +179,8 @@ class PackManifest(StrictModel):
     meeting: str | None = None
     meeting_date: dt.date | None = None
     unit: str = "Ban Tổ chức Huyện ủy Kim Sơn"
+    organisation: str | None = None
+    secret: bool = False
     lists: ListsSpec = Field(default_factory=ListsSpec)
 
 
@@ -233,6 +254,8 @@ def load_pack(scenarios: str | Path, dataset: str | Path | None = None) -> PackP
     missing_files: list[str] = []
     lists = manifest.lists
     for what, rel in (("kịch bản luân chuyển", lists.rotation.scenario if lists.rotation else None),
+                      ("kịch bản đào tạo", lists.training.scenario if lists.training else None),
+                      ("tệp cơ quan ban hành", manifest.organisation),
                       ("kịch bản quy hoạch", lists.succession.scenario if lists.succession else None),
                       ("tệp đề xuất", lists.vetting.proposals if lists.vetting else None)):
         if rel is not None and not _resolve(folder, rel).is_file():
@@ -302,13 +325,127 @@ class ProposalList:
     summary: str = ""
     ok: bool = True
     parameters: dict = field(default_factory=dict)
+    key: str = ""
+    submission: Any = None  # kimson_ds.papers.word.Submission
+    people: list[str] = field(default_factory=list)  # cadre ids proposed for a post (profile cards)
 
 
 def _date_vi(value) -> str:
     return vi.date(value)
 
 
+def _people(frame: pd.DataFrame, col: str = "cadre_id") -> list[str]:
+    return list(dict.fromkeys(frame[col].dropna().astype(str))) if col in frame else []
+
+
+def _refs_basis(params: dict, as_of) -> list[str]:
+    """"Căn cứ …" lines: the documents behind the parameters an analysis read."""
+    from kimson_ds.rules.parameters import parameters as load_parameters
+
+    try:
+        P = load_parameters(as_of)
+        for name in params:
+            with contextlib.suppress(Exception):
+                P.get(name)
+        refs = P.references()
+    except Exception:  # noqa: BLE001 - a basis line is a courtesy, never a reason to fail
+        return []
+    docs = [r for r in dict.fromkeys(refs["reference"].fillna("").astype(str)) if r]
+    docs = [re.sub(r"\s*\(.*\)\s*$", "", d.split(";")[0].split(" — ")[0]).strip().rstrip(".") for d in docs]
+    docs = list(dict.fromkeys(vi.text(d) for d in docs if d))[:4]
+    return [f"Căn cứ {d};" for d in dict.fromkeys(docs)]
+
+
+def _rating_list(ds, plan: PackPlan, spec: RatingList) -> ProposalList:
+    from kimson_ds.data.codes import RATING_LEVEL
+    from kimson_ds.papers.word import Submission
+    from kimson_ds.rating.engine import rate_dataset
+
+    as_of = spec.as_of or dt.date(spec.year, 12, 31)
+    res = rate_dataset(ds, year=spec.year, as_of=as_of)
+    t = res.table
+    level = t["final_level"].map(RATING_LEVEL)
+    v = res.vietnamese()
+    frame = pd.DataFrame({
+        "Họ và tên": v["Họ và tên"], "Chức danh": v["Chức danh"], "Đơn vị": v["Tên đơn vị"], "Điểm": v["Điểm"],
+        "Mức theo điểm": v["Mức theo điểm"], "Mức đề xuất": v["Mức xếp loại (tên)"], "Lý do": vi.text(v["Lý do"]),
+    })
+    dist = res.distribution()
+    counts = "; ".join(f"{r.label}: {int(r.count)} ({vi.percent(r.share)})" for r in dist.itertuples(index=False))
+    n = int(level.notna().sum())
+    capped, moved = len(res.capped), len(res.moved)
+    warnings = []
+    if capped:
+        warnings.append(f"{capped} người bị hạ mức theo kết quả xếp loại của tổ chức, đơn vị mình phụ trách.")
+    if moved:
+        warnings.append(f"{moved} người đề xuất hạ từ xuất sắc xuống tốt do vượt tỷ lệ.")
+    if len(res.missing_org):
+        warnings.append(f"{len(res.missing_org)} người chưa có xếp loại tổ chức liên kết: cần bổ sung trước khi "
+                        "quyết định.")
+    sub = Submission(
+        subject=f"kết quả đánh giá, xếp loại chất lượng cán bộ năm {spec.year}",
+        basis=_refs_basis(res.params.used, as_of),
+        proposal=[f"Ban Tổ chức đã tổng hợp kết quả đánh giá, xếp loại năm {spec.year} của {n} cán bộ "
+                  f"thuộc diện Ban Thường vụ quản lý, áp dụng quy định ngày {vi.date(as_of)}, và đề xuất "
+                  "mức xếp loại của từng người như Phụ lục 1."],
+        figures=[("Số cán bộ được xếp loại", vi.integer(n)), ("Kết quả", counts),
+                 ("Tỷ lệ hoàn thành xuất sắc nhiệm vụ", vi.percent(res.share_excellent)),
+                 ("Số người bị hạ theo xếp loại tổ chức", vi.integer(capped))],
+        alternatives=["Giữ nguyên mức theo điểm tự chấm của từng người (không áp dụng giới hạn theo tổ chức): "
+                      "không phù hợp quy định liên kết xếp loại người đứng đầu với tổ chức."],
+        asks=[f"Thông qua kết quả xếp loại năm {spec.year} của {n} cán bộ (Phụ lục 1).",
+              "Cho ý kiến đối với các trường hợp bị hạ mức theo tổ chức."],
+        warnings=warnings, appendices=[(f"Kết quả xếp loại cán bộ năm {spec.year}", frame)], as_of=as_of)
+    return ProposalList("Xếp loại", f"{spec.title} NĂM {spec.year}", frame,
+                        subtitle=f"Ngày áp dụng quy định {vi.date(as_of)}", summary=f"{n} cán bộ: {counts}",
+                        parameters=dict(res.params.used), key="xep-loai", submission=sub)
+
+
+def _training_list(ds, plan: PackPlan, spec: TrainingList) -> ProposalList:
+    from kimson_ds.papers.word import Submission
+    from kimson_ds.training import schedule as training
+
+    sc = load_scenario(plan.resolve(spec.scenario), training.TrainingScenario)
+    res = training.run(ds, sc)
+    s = res.schedule
+    frame = pd.DataFrame({
+        "Họ và tên": s["full_name"], "Khóa học": s["course_name"], "Lĩnh vực": s["field_vi"],
+        "Năm bắt đầu": s["start_year"], "Năm kết thúc": s["end_year"], "Số tháng": s["months"],
+        "Kinh phí (triệu đồng)": s["cost_million_vnd"], "Để đáp ứng chức danh": s["for_targets"],
+    })
+    r = res.readiness
+    counts = r["status_vi"].value_counts()
+    spend = float(res.usage.loc[res.usage["resource"] == "budget", "used"].sum())
+    budget = float(training.budget_by_year(sc).sum())
+    not_ready = r.loc[~r["ready"].astype(bool)]
+    nr = pd.DataFrame({"Họ và tên": not_ready["full_name"], "Chức danh quy hoạch": not_ready["target"],
+                       "Tình trạng": not_ready["status_vi"], "Lý do": vi.text(not_ready["reason"])})
+    sub = Submission(
+        subject=f"kế hoạch đào tạo, bồi dưỡng cán bộ quy hoạch nhiệm kỳ {sc.term}",
+        basis=_refs_basis(res.parameters_used if isinstance(res.parameters_used, dict) else {}, sc.as_of),
+        proposal=[f"Để cán bộ trong quy hoạch nhiệm kỳ {sc.term} đủ tiêu chuẩn khi nhận chức "
+                  f"(ngày {vi.date(sc.term_start)}), Ban Tổ chức đề xuất cử {s['cadre_id'].nunique()} người "
+                  f"đi học {len(s)} lượt trong các năm {min(s['start_year'], default='')}–"
+                  f"{max(s['end_year'], default='')} (Phụ lục 1)."],
+        figures=[("Số lượt quy hoạch", vi.integer(len(r))),
+                 ("Sẽ đủ tiêu chuẩn khi nhận chức", vi.integer(int(r["ready"].sum()))),
+                 ("Kinh phí dự kiến", f"{vi.number(spend, 1)} / {vi.number(budget, 1)} triệu đồng")]
+        + [(str(k), vi.integer(v)) for k, v in counts.items()],
+        alternatives=["Chỉ cử đi học theo nhu cầu của đơn vị (không xếp theo chức danh quy hoạch): không bảo đảm "
+                      "người trong quy hoạch đủ tiêu chuẩn đúng thời điểm nhận chức."],
+        asks=[f"Thông qua kế hoạch cử {len(s)} lượt cán bộ đi đào tạo, bồi dưỡng (Phụ lục 1).",
+              f"Cho ý kiến về {len(not_ready)} lượt quy hoạch chưa thể đủ tiêu chuẩn (Phụ lục 2)."],
+        appendices=[("Kế hoạch cử cán bộ đi đào tạo, bồi dưỡng", frame),
+                    ("Các lượt quy hoạch chưa đủ tiêu chuẩn khi nhận chức", nr)], as_of=sc.as_of)
+    return ProposalList("Đào tạo", f"{spec.title} NHIỆM KỲ {sc.term}", frame,
+                        subtitle=f"Kịch bản: {sc.name}; ngày lập kế hoạch {vi.date(sc.as_of)}",
+                        summary=f"{len(s)} lượt học của {s['cadre_id'].nunique()} người; kinh phí "
+                                f"{vi.number(spend, 1)} triệu đồng",
+                        key="dao-tao", submission=sub)
+
+
 def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
+    from kimson_ds.papers.word import Submission
     from kimson_ds.rotation import model as rotation
 
     base = rotation.load_rotation_scenario(plan.resolve(spec.scenario))
@@ -318,20 +455,44 @@ def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
     frame = pd.DataFrame({
         "Họ và tên": a["full_name"], "Mã cán bộ": a["cadre_id"], "Giới tính": a["gender"], "Tuổi": a["age"],
         "Đơn vị hiện nay": a["source_unit"], "Chức danh hiện nay": a["current_title"],
-        "Chức danh đề xuất": a["title"], "Xã, thị trấn đến": a["commune"], "Tổng điểm": a["score"].round(3),
+        "Chức danh đề xuất": a["title"], "Xã, thị trấn đến": a["commune"], "Tổng điểm": a["score"].round(2),
     })
-    note = "Ghi chú: " + " ".join(line.lstrip("- ").strip() for line in result.diagnosis)
+    note = "Ghi chú: " + vi.text(" ".join(line.lstrip("- ").strip() for line in result.diagnosis))
     state = "phương án tối ưu" if result.feasible else "phương án nới lỏng — yêu cầu không thực hiện được đầy đủ"
+    alts = result.alternatives
+    alt_lines = []
+    for r in alts.head(3).itertuples(index=False):
+        moved = len([x for x in str(r.removed_ids or "").split(";") if x.strip()])
+        same = "bằng" if abs(float(r.delta)) < 1e-9 else f"kém {vi.number(abs(float(r.delta)))} điểm so với"
+        alt_lines.append(f"Phương án {int(r.plan)}: tổng điểm {vi.number(r.objective)}"
+                         + (" (phương án đề xuất)." if int(r.plan) == 1 else
+                            f", {same} phương án 1, khác ở {moved} vị trí bố trí."))
+    women = int((a["gender"] == "Nữ").sum())
+    sub = Submission(
+        subject=f"phương án luân chuyển cán bộ về xã, thị trấn ({sc.name})",
+        basis=_refs_basis(result.problem.params.used, sc.as_of),
+        proposal=[f"Ban Tổ chức đề xuất luân chuyển {len(a)} cán bộ về giữ chức vụ tại các xã, thị trấn "
+                  f"như Phụ lục 1 ({state})."] + [vi.text(d) for d in result.diagnosis[:2]],
+        figures=[("Số cán bộ luân chuyển", vi.integer(len(a))), ("Trong đó nữ", vi.integer(women)),
+                 ("Tổng điểm phù hợp của phương án", vi.number(result.solution.objective)),
+                 ("Tuổi bình quân", vi.number(a["age"].mean(), 1) if len(a) else "")],
+        alternatives=alt_lines,
+        asks=[f"Thông qua phương án luân chuyển {len(a)} cán bộ (Phụ lục 1).",
+              "Giao Ban Tổ chức hoàn thiện hồ sơ, quy trình nhân sự theo quy định."],
+        warnings=[] if result.feasible else ["Yêu cầu của kịch bản không thực hiện được đầy đủ; phương án trình "
+                                              "là phương án nới lỏng."],
+        appendices=[("Danh sách đề xuất luân chuyển cán bộ", frame.drop(columns=["Mã cán bộ"]))], as_of=sc.as_of)
     return ProposalList(
         "Luân chuyển", spec.title, frame,
         subtitle=f"Kịch bản: {sc.name}; ngày áp dụng quy định {_date_vi(sc.as_of)}",
         note=note, summary=f"{len(frame)} cán bộ ({state})", ok=result.feasible,
-        parameters=dict(result.problem.params.used),
+        parameters=dict(result.problem.params.used), key="luan-chuyen", submission=sub, people=_people(a),
     )
 
 
 def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
     from kimson_ds.data.codes import GENDER
+    from kimson_ds.papers.word import Submission
     from kimson_ds.planning import slate_model as sm
 
     sc = load_scenario(plan.resolve(spec.scenario), sm.PlanScenario)
@@ -347,21 +508,43 @@ def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
         f"{r.indicator} {vi.percent(r.achieved)}"
         + ("" if pd.isna(r.target) else f" (mức tối thiểu {vi.percent(r.target, 0)})")
         for r in res.shares.itertuples(index=False))
-    unmet = " ".join(f"Chưa đạt {r.target}: {r.reason}." for r in res.unmet.itertuples(index=False))
+    unmet = " ".join(f"Chưa đạt {r.target}: {vi.text(r.reason)}." for r in res.unmet.itertuples(index=False))
     term = spec.term or sc.term
+    as_of = spec.as_of or sc.as_of
     used: dict = {}
     for P in res.param_sets:
         used.update(P.used)
+    counts = res.diff["change"].value_counts() if "change" in res.diff else pd.Series(dtype=int)
+    sub = Submission(
+        subject=f"danh sách quy hoạch cán bộ nhiệm kỳ {term}",
+        basis=_refs_basis(used, as_of),
+        proposal=[f"Ban Tổ chức đề xuất danh sách quy hoạch nhiệm kỳ {term} gồm {s['cadre_id'].nunique()} người "
+                  f"({len(s)} lượt) cho {s['post_id'].nunique()} chức danh (Phụ lục 1), lập theo tiêu chuẩn "
+                  f"chức danh và cơ cấu tại ngày {vi.date(as_of)}."],
+        figures=[("Số người", vi.integer(s["cadre_id"].nunique())), ("Số lượt", vi.integer(len(s))),
+                 ("Giữ nguyên so với danh sách hiện hành", vi.integer(int(counts.get("giu", 0)))),
+                 ("Đề xuất mới", vi.integer(int(counts.get("them", 0)))),
+                 ("Không đưa vào", vi.integer(int(counts.get("bo", 0))))]
+        + [(str(r.indicator), vi.percent(r.achieved)) for r in res.shares.itertuples(index=False)],
+        alternatives=["Giữ nguyên danh sách quy hoạch hiện hành: "
+                      f"{int(counts.get('bo', 0))} lượt không còn đủ điều kiện vẫn nằm trong danh sách."],
+        asks=[f"Thông qua danh sách quy hoạch nhiệm kỳ {term} (Phụ lục 1).",
+              "Cho ý kiến về các chỉ tiêu cơ cấu chưa đạt (nếu có)."],
+        warnings=[f"Chưa đạt {r.target}: {vi.text(r.reason)}" for r in res.unmet.itertuples(index=False)],
+        appendices=[(f"Danh sách quy hoạch cán bộ nhiệm kỳ {term}", frame.drop(columns=["Mã cán bộ"]))],
+        as_of=as_of)
     return ProposalList(
         "Quy hoạch", f"{spec.title} NHIỆM KỲ {term}", frame,
-        subtitle=f"Ngày áp dụng quy định {_date_vi(spec.as_of or sc.as_of)}; kết quả giải: {res.status}",
+        subtitle=f"Ngày áp dụng quy định {_date_vi(as_of)}; kết quả giải: {res.status}",
         note=f"Ghi chú: {shares}. {unmet}".strip(),
         summary=f"{s['cadre_id'].nunique()} người, {len(s)} lượt cho {s['post_id'].nunique()} chức danh",
-        parameters=used,
+        parameters=used, key="quy-hoach", submission=sub,
+        people=_people(s.loc[~s["on_current_list"].astype(bool)]),
     )
 
 
 def _vetting_list(ds, plan: PackPlan, spec: VettingList) -> ProposalList:
+    from kimson_ds.papers.word import Submission
     from kimson_ds.vetting import checklist as vetting
 
     path = plan.resolve(spec.proposals)
@@ -372,28 +555,44 @@ def _vetting_list(ds, plan: PackPlan, spec: VettingList) -> ProposalList:
         "Mã đề xuất": v["proposal_id"], "Họ và tên": v["full_name"], "Hình thức": v["action_vi"],
         "Chức vụ đề xuất": v["post"], "Ngày hiệu lực": pd.to_datetime(v["effective_date"]),
         "Kết luận": v["verdict_vi"], "Mục không đạt": v["failed_items"], "Mục cần xem xét": v["review_items"],
-        "Tóm tắt lý do": v["summary"],
+        "Tóm tắt lý do": vi.text(v["summary"]),
     })
     counts = v["verdict_vi"].value_counts()
     tally = ", ".join(f"{int(counts.get(k, 0))} {k.lower()}" for k in ("Đạt", "Cần xem xét", "Không đạt"))
+    as_of = spec.as_of or (pd.to_datetime(v["effective_date"]).min().date() if len(v) else None)
+    sub = Submission(
+        subject="kết quả thẩm định nhân sự đề xuất",
+        basis=_refs_basis(res.parameters_used(), as_of) if as_of else [],
+        proposal=[f"Ban Tổ chức đã thẩm định {len(v)} đề xuất nhân sự (tệp {path.name}) theo tiêu chuẩn, điều "
+                  "kiện tại ngày hiệu lực của từng đề xuất; kết quả từng người tại Phụ lục 1."],
+        figures=[("Số đề xuất", vi.integer(len(v)))]
+        + [(k, vi.integer(int(counts.get(k, 0)))) for k in ("Đạt", "Cần xem xét", "Không đạt")],
+        alternatives=[],
+        asks=[f"Đồng ý {int(counts.get('Đạt', 0))} đề xuất đạt yêu cầu.",
+              f"Cho ý kiến {int(counts.get('Cần xem xét', 0))} đề xuất cần xem xét; không xem xét "
+              f"{int(counts.get('Không đạt', 0))} đề xuất không đạt."],
+        appendices=[("Kết quả thẩm định từng đề xuất", frame)], as_of=as_of)
     return ProposalList(
         "Thẩm định", spec.title, frame,
         subtitle=f"Đợt đề xuất: {path.name}; quy định áp dụng theo ngày hiệu lực của từng đề xuất",
         note="Ghi chú: đề xuất không đạt nếu có một mục không đạt; cần xem xét nếu có mục cần xem xét.",
-        summary=f"{len(v)} đề xuất: {tally}", parameters=res.parameters_used(),
+        summary=f"{len(v)} đề xuất: {tally}", parameters=res.parameters_used(), key="tham-dinh", submission=sub,
+        people=_people(v),
     )
 
 
 def proposal_lists(ds, plan: PackPlan) -> list[ProposalList]:
-    """Compute the proposal lists the meeting manifest asks for.
+    """Compute the proposal lists (and their Tờ trình) the meeting manifest asks for.
 
     A list whose analysis cannot give a result (an infeasible request, an
     analysis module not installed) becomes an empty sheet whose note says why;
     bad inputs (scenario, proposals file, data) raise.
     """
     lists = plan.manifest.lists
-    makers = [("rotation", "Luân chuyển", _rotation_list, lists.rotation),
+    makers = [("rating", "Xếp loại", _rating_list, lists.rating),
               ("succession", "Quy hoạch", _succession_list, lists.succession),
+              ("rotation", "Luân chuyển", _rotation_list, lists.rotation),
+              ("training", "Đào tạo", _training_list, lists.training),
               ("vetting", "Thẩm định", _vetting_list, lists.vetting)]
     out: list[ProposalList] = []
     for _key, sheet, maker, spec in makers:
@@ -429,6 +628,52 @@ def write_lists(path: Path, lists: list[ProposalList], manifest: PackManifest) -
                           note=f"Gói tài liệu không yêu cầu danh sách đề xuất nào (mục lists trong {MANIFEST_NAME}).")
     wb.properties.title = f"Danh sách đề xuất — {manifest.title}"
     return save_workbook(wb, path)
+
+
+#: Sub-folder of the pack holding the Tờ trình (Word) and the per-decision workbooks.
+PAPERS_DIR = "to-trinh"
+#: Sub-folder of the pack holding the profile cards of the proposed people.
+CARDS_DIR = "ho-so"
+
+
+def meeting_date(plan: PackPlan) -> dt.date:
+    """The one reference date of the pack: the meeting date (default today)."""
+    return plan.manifest.meeting_date or dt.date.today()
+
+
+def write_papers(out: Path, lists: list[ProposalList], plan: PackPlan, *, secret: bool | None = None) -> list[Path]:
+    """One Tờ trình (``to-trinh/<key>.docx``) and one printable workbook (``to-trinh/<key>.xlsx``) per decision.
+
+    The issuing body is the one in office on the meeting date
+    (:func:`kimson_ds.papers.word.organisation`, file ``organisation`` of the
+    manifest or ``templates/co-quan.yaml``); ``secret`` (default: the
+    manifest's ``secret``) prints the MẬT mark.
+    """
+    from openpyxl import Workbook
+
+    from kimson_ds.data.excel import save_workbook, write_print_table
+    from kimson_ds.papers.word import organisation, write_submission
+
+    made = [x for x in lists if x.submission is not None]
+    if not made:
+        return []
+    day = meeting_date(plan)
+    org = organisation(day, plan.resolve(plan.manifest.organisation) if plan.manifest.organisation else None)
+    folder = out / PAPERS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    mark = plan.manifest.secret if secret is None else secret
+    written: list[Path] = []
+    for x in made:
+        written.append(write_submission(x.submission, folder / f"{x.key}.docx", org=org, date=day, secret=mark))
+        wb = Workbook()
+        wb.remove(wb.active)
+        for i, (title, frame) in enumerate(x.submission.appendices, start=1):
+            ws = wb.create_sheet(f"Phụ lục {i}")
+            write_print_table(ws, frame, title.upper(), subtitle=f"Kèm theo Tờ trình về {x.submission.subject}",
+                              note=x.note or None)
+        wb.properties.title = f"Phụ lục Tờ trình về {x.submission.subject}"
+        written.append(save_workbook(wb, folder / f"{x.key}.xlsx"))
+    return written
 
 
 # =====================================================================
@@ -530,6 +775,7 @@ class PackResult:
     lists: list[ProposalList]
     timings: dict[str, float]
     fingerprint: str = ""
+    papers: list[Path] = field(default_factory=list)
 
     @property
     def failed(self) -> pd.DataFrame:
@@ -609,6 +855,13 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
     t0 = time.perf_counter()
     lists = proposal_lists(ds, plan)
     workbook = write_lists(out / WORKBOOK_NAME, lists, plan.manifest)
+    papers = write_papers(out, lists, plan)
+    people = list(dict.fromkeys(p for x in lists for p in x.people))
+    if people:
+        from kimson_ds.papers.profile import write_profile_cards
+
+        say(f"Đang lập phiếu hồ sơ của {len(people)} cán bộ được đề xuất…")
+        papers += write_profile_cards(ds, people, out / CARDS_DIR, as_of=meeting_date(plan))
     t_lists = time.perf_counter() - t0
 
     rows: list[dict] = []
@@ -688,9 +941,9 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
     }
     run_json = out / "pack.json"
     run_json.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    outputs = [index, workbook, run_json] + [p for row in rows for p in (row["html"], row["pdf"]) if p is not None]
+    outputs = [index, workbook, run_json, *papers] + [p for row in rows for p in (row["html"], row["pdf"]) if p is not None]
     record_run(record["command"], dataset=ds,
                scenario={"scenarios": str(plan.folder), "manifest": record["manifest"],
                          "reports": {r.key: r.parameters for r in plan.reports}},
                parameters={x.sheet: x.parameters for x in lists}, outputs=outputs)
-    return PackResult(out, index, workbook, table, lists, timings, ds.fingerprint)
+    return PackResult(out, index, workbook, table, lists, timings, ds.fingerprint, papers)
