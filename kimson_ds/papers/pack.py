@@ -75,6 +75,8 @@ MANIFEST_NAME = "goi-tai-lieu.yaml"
 WORKBOOK_NAME = "danh-sach-de-xuat.xlsx"
 #: Sub-folder of the pack holding the reports.
 REPORTS_DIR = "bao-cao"
+#: Notebooks run side by side by the pack (each in its own kernel; the machine has 2 cores).
+PARALLEL_REPORTS = 2
 
 _NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 _CSS = Path(__file__).resolve().parent / "assets" / "report.css"
@@ -714,13 +716,26 @@ def index_html(manifest: PackManifest, rows: list[dict], lists: list[ProposalLis
     for i, r in enumerate(rows, start=1):
         pdf = _link(r["pdf"], "Tải bản PDF") if r.get("pdf") else ""
         pages = str(r["pages"]) if r.get("pages") else ""
+        app = " ".join(x for x in (_link(r.get("appendix"), "Xem") if r.get("appendix") else "",
+                                   _link(r.get("appendix_pdf"), "PDF") if r.get("appendix_pdf") else "") if x)
+        app_pages = str(r["appendix_pages"]) if r.get("appendix_pages") else ""
         body_rows.append(
             f'<tr><td class="num">{i}</td><td>{_link(r.get("html"), r["title"])}</td><td>{pdf}</td>'
-            f'<td class="num">{pages}</td><td>{html.escape(r.get("note", ""))}</td></tr>')
+            f'<td class="num">{pages}</td><td>{app}</td><td class="num">{app_pages}</td>'
+            f'<td>{html.escape(r.get("note", ""))}</td></tr>')
     reports = (
         '<table class="kimson-table"><thead><tr><th class="num">STT</th><th>Báo cáo</th><th>Bản in (PDF)</th>'
-        f'<th class="num">Số trang</th><th>Ghi chú</th></tr></thead><tbody>{"".join(body_rows)}</tbody></table>'
+        '<th class="num">Số trang</th><th>Phụ lục</th><th class="num">Số trang phụ lục</th><th>Ghi chú</th>'
+        f'</tr></thead><tbody>{"".join(body_rows)}</tbody></table>'
     )
+    paper_names = {"xep-loai": "Tờ trình kết quả xếp loại", "quy-hoach": "Tờ trình danh sách quy hoạch",
+                   "luan-chuyen": "Tờ trình phương án luân chuyển", "dao-tao": "Tờ trình kế hoạch đào tạo",
+                   "tham-dinh": "Tờ trình kết quả thẩm định", "phieu-ho-so": "Phiếu hồ sơ cán bộ được đề xuất"}
+    kinds = {".docx": "bản Word", ".xlsx": "phụ lục Excel", ".html": "bản xem, in"}
+    paper_rows = "".join(
+        f"<li>{_link(href, paper_names.get(Path(href).stem, Path(href).stem) + ' — ' + kinds.get(Path(href).suffix, ''))}"
+        "</li>" for href in info.get("papers", []))
+    papers_html = (f"<ul>{paper_rows}</ul>" if paper_rows else "<p>(không có Tờ trình nào)</p>")
     list_rows = "".join(
         f"<tr><td>{html.escape(x.sheet)}</td><td>{html.escape(x.title)}</td><td>{html.escape(x.summary)}</td></tr>"
         for x in lists) or '<tr><td class="empty" colspan="3">(không có danh sách nào)</td></tr>'
@@ -738,6 +753,9 @@ def index_html(manifest: PackManifest, rows: list[dict], lists: list[ProposalLis
         '<div class="kimson-report">\n<header class="kimson-header">\n'
         f"<h1>{title}</h1>\n"
         f'<table class="kimson-meta"><tbody>{meta_rows}</tbody></table>\n</header>\n<main>\n'
+        "<h2>Tờ trình và phiếu hồ sơ</h2>\n"
+        "<p>Mỗi Tờ trình là tệp Word để chỉnh sửa trước khi ký; các bảng kèm theo là phụ lục.</p>\n"
+        f"{papers_html}\n"
         "<h2>Các báo cáo phân tích</h2>\n"
         "<p>Mỗi báo cáo mở được khi không có mạng; bản PDF khổ A4 dùng để in phát tại cuộc họp.</p>\n"
         f"{reports}\n"
@@ -787,6 +805,19 @@ class PackResult:
         return int(len(self.failed) > 0)
 
 
+def _build_one(job: tuple[str, dict, str]):
+    """One report of the pack (run in a worker process): ``(ReportResult, None)`` or ``(None, ReportError)``."""
+    from kimson_ds.papers.report import build_report
+
+    notebook, params, out_dir = job
+    cmd = " ".join(shlex.quote(p) for p in ["pack", "report", notebook]
+                   + [x for k, v in params.items() for x in ("-p", k, str(v))])
+    try:
+        return build_report(Path(notebook), params, out_dir, command=cmd, split_appendix=True, record=False), None
+    except ReportError as exc:
+        return None, ReportError(str(exc))
+
+
 def _check_offline(path: Path) -> list[str]:
     from kimson_ds.papers.report import external_resources
 
@@ -829,7 +860,7 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
     from kimson_ds.audit import record_run
     from kimson_ds.data.io import load_dataset
     from kimson_ds.papers.pdf import find_chromium, html_to_pdf
-    from kimson_ds.papers.report import _git_commit, build_report
+    from kimson_ds.papers.report import _git_commit
 
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
@@ -850,51 +881,81 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
     rep_dir = out / REPORTS_DIR
     rep_dir.mkdir(parents=True, exist_ok=True)
 
-    # The lists first: their inputs are checked before the long report runs.
-    say("Đang lập danh sách đề xuất…")
-    t0 = time.perf_counter()
-    lists = proposal_lists(ds, plan)
-    workbook = write_lists(out / WORKBOOK_NAME, lists, plan.manifest)
-    papers = write_papers(out, lists, plan)
-    people = list(dict.fromkeys(p for x in lists for p in x.people))
-    if people:
-        from kimson_ds.papers.profile import write_profile_cards
-
-        say(f"Đang lập phiếu hồ sơ của {len(people)} cán bộ được đề xuất…")
-        papers += write_profile_cards(ds, people, out / CARDS_DIR, as_of=meeting_date(plan))
-    t_lists = time.perf_counter() - t0
-
     rows: list[dict] = []
-    t0 = time.perf_counter()
+    t_start_reports = time.perf_counter()
+    runnable = []
     for r in plan.reports:
         row = {"key": r.key, "title": r.spec.title or r.spec.notebook, "status": "ok", "html": None, "pdf": None,
-               "pages": None, "seconds": 0.0, "note": "", "pdf_wanted": r.spec.pdf}
+               "pages": None, "seconds": 0.0, "note": "", "pdf_wanted": r.spec.pdf, "appendix": None,
+               "appendix_pdf": None, "appendix_pages": None}
         rows.append(row)
         if r.notebook is None:
             row.update(status="bo_qua", note=f"Chưa có notebook '{r.spec.notebook}': bỏ qua (required: false).")
             say(f"Bỏ qua {r.key}: chưa có notebook '{r.spec.notebook}'.")
             continue
-        (rep_dir / f"{r.notebook.stem}.pdf").unlink(missing_ok=True)
-        say(f"Đang tạo báo cáo {r.notebook.name}…")
-        cmd = " ".join(shlex.quote(p) for p in ["pack", "report", str(r.notebook)]
-                       + [x for k, v in r.parameters.items() for x in ("-p", k, str(v))])
-        try:
-            res = build_report(r.notebook, r.parameters, rep_dir, command=cmd)
-        except ReportError as exc:
+        for suffix in (".pdf", ".phu-luc.pdf"):
+            (rep_dir / f"{r.notebook.stem}{suffix}").unlink(missing_ok=True)
+        runnable.append((r, row))
+
+    # The notebooks run side by side, each build in its own worker process (its own environment for the
+    # kernel and its own stderr redirection); the audit records are written here, in manifest order.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    say(f"Đang tạo {len(runnable)} báo cáo (chạy song song {PARALLEL_REPORTS} notebook một lúc)…")
+    jobs_in = [(str(r.notebook), r.parameters, str(rep_dir)) for r, _row in runnable]
+    pool = None
+    if len(runnable) > 1 and PARALLEL_REPORTS > 1:
+        pool = ProcessPoolExecutor(max_workers=PARALLEL_REPORTS, mp_context=multiprocessing.get_context("fork"))
+        futures = [pool.submit(_build_one, j) for j in jobs_in]
+    try:
+        # While the kernels run: the proposal lists, the Tờ trình and the profile cards, in this process.
+        say("Đang lập danh sách đề xuất…")
+        t0 = time.perf_counter()
+        lists = proposal_lists(ds, plan)
+        workbook = write_lists(out / WORKBOOK_NAME, lists, plan.manifest)
+        papers = write_papers(out, lists, plan)
+        people = list(dict.fromkeys(p for x in lists for p in x.people))
+        if people:
+            from kimson_ds.papers.profile import write_profile_cards
+
+            say(f"Đang lập phiếu hồ sơ của {len(people)} cán bộ được đề xuất…")
+            papers += write_profile_cards(ds, people, out / CARDS_DIR, as_of=meeting_date(plan))
+        t_lists = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        outcomes = [f.result() for f in futures] if pool is not None else [_build_one(j) for j in jobs_in]
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    done = [(r, row, res, exc) for (r, row), (res, exc) in zip(runnable, outcomes, strict=True)]
+    from kimson_ds.audit import record_run as _record
+
+    for _r, _row, res, _exc in done:
+        if res is not None:
+            a = dict(res.audit)
+            _record(a.pop("command"), dataset=ds if a.pop("dataset_path", None) else None, **a)
+    for r, row, res, exc in done:
+        if exc is not None:
             row.update(status="loi", note=f"Lỗi khi chạy notebook: {exc}")
-            say(f"  Lỗi: {exc}")
+            say(f"  Lỗi ({r.notebook.name}): {exc}")
             continue
-        bad = _check_offline(res.html)
+        bad = _check_offline(res.html) + (_check_offline(res.appendix) if res.appendix else [])
         if bad:
             row.update(status="loi", note="Báo cáo có tài nguyên tải từ mạng: " + "; ".join(bad[:3]))
-        row.update(title=r.spec.title or res.title, html=res.html, seconds=round(res.seconds, 2))
-    t_reports = time.perf_counter() - t0
+        row.update(title=r.spec.title or res.title, html=res.html, appendix=res.appendix,
+                   seconds=round(res.seconds, 2))
+    t_reports = time.perf_counter() - t_start_reports
 
     t0 = time.perf_counter()
-    jobs = [(row["html"], row["html"].with_suffix(".pdf")) for row in rows
-            if row["status"] == "ok" and row["html"] is not None and row["pdf_wanted"] and exe]
+    jobs = []
+    for row in rows:
+        if row["status"] == "ok" and row["html"] is not None and row["pdf_wanted"] and exe:
+            jobs.append((row["html"], row["html"].with_suffix(".pdf")))
+            if row["appendix"] is not None:
+                jobs.append((row["appendix"], row["appendix"].with_suffix(".pdf")))
     if jobs:
-        say(f"Đang in {len(jobs)} báo cáo ra PDF bằng Chromium…")
+        say(f"Đang in {len(jobs)} tệp ra PDF bằng Chromium…")
         try:
             printed = {p.html: p for p in html_to_pdf(jobs, chromium=exe)}
         except ReportError as exc:  # the HTML reports stay usable; the index says what is missing
@@ -907,14 +968,18 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
             p = printed.get(row["html"])
             if p is not None:
                 row.update(pdf=p.pdf, pages=p.pages)
+            q = printed.get(row["appendix"]) if row["appendix"] is not None else None
+            if q is not None:
+                row.update(appendix_pdf=q.pdf, appendix_pages=q.pages)
     t_pdf = time.perf_counter() - t0
 
     built = dt.datetime.now()
     info = {"built": built, "dataset": Path(dataset).expanduser().resolve(), "fingerprint": ds.fingerprint,
             "scenarios": plan.folder, "commit": _git_commit()}
-    links = [{**row, "html": row["html"].relative_to(out).as_posix() if row["html"] else None,
-              "pdf": row["pdf"].relative_to(out).as_posix() if row["pdf"] else None} for row in rows]
+    links = [{**row, **{k: row[k].relative_to(out).as_posix() if row[k] else None
+                        for k in ("html", "pdf", "appendix", "appendix_pdf")}} for row in rows]
     index = out / "index.html"
+    info["papers"] = [p.relative_to(out).as_posix() for p in papers]
     index.write_text(index_html(plan.manifest, links, lists, info), encoding="utf-8")
     bad = _check_offline(index)
     if bad:  # pragma: no cover - the index is built from local links only
@@ -935,13 +1000,18 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
                      "parameters": r.parameters, "status": row["status"], "note": row["note"],
                      "html": None if row["html"] is None else str(row["html"]),
                      "pdf": None if row["pdf"] is None else str(row["pdf"]), "pages": row["pages"],
-                     "seconds": row["seconds"]} for r, row in zip(plan.reports, rows, strict=True)],
+                     "appendix": None if row["appendix"] is None else str(row["appendix"]),
+                     "appendix_pdf": None if row["appendix_pdf"] is None else str(row["appendix_pdf"]),
+                     "appendix_pages": row["appendix_pages"], "seconds": row["seconds"]} for r, row in zip(plan.reports, rows, strict=True)],
         "lists": [{"sheet": x.sheet, "rows": len(x.frame), "summary": x.summary, "ok": x.ok} for x in lists],
         "timings_seconds": timings,
+        "reference_date": meeting_date(plan).isoformat(),
+        "papers": [str(p) for p in papers],
     }
     run_json = out / "pack.json"
     run_json.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    outputs = [index, workbook, run_json, *papers] + [p for row in rows for p in (row["html"], row["pdf"]) if p is not None]
+    outputs = [index, workbook, run_json, *papers] + [
+        p for row in rows for p in (row["html"], row["pdf"], row["appendix"], row["appendix_pdf"]) if p is not None]
     record_run(record["command"], dataset=ds,
                scenario={"scenarios": str(plan.folder), "manifest": record["manifest"],
                          "reports": {r.key: r.parameters for r in plan.reports}},

@@ -31,8 +31,13 @@ pointing at :data:`sys.executable` is created when missing), validates the
 parameters against the notebook's ``parameters`` cell, writes the executed
 notebook and an HTML file without code, prompts, tracebacks or external
 resources (no CDN scripts, fonts or MathJax: it opens on an offline office
-PC), headed by the title, run date, parameters, data fingerprint, package
-version, git commit and the regulations used; then it appends an audit record.
+PC). Results come first: the title and the reference date, then the cells
+tagged ``summary`` (a one-page summary), then the results; the appendix —
+run date, parameters, data fingerprint, package version, git commit, and the
+notebook sections "Mục tiêu", "Bài toán", "Mô hình", "Dữ liệu", "Phân tích",
+"Căn cứ pháp lý" (:func:`split_cells`) — closes the report, or is its own file
+``<stem>.phu-luc.html`` (``split_appendix``, used by the meeting pack). Then it
+appends an audit record.
 """
 
 from __future__ import annotations
@@ -745,6 +750,7 @@ class ReportResult:
     fingerprint: str | None = None
     seconds: float = 0.0
     audit: dict = field(default_factory=dict)
+    appendix: Path | None = None
 
 
 def _git_commit() -> str:
@@ -904,7 +910,19 @@ def _strip_external(text: str) -> str:
     return text
 
 
-def _header_html(title, run_time, nb_name, params_table, dataset_path, fingerprint, commit, refs) -> str:
+def _header_html(title: str, as_of_text: str, appendix_href: str | None) -> str:
+    """The short block that opens a report: the title and one line (reference date, where the appendix is)."""
+    where = (f'Phụ lục (thông tin lần chạy, tham số, mô hình, căn cứ pháp lý): '
+             f'<a href="{html.escape(appendix_href, quote=True)}">tệp phụ lục riêng</a>.' if appendix_href
+             else "Phụ lục (thông tin lần chạy, tham số, mô hình, căn cứ pháp lý) ở cuối báo cáo.")
+    line = f"Số liệu tại ngày {html.escape(as_of_text)}. " if as_of_text else ""
+    return ('<header class="kimson-header">\n'
+            f"<h1>{html.escape(title)}</h1>\n"
+            f'<p class="kimson-note">{line}{where}</p>\n</header>')
+
+
+def _run_info_html(run_time, nb_name, params_table, dataset_path, fingerprint, commit, refs) -> str:
+    """Appendix block: run metadata, the run parameters and the regulations applied (short form)."""
     meta = [
         ("Ngày lập báo cáo", vi.datetime(run_time)),
         ("Sổ tay phân tích", nb_name),
@@ -921,25 +939,18 @@ def _header_html(title, run_time, nb_name, params_table, dataset_path, fingerpri
         for k, v in meta
     )
     parts = [
-        '<header class="kimson-header">',
-        f"<h1>{html.escape(title)}</h1>",
+        '<section class="kimson-runinfo">',
+        "<h2>Thông tin lần chạy</h2>",
         f'<table class="kimson-meta"><tbody>{rows}</tbody></table>',
-        "<h2>Tham số chạy</h2>",
+        "<h3>Tham số chạy</h3>",
         table_html(params_table),
-        "<h2>Quy định đã áp dụng</h2>",
     ]
-    if refs.empty:
-        parts.append("<p>Sổ tay phân tích không ghi nhận tham số quy định nào.</p>")
-    else:
-        parts.append(table_html(legal_basis_table(refs, compact=True), css_class="kimson-legal"))
-        parts.append('<p class="kimson-note">Nội dung đầy đủ và văn bản căn cứ của từng quy định: '
-                     "xem mục Căn cứ pháp lý ở cuối báo cáo.</p>")
-        if refs["assumption"].any():
-            parts.append(
-                '<p class="kimson-note">Dòng ghi <strong>GIẢ ĐỊNH</strong>: giá trị chưa được xác nhận '
-                "trong văn bản gốc, có thể thay đổi bằng tệp tham số kịch bản.</p>"
-            )
-    parts.append("</header>")
+    if refs is not None and not refs.empty and refs["assumption"].any():
+        parts.append(
+            '<p class="kimson-note">Quy định ghi <strong>GIẢ ĐỊNH</strong> trong mục Căn cứ pháp lý: giá trị chưa '
+            "được xác nhận trong văn bản gốc, có thể thay đổi bằng tệp tham số kịch bản.</p>"
+        )
+    parts.append("</section>")
     return "\n".join(parts)
 
 
@@ -948,9 +959,82 @@ def _css() -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
-def _render_html(executed_nb, title: str, header: str) -> str:
+#: Sections (second-level headings of a notebook) printed in the appendix, not in the main part.
+APPENDIX_SECTIONS = ("Mục tiêu", "Bài toán", "Mô hình", "Dữ liệu", "Phân tích", "Căn cứ pháp lý")
+#: Cell tags: ``summary`` opens the report, ``appendix`` goes to the appendix, ``main`` stays in the main part.
+SUMMARY_TAG, APPENDIX_TAG, MAIN_TAG = "summary", "appendix", "main"
+
+
+def _section_of(cell) -> str | None:
+    if cell.cell_type != "markdown":
+        return None
+    for line in cell.source.splitlines():
+        m = re.match(r"^\s*##\s+(.+?)\s*#*\s*$", line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def split_cells(nb) -> tuple[list, list, list]:
+    """The cells of the summary, the main part and the appendix, in notebook order within each part.
+
+    A cell tagged ``summary`` opens the report; a cell tagged ``appendix``,
+    or any cell of a section named in :data:`APPENDIX_SECTIONS` (unless tagged
+    ``main``), goes to the appendix; every other cell is the main part.
+    """
+    summary, main, appendix = [], [], []
+    section = ""
+    for cell in nb.cells:
+        head = _section_of(cell)
+        if head is not None:
+            section = head
+        tags = set(cell.metadata.get("tags", []))
+        if SUMMARY_TAG in tags:
+            summary.append(cell)
+        elif APPENDIX_TAG in tags or (MAIN_TAG not in tags and any(section.startswith(x) for x in APPENDIX_SECTIONS)):
+            appendix.append(cell)
+        else:
+            main.append(cell)
+    return summary, main, appendix
+
+
+def _body_html(nb, cells) -> str:
     from nbconvert import HTMLExporter
 
+    part = copy.copy(nb)
+    part.cells = cells
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(part)
+    return body
+
+
+def _page(title: str, inner: str) -> str:
+    doc = (
+        "<!DOCTYPE html>\n"
+        '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="kimson-ds {html.escape(__version__)}">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{_css()}\n</style>\n</head>\n<body>\n"
+        f'<div class="kimson-report">\n{inner}\n'
+        f'<footer>Báo cáo tạo tự động bởi kimson-ds {html.escape(__version__)}. '
+        "Kết quả là căn cứ tham khảo; tập thể có thẩm quyền xem xét, quyết định.</footer>\n"
+        "</div>\n</body>\n</html>\n"
+    )
+    return _strip_external(doc)
+
+
+def _render_html(executed_nb, title: str, header: str, run_info: str = "",
+                 appendix_name: str | None = None) -> tuple[str, str | None]:
+    """HTML of the report, results first; and of the appendix when it is a separate file.
+
+    Returns ``(report, appendix)``: with ``appendix_name`` the appendix
+    (run information, parameters, model, data, analysis, legal basis) is its
+    own page and ``report`` is the summary and the results only; without it
+    the appendix closes ``report`` and the second value is ``None``.
+    """
     nb = _export_cells(executed_nb)
     # The header carries the title: drop the notebook's own first-level title line.
     for cell in nb.cells:
@@ -959,23 +1043,14 @@ def _render_html(executed_nb, title: str, header: str) -> str:
             if lines and re.match(r"^\s*#\s+", lines[0]) and lines[0].lstrip("# ").strip() == title:
                 cell.source = "\n".join(lines[1:])
             break
-    exporter = HTMLExporter(template_name="basic")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
-    doc = (
-        "<!DOCTYPE html>\n"
-        '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="kimson-ds {html.escape(__version__)}">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{_css()}\n</style>\n</head>\n<body>\n"
-        f'<div class="kimson-report">\n{header}\n<main>\n{body}\n</main>\n'
-        f'<footer>Báo cáo tạo tự động bởi kimson-ds {html.escape(__version__)}. '
-        "Kết quả là căn cứ tham khảo; tập thể có thẩm quyền xem xét, quyết định.</footer>\n"
-        "</div>\n</body>\n</html>\n"
-    )
-    return _strip_external(doc)
+    summary, main, appendix = split_cells(nb)
+    summary_html = (f'<section class="kimson-summary">\n{_body_html(nb, summary)}\n</section>' if summary else "")
+    main_html = f"<main>\n{summary_html}\n{_body_html(nb, main)}\n</main>"
+    appendix_html = (f'<section class="kimson-appendix">\n<h1>Phụ lục: {html.escape(title)}</h1>\n{run_info}\n'
+                     f"{_body_html(nb, appendix)}\n</section>")
+    if appendix_name:
+        return _page(title, f"{header}\n{main_html}"), _page(f"Phụ lục — {title}", appendix_html)
+    return _page(title, f"{header}\n{main_html}\n{appendix_html}"), None
 
 
 def _command_text(notebook, parameters: dict, params_file) -> str:
@@ -988,7 +1063,8 @@ def _command_text(notebook, parameters: dict, params_file) -> str:
 
 
 def build_report(notebook, parameters: dict | None = None, out_dir=".", *, params_file=None,
-                 cli_pairs=None, command: str | None = None, timeout: int = 600) -> ReportResult:
+                 cli_pairs=None, command: str | None = None, timeout: int = 600,
+                 split_appendix: bool = False, record: bool = True) -> ReportResult:
     """Run ``notebook`` with papermill and write ``<stem>.ipynb`` and ``<stem>.html`` into ``out_dir``.
 
     Parameters
@@ -1007,6 +1083,13 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
         Command text for the audit record.
     timeout : int
         Seconds allowed per cell.
+    split_appendix : bool
+        Write the appendix (run information, parameters, model, data,
+        analysis, legal basis) as its own file ``<stem>.phu-luc.html`` (the
+        meeting pack) instead of closing the report with it.
+    record : bool
+        Append the audit record; ``False`` returns its arguments in
+        ``ReportResult.audit`` for the caller to record (runs side by side).
 
     Returns
     -------
@@ -1050,7 +1133,7 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
     out.mkdir(parents=True, exist_ok=True)
     stem = nb_path.stem
     ipynb, html_path, sidecar = out / f"{stem}.ipynb", out / f"{stem}.html", out / f"{stem}.references.json"
-    for stale in (html_path, sidecar):
+    for stale in (html_path, sidecar, out / f"{stem}.phu-luc.html"):
         stale.unlink(missing_ok=True)
     sidecar.write_text(json.dumps({"references": []}), encoding="utf-8")
 
@@ -1092,9 +1175,19 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
             "Nguồn": ["đặt khi chạy" if k in given else "mặc định của sổ tay" for k in declared],
         }
     )
-    header = _header_html(title, run_time, nb_path.name, params_table, dataset_path, fingerprint,
-                          _git_commit(), refs)
-    html_path.write_text(_render_html(executed, title, header), encoding="utf-8")
+    appendix_path = out / f"{stem}.phu-luc.html" if split_appendix else None
+    as_of_value = effective.get("as_of") or effective.get("reference_date")
+    try:
+        as_of_text = vi.date(as_of_value) if as_of_value else ""
+    except (TypeError, ValueError):
+        as_of_text = str(as_of_value)
+    header = _header_html(title, as_of_text, appendix_path.name if appendix_path else None)
+    run_info = _run_info_html(run_time, nb_path.name, params_table, dataset_path, fingerprint, _git_commit(), refs)
+    main_doc, appendix_doc = _render_html(executed, title, header, run_info,
+                                          appendix_path.name if appendix_path else None)
+    html_path.write_text(main_doc, encoding="utf-8")
+    if appendix_path is not None:
+        appendix_path.write_text(appendix_doc, encoding="utf-8")
 
     used: dict[str, Any] = {}
     for _, r in refs.iterrows():
@@ -1103,13 +1196,17 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
             used[r["name"]] = [*(prev if isinstance(prev, list) else [prev]), r["value"]]
         else:
             used[r["name"]] = r["value"]
-    audit = record_run(
-        command or _command_text(nb_path, given, params_file),
-        dataset=dataset_obj,
+    audit_args = dict(
+        command=command or _command_text(nb_path, given, params_file),
         scenario={"notebook": str(nb_path), "parameters": effective,
                   "params_file": None if params_file is None else str(params_file)},
         parameters=used,
-        outputs=[html_path, ipynb, sidecar],
+        outputs=[html_path, ipynb, sidecar, *([appendix_path] if appendix_path else [])],
     )
+    if record:
+        args = dict(audit_args)
+        audit = record_run(args.pop("command"), dataset=dataset_obj, **args)
+    else:  # the caller records it (the pack runs reports side by side and writes the log in order)
+        audit = {**audit_args, "dataset_path": None if dataset_path is None else str(dataset_path)}
     return ReportResult(html_path, ipynb, sidecar, title, effective, refs, fingerprint,
-                        time.perf_counter() - started, audit)
+                        time.perf_counter() - started, audit, appendix_path)

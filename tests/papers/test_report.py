@@ -141,13 +141,14 @@ def test_render_html_is_offline_without_code(tmp_path):
             new_output("stream", name="stderr", text="Cảnh báo kỹ thuật"),
         ]),
     ])
-    html = report._render_html(nb, "Tiêu đề thử", "<header>đầu</header>")
+    html, appendix = report._render_html(nb, "Tiêu đề thử", "<header>đầu</header>")
+    assert appendix is None
     assert html.startswith("<!DOCTYPE html>") and '<html lang="vi">' in html and '<meta charset="utf-8">' in html
     assert "bảng kết quả" in html and "Kết quả" in html
     assert report.external_resources(html) == []
     assert "secret_code_line" not in html and "print(" not in html and "In&nbsp;[" not in html
     assert "Cảnh báo kỹ thuật" not in html
-    assert html.count("Tiêu đề thử") == 1  # only in <title>: the header replaces the notebook title
+    assert html.count("Tiêu đề thử") == 2  # <title> and the appendix heading: the header replaces the nb title
     assert report.external_resources('<script src="https://x/y.js"></script>')
 
 
@@ -244,3 +245,39 @@ def test_build_report_library_on_tiny_notebook(tiny_nb, tmp_path):
     bad = _write_nb(tmp_path / "bad.ipynb", [new_code_cell("raise ValueError('hỏng')")])
     with pytest.raises(ReportError, match="ô số 2 .*ValueError: hỏng"):
         report.build_report(bad, None, tmp_path / "o")
+
+
+def _sectioned_notebook():
+    return new_notebook(cells=[
+        new_markdown_cell("# Báo cáo thử\n\n## Mục tiêu\n\nmục tiêu dài"),
+        new_markdown_cell("## Mô hình\n\ncác tập và ràng buộc"),
+        new_markdown_cell("## Kết quả\n\nkết quả chính"),
+        new_markdown_cell("bảng chi tiết từng người", metadata={"tags": ["appendix"]}),
+        new_markdown_cell("### Tóm tắt\n\nđề xuất 6 người", metadata={"tags": ["summary"]}),
+        new_markdown_cell("## Căn cứ pháp lý\n\nbảng căn cứ"),
+    ])
+
+
+def test_report_opens_with_the_summary_and_closes_with_the_appendix():
+    html, appendix = report._render_html(_sectioned_notebook(), "Báo cáo thử", "<header>đầu</header>",
+                                         "<section>thông tin lần chạy</section>")
+    assert appendix is None
+    order = [html.index(x) for x in ("đầu", "đề xuất 6 người", "kết quả chính", "Phụ lục", "thông tin lần chạy",
+                                     "mục tiêu dài", "các tập và ràng buộc", "bảng chi tiết từng người",
+                                     "bảng căn cứ")]
+    assert order == sorted(order)
+
+
+def test_pack_reports_put_the_appendix_in_its_own_file():
+    html, appendix = report._render_html(_sectioned_notebook(), "Báo cáo thử", "<header>đầu</header>",
+                                         "<section>thông tin lần chạy</section>", "x.phu-luc.html")
+    for text in ("mục tiêu dài", "các tập và ràng buộc", "bảng chi tiết từng người", "bảng căn cứ",
+                 "thông tin lần chạy"):
+        assert text not in html and text in appendix
+    assert "đề xuất 6 người" in html and "kết quả chính" in html
+    assert report.external_resources(appendix) == []
+
+
+def test_header_names_the_reference_date_and_where_the_appendix_is():
+    head = report._header_html("T", "31/12/2019", "x.phu-luc.html")
+    assert "Số liệu tại ngày 31/12/2019" in head and 'href="x.phu-luc.html"' in head
