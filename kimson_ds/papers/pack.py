@@ -183,6 +183,7 @@ class PackManifest(StrictModel):
     unit: str = "Ban Tổ chức Huyện ủy Kim Sơn"
     organisation: str | None = None
     secret: bool = False
+    appendix_pdf: bool = False
     lists: ListsSpec = Field(default_factory=ListsSpec)
 
 
@@ -952,7 +953,7 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
     for row in rows:
         if row["status"] == "ok" and row["html"] is not None and row["pdf_wanted"] and exe:
             jobs.append((row["html"], row["html"].with_suffix(".pdf")))
-            if row["appendix"] is not None:
+            if row["appendix"] is not None and plan.manifest.appendix_pdf:
                 jobs.append((row["appendix"], row["appendix"].with_suffix(".pdf")))
     if jobs:
         say(f"Đang in {len(jobs)} tệp ra PDF bằng Chromium…")

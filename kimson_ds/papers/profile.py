@@ -301,7 +301,7 @@ def write_cards_docx(cards: list[ProfileCard], path: str | Path) -> Path:
     from docx.enum.text import WD_BREAK
     from docx.shared import Pt
 
-    from kimson_ds.papers.word import _base_document, _cell_para, _para
+    from kimson_ds.papers.word import _base_document, _cell_para, _para, fill_table
 
     doc = _base_document()
     doc.styles["Normal"].font.size = Pt(11)
@@ -326,14 +326,7 @@ def write_cards_docx(cards: list[ProfileCard], path: str | Path) -> Path:
             if frame.empty:
                 _para(doc, "(không có)", italic=True, size=10, space_after=0)
                 continue
-            tab = doc.add_table(rows=1, cols=frame.shape[1])
-            tab.style = "Table Grid"
-            for j, col in enumerate(frame.columns):
-                _cell_para(tab.rows[0].cells[j], str(col), bold=True, size=9)
-            for row in frame.itertuples(index=False):
-                cells = tab.add_row().cells
-                for j, v in enumerate(row):
-                    _cell_para(cells[j], vi.value(v), size=9, align="left")
+            fill_table(doc, frame, size=9)
         _para(doc, "", size=4, space_after=0)
     doc.core_properties.title = "Phiếu hồ sơ cán bộ"
     fixed = dt.datetime.combine(cards[0].as_of if cards else dt.date(2026, 1, 1), dt.time())

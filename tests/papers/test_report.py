@@ -281,3 +281,15 @@ def test_pack_reports_put_the_appendix_in_its_own_file():
 def test_header_names_the_reference_date_and_where_the_appendix_is():
     head = report._header_html("T", "31/12/2019", "x.phu-luc.html")
     assert "Số liệu tại ngày 31/12/2019" in head and 'href="x.phu-luc.html"' in head
+
+
+def test_a_chart_whose_values_were_lost_by_index_alignment_is_reported_empty():
+    from matplotlib.figure import Figure
+
+    scores = pd.Series([0.5, 1.0])  # index 0, 1
+    for values, expected in ((scores, False), (scores.to_numpy(), True)):
+        fig = Figure()
+        ax = fig.subplots()
+        pd.DataFrame({"Xếp loại": values}, index=["Nguyễn Văn A → Như Hòa", "Trần Thị B → Định Hóa"]).plot.barh(ax=ax)
+        ax.set_title("Cơ cấu điểm của từng cặp được chọn")
+        assert report.figure_facts(fig)["has_data"] is expected
