@@ -806,15 +806,16 @@ class PackResult:
         return int(len(self.failed) > 0)
 
 
-def _build_one(job: tuple[str, dict, str]):
+def _build_one(job: tuple[str, dict, str, dt.date | None]):
     """One report of the pack (run in a worker process): ``(ReportResult, None)`` or ``(None, ReportError)``."""
     from kimson_ds.papers.report import build_report
 
-    notebook, params, out_dir = job
+    notebook, params, out_dir, meeting = job
     cmd = " ".join(shlex.quote(p) for p in ["pack", "report", notebook]
                    + [x for k, v in params.items() for x in ("-p", k, str(v))])
     try:
-        return build_report(Path(notebook), params, out_dir, command=cmd, split_appendix=True, record=False), None
+        return build_report(Path(notebook), params, out_dir, command=cmd, split_appendix=True, record=False,
+                            meeting_date=meeting), None
     except ReportError as exc:
         return None, ReportError(str(exc))
 
@@ -904,7 +905,7 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
     from concurrent.futures import ProcessPoolExecutor
 
     say(f"Đang tạo {len(runnable)} báo cáo (chạy song song {PARALLEL_REPORTS} notebook một lúc)…")
-    jobs_in = [(str(r.notebook), r.parameters, str(rep_dir)) for r, _row in runnable]
+    jobs_in = [(str(r.notebook), r.parameters, str(rep_dir), meeting_date(plan)) for r, _row in runnable]
     pool = None
     if len(runnable) > 1 and PARALLEL_REPORTS > 1:
         pool = ProcessPoolExecutor(max_workers=PARALLEL_REPORTS, mp_context=multiprocessing.get_context("fork"))

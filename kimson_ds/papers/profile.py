@@ -293,7 +293,9 @@ def cards_html(cards: list[ProfileCard], title: str = "Phiếu hồ sơ cán b�
     body = "\n".join(card_html(c) for c in cards) or "<p>(không có cán bộ nào)</p>"
     return ("<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{html.escape(title)}</title>\n<style>\n{_css()}\n{_CARD_CSS}</style>\n</head>\n<body>\n"
-            f'<div class="kimson-report">\n<main>\n{body}\n</main>\n</div>\n</body>\n</html>\n')
+            f'<div class="kimson-report">\n<header class="kimson-header"><h1>{html.escape(title)}</h1>\n'
+            f'<p class="kimson-note">{len(cards)} người; mỗi người một trang khi in.</p></header>\n'
+            f"<main>\n{body}\n</main>\n</div>\n</body>\n</html>\n")
 
 
 def write_cards_docx(cards: list[ProfileCard], path: str | Path) -> Path:

@@ -980,12 +980,13 @@ def _strip_external(text: str) -> str:
     return text
 
 
-def _header_html(title: str, as_of_text: str, appendix_href: str | None) -> str:
-    """The short block that opens a report: the title and one line (reference date, where the appendix is)."""
+def _header_html(title: str, as_of_text: str, appendix_href: str | None, meeting_text: str = "") -> str:
+    """The short block that opens a report: the title and one line (dates, where the appendix is)."""
     where = (f'Phụ lục (thông tin lần chạy, tham số, mô hình, căn cứ pháp lý): '
              f'<a href="{html.escape(appendix_href, quote=True)}">tệp phụ lục riêng</a>.' if appendix_href
              else "Phụ lục (thông tin lần chạy, tham số, mô hình, căn cứ pháp lý) ở cuối báo cáo.")
-    line = f"Số liệu tại ngày {html.escape(as_of_text)}. " if as_of_text else ""
+    line = f"Tài liệu họp ngày {html.escape(meeting_text)}. " if meeting_text else ""
+    line += f"Số liệu tại ngày {html.escape(as_of_text)}. " if as_of_text else ""
     return ('<header class="kimson-header">\n'
             f"<h1>{html.escape(title)}</h1>\n"
             f'<p class="kimson-note">{line}{where}</p>\n</header>')
@@ -1134,7 +1135,7 @@ def _command_text(notebook, parameters: dict, params_file) -> str:
 
 def build_report(notebook, parameters: dict | None = None, out_dir=".", *, params_file=None,
                  cli_pairs=None, command: str | None = None, timeout: int = 600,
-                 split_appendix: bool = False, record: bool = True) -> ReportResult:
+                 split_appendix: bool = False, record: bool = True, meeting_date=None) -> ReportResult:
     """Run ``notebook`` with papermill and write ``<stem>.ipynb`` and ``<stem>.html`` into ``out_dir``.
 
     Parameters
@@ -1157,6 +1158,9 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
         Write the appendix (run information, parameters, model, data,
         analysis, legal basis) as its own file ``<stem>.phu-luc.html`` (the
         meeting pack) instead of closing the report with it.
+    meeting_date : date, optional
+        The meeting the report is prepared for (the pack's one reference
+        date), stated under the title of the report.
     record : bool
         Append the audit record; ``False`` returns its arguments in
         ``ReportResult.audit`` for the caller to record (runs side by side).
@@ -1251,7 +1255,8 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
         as_of_text = vi.date(as_of_value) if as_of_value else ""
     except (TypeError, ValueError):
         as_of_text = str(as_of_value)
-    header = _header_html(title, as_of_text, appendix_path.name if appendix_path else None)
+    header = _header_html(title, as_of_text, appendix_path.name if appendix_path else None,
+                          vi.date(meeting_date) if meeting_date else "")
     run_info = _run_info_html(run_time, nb_path.name, params_table, dataset_path, fingerprint, _git_commit(), refs)
     main_doc, appendix_doc = _render_html(executed, title, header, run_info,
                                           appendix_path.name if appendix_path else None)

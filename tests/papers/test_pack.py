@@ -261,7 +261,7 @@ class TestSamplePack:
             reader = PdfReader(str(html_path.with_suffix(".pdf")))
             total += len(reader.pages)
             first = _nfc(reader.pages[0].extract_text())
-            assert "Tóm tắt" in first and "Số liệu tại ngày" in first, html_path.name
+            assert "Tóm tắt" in first and "Tài liệu họp ngày 31/12/2019" in first, html_path.name
             assert "Tham số chạy" not in first and "sha256" not in first, html_path.name
             text = _nfc("\n".join(p.extract_text() for p in reader.pages))
             assert "Căn cứ pháp lý" not in text and "Tham số chạy" not in text, html_path.name
