@@ -1243,7 +1243,7 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
     refs = references_frame(pd.DataFrame(recorded)) if recorded else references_frame(None)
     params_table = pd.DataFrame(
         {
-            "Tham số": list(declared),
+            "Mã tham số": list(declared),
             "Giá trị": [_fmt_value(effective[k]) for k in declared],
             "Ý nghĩa": [declared[k].get("help", "") for k in declared],
             "Nguồn": ["đặt khi chạy" if k in given else "mặc định của sổ tay" for k in declared],
