@@ -112,6 +112,12 @@ def run(args) -> int:
         tables = su.compliance_tables(comp, steps=steps, chains=chains)
         written += [_write(tables[name], out / f"{name}.csv") for name in
                     ("violations", "summary", "bench", "bench_overall", "chains", "chain_steps", "planning_rows")]
+        from kimson_ds.papers.workbook import RESULT_WORKBOOK, write_result_workbook
+
+        written.append(write_result_workbook(
+            out / RESULT_WORKBOOK, {"Vi phạm": tables["violations"], "Chỉ tiêu": tables["summary"],
+                                    "Độ sẵn sàng kế nhiệm": tables["bench"]},
+            title=f"KIỂM TRA DANH SÁCH QUY HOẠCH NHIỆM KỲ {term}", subtitle=f"Ngày áp dụng quy định {vi.date(as_of)}"))
         sets = comp.param_sets
         n_auto = int(comp.violations["auto_removal"].astype(bool).sum()) if len(comp.violations) else 0
         share = comp.bench_overall.set_index("indicator")["value"]
@@ -136,6 +142,12 @@ def run(args) -> int:
         tables = sm.slate_tables(res)
         written += [_write(tables[name], out / f"{name}.csv") for name in
                     ("slates", "shares", "unmet", "diff", "candidates")]
+        from kimson_ds.papers.workbook import RESULT_WORKBOOK, write_result_workbook
+
+        written.append(write_result_workbook(
+            out / RESULT_WORKBOOK, {"Danh sách quy hoạch": tables["slates"], "Cơ cấu": tables["shares"],
+                                    "So với hiện hành": tables["diff"]},
+            title=f"DANH SÁCH QUY HOẠCH CÁN BỘ NHIỆM KỲ {term}", subtitle=f"Ngày áp dụng quy định {vi.date(as_of)}"))
         sets = res.param_sets
         counts = res.diff["change"].value_counts()
         info.update(status=res.status, objective=res.objective, build_seconds=round(res.build_seconds, 3),

@@ -54,6 +54,14 @@ def run(args) -> int:
     _write(result.rule_costs, out / "rule_costs.csv")
     for j, plan in enumerate(result.alternative_plans, start=2):
         _write(plan, out / f"alternative_{j}.csv")
+    from kimson_ds.papers import vi
+    from kimson_ds.papers.workbook import RESULT_WORKBOOK, write_result_workbook
+    from kimson_ds.rotation.model import vietnamese
+
+    write_result_workbook(out / RESULT_WORKBOOK, {
+        "Phương án luân chuyển": vietnamese(t["assignments"]), "Các phương án khác": vietnamese(result.alternatives),
+        "Vị trí chưa bố trí": vietnamese(t["unfilled"])}, title=f"PHƯƠNG ÁN LUÂN CHUYỂN CÁN BỘ — {sc.name}",
+        subtitle=f"Ngày áp dụng quy định {vi.date(sc.as_of)}")
     text = "\n".join(result.diagnosis) + "\n"
     (out / "diagnosis.txt").write_text(text, encoding="utf-8")
     record = result.run_record()

@@ -102,6 +102,18 @@ def run_command(args) -> int:
         _write(ku["rosters"], ROSTER_HEADERS, out / "rosters.csv"),
         _write_table(gaps, out / "gaps.csv"),
     ]
+    from kimson_ds.papers.workbook import RESULT_WORKBOOK, write_result_workbook
+
+    def _vi(frame, headers):
+        part = frame[[c for c in headers if c in frame.columns]].rename(columns=headers)
+        return part.assign(**{c: part[c].map({True: "Có", False: "Không"}) for c in part.columns
+                              if part[c].dtype == bool})
+
+    files.append(write_result_workbook(
+        out / RESULT_WORKBOOK, {"Lịch học": _vi(res.schedule, SCHEDULE_HEADERS),
+                                "Tình trạng khi nhận chức": _vi(res.readiness, READINESS_HEADERS),
+                                "Tiêu chuẩn còn thiếu": gaps},
+        title=f"KẾ HOẠCH ĐÀO TẠO, BỒI DƯỠNG — {scenario.name}", subtitle=f"Nhiệm kỳ {scenario.term}"))
     used = res.parameters_used
     for ps in ku["params"]:
         used.setdefault(ps.as_of.isoformat(), {}).update(ps.used)

@@ -91,6 +91,13 @@ def run(args) -> int:
     }
     for name, frame in files.items():
         frame.to_csv(out / name, index=False, encoding="utf-8-sig", lineterminator="\n")
+    from kimson_ds.papers.workbook import RESULT_WORKBOOK, write_result_workbook
+
+    write_result_workbook(out / RESULT_WORKBOOK, {"Kết luận thẩm định": files["verdicts.csv"],
+                                                  "Từng mục thẩm định": files["checklist.csv"],
+                                                  "Xung đột người thân": files["conflicts.csv"]},
+                          title="KẾT QUẢ THẨM ĐỊNH ĐỀ XUẤT NHÂN SỰ",
+                          subtitle=f"Xung đột người thân tại ngày {vi.date(result.as_of)}")
 
     counts = result.verdicts["verdict"].value_counts()
     n_ok, n_fail, n_review = (int(counts.get(k, 0)) for k in ("dat", "khong_dat", "can_xem_xet"))

@@ -207,6 +207,6 @@ def test_every_command_prints_vietnamese_on_the_sample(tmp_path, pack_out, monke
     found: list[str] = []
     for argv in commands:
         code, text = _run(argv)
-        assert code in (0, 3), (argv, text)
+        assert code in (0, 1, 3), (argv, text)  # vet exits 1 when a proposal fails
         found += hits(text, " ".join(argv[:1]))
     assert not found, f"{len(found)} chỗ:\n" + "\n".join(found[:60])
