@@ -66,7 +66,15 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from kimson_ds.data.codes import DISCIPLINE_FORM, ORG_SCHEME, RATING_LEVEL, RATING_ORDER, TITLE
+from kimson_ds.data.codes import (
+    DISCIPLINE_FORM,
+    DISCIPLINE_RATING_EXCEPTION,
+    ORG_LEVEL_OLD_SCALE,
+    ORG_SCHEME,
+    RATING_LEVEL,
+    RATING_ORDER,
+    TITLE,
+)
 from kimson_ds.errors import DataError, ParameterError, ScenarioError
 from kimson_ds.rules.parameters import ParameterSet, history, parameters
 
@@ -95,6 +103,9 @@ RATING_PARAMS = (
     "rating.excellent_quota_of_good",
     "rating.discipline_forces_fail",
     "rating.excellent_min_tasks_exceeded_pct",
+    "rating.org_cap_rule",
+    "rating.discipline_exceptions",
+    "rating.quota_outstanding_org_exception",
 )
 
 _XS, _TOT, _HT, _KHT = range(4)
@@ -430,6 +441,331 @@ _CHECK_VI = {
 # --------------------------------------------------------------------------- engine
 
 
+@dataclass
+class _Rules:
+    """The rating parameters in force on ``as_of`` (read once from :func:`parameters`)."""
+
+    P: ParameterSet
+    thresholds: dict
+    links: list
+    groups: list
+    offset: int
+    cap_rule: str
+    quota: float | None
+    quota_exception: bool
+    disc_rule: bool
+    disc_exceptions: tuple
+    tasks_min: float | None
+
+    @classmethod
+    def read(cls, P: ParameterSet) -> _Rules:
+        def opt(name, default=None):
+            return P[name] if name in P else default
+
+        return cls(
+            P=P,
+            thresholds=P["rating.point_thresholds"],
+            links=P["rating.org_links"],
+            groups=P["rating.equivalent_post_groups"],
+            offset=int(P["rating.org_rating_year_offset"]),
+            cap_rule=str(opt("rating.org_cap_rule", "first")),
+            quota=opt("rating.excellent_quota_of_good"),
+            quota_exception=bool(opt("rating.quota_outstanding_org_exception", False)),
+            disc_rule=bool(opt("rating.discipline_forces_fail", False)),
+            disc_exceptions=tuple(opt("rating.discipline_exceptions", ()) or ()),
+            tasks_min=opt("rating.excellent_min_tasks_exceeded_pct"),
+        )
+
+
+@dataclass
+class _Posts:
+    """Posts of the rated cadres as parallel arrays sorted by (cadre row ``ci``, post id)."""
+
+    ci: np.ndarray
+    pid: np.ndarray
+    unit: np.ndarray
+    title: np.ndarray
+    uname: np.ndarray
+    kind: np.ndarray
+    u_code: np.ndarray
+    pc: np.ndarray
+    n: int
+
+    def first_per_cadre(self, key: np.ndarray, sel: np.ndarray | None = None) -> np.ndarray:
+        """Row chosen for each cadre: lowest ``key`` (NaN last), then post id."""
+        rows = np.arange(len(self.ci)) if sel is None else np.flatnonzero(sel)
+        k = np.where(np.isnan(key[rows]), np.inf, key[rows])
+        f = rows[np.lexsort((self.pc[rows], k, self.ci[rows]))]
+        c = self.ci[f]
+        return f[np.r_[True, c[1:] != c[:-1]]] if len(f) else f
+
+    def put(self, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Per-cadre column (length ``n``) with ``values[rows]`` at the cadres of ``rows``."""
+        out = np.full(self.n, None, dtype=object)
+        out[self.ci[rows]] = values[rows]
+        return out
+
+
+def _org_new_scale(org: pd.DataFrame, P: ParameterSet) -> pd.DataFrame:
+    """Organisation ratings with old-scale levels translated by ``rating.org_scale_crosswalk``."""
+    old = org["level"].isin(list(ORG_LEVEL_OLD_SCALE))
+    if not old.any() or "rating.org_scale_crosswalk" not in P:
+        return org
+    org = org.copy()
+    org.loc[old, "level"] = org.loc[old, "level"].map(P["rating.org_scale_crosswalk"])
+    return org
+
+
+def _select_rated(ratings: pd.DataFrame, cadres: pd.DataFrame, year: int, btv_only: bool) -> pd.DataFrame:
+    """Step 0: the cadres rated in ``year`` (one row each, sorted by ``cadre_id``)."""
+    r = ratings.loc[pd.to_numeric(ratings["year"], errors="coerce") == year,
+                    ["cadre_id", "score", "tasks_exceeded_pct", "level", "position_id"]]
+    dup = r["cadre_id"].duplicated(keep=False)
+    if dup.any():
+        ids = ", ".join(sorted(r.loc[dup, "cadre_id"].astype(str).unique())[:10])
+        raise DataError(f"Bảng xếp loại có nhiều dòng cho cùng cán bộ trong năm {year}: {ids}.")
+    t = r.rename(columns={"level": "stored_level", "position_id": "rated_position_id"})
+    cad = cadres[["cadre_id", "full_name", "managed_by_btv"]].drop_duplicates("cadre_id")
+    ci_cad = pd.Index(cad["cadre_id"]).get_indexer(t["cadre_id"])
+    t["full_name"] = np.append(cad["full_name"].to_numpy(dtype=object), np.nan)[ci_cad]  # -1 → NaN
+    btv = np.append(cad["managed_by_btv"].to_numpy(dtype=object), None)[ci_cad]
+    t["managed_by_btv"] = pd.Series(btv, index=t.index).fillna(False).astype(bool)
+    if btv_only:
+        t = t[t["managed_by_btv"]]
+    t = t.sort_values("cadre_id", kind="stable").reset_index(drop=True)
+    t["year"] = year
+    t["score"] = pd.to_numeric(t["score"], errors="coerce").astype(float)
+    t["tasks_exceeded_pct"] = pd.to_numeric(t["tasks_exceeded_pct"], errors="coerce").astype(float)
+    return t
+
+
+def _posts_of(t: pd.DataFrame, positions: pd.DataFrame, units: pd.DataFrame, year: int) -> _Posts:
+    """Step 1: the posts each cadre is rated on: the rated post when given, else every post held.
+
+    A post held now counts for the rated year only if it was taken by 31-12 of that year.
+    """
+    n = len(t)
+    pos = positions[["position_id", "unit_id", "title", "holder_id", "holder_since"]].drop_duplicates("position_id")
+    pos_pid = pos["position_id"].to_numpy(dtype=object)
+    pos_unit = pos["unit_id"].to_numpy(dtype=object)
+    pos_title = pos["title"].to_numpy(dtype=object)
+    explicit = np.flatnonzero(t["rated_position_id"].notna().to_numpy())
+    ex_pid = t["rated_position_id"].to_numpy(dtype=object)[explicit]
+    ex_row = pd.Index(pos_pid).get_indexer(ex_pid) if explicit.size else np.zeros(0, dtype=np.int64)
+    since = pd.to_datetime(pos["holder_since"], errors="coerce")
+    held_then = (since.isna() | (since.dt.year <= year)).to_numpy()
+    hci = pd.Index(t["cadre_id"]).get_indexer(pos["holder_id"])
+    needs_held = np.ones(n + 1, dtype=bool)
+    needs_held[explicit] = False
+    needs_held[n] = False  # holder not rated (get_indexer gives -1 → index n)
+    held = np.flatnonzero(needs_held[np.where(hci < 0, n, hci)] & held_then)
+    p_ci = np.concatenate([explicit, hci[held]]).astype(np.int64)
+    p_pid = np.concatenate([ex_pid, pos_pid[held]]).astype(object)
+    p_unit = np.concatenate([np.append(pos_unit, None)[ex_row], pos_unit[held]]).astype(object)
+    p_title = np.concatenate([np.append(pos_title, None)[ex_row], pos_title[held]]).astype(object)
+    # sort by (cadre, post id); the post id rank is needed only for cadres with several posts
+    o = np.argsort(p_ci, kind="stable")
+    p_ci, p_pid, p_unit, p_title = p_ci[o], p_pid[o], p_unit[o], p_title[o]
+    multi = np.bincount(p_ci, minlength=n)[p_ci] > 1 if len(p_ci) else np.zeros(0, dtype=bool)
+    pc = np.zeros(len(p_ci), dtype=np.int64)
+    pc[multi] = pd.factorize(p_pid[multi], sort=True)[0]
+    o = np.lexsort((pc, p_ci))
+    p_ci, p_pid, p_unit, p_title, pc = p_ci[o], p_pid[o], p_unit[o], p_title[o], pc[o]
+    un = units.drop_duplicates("unit_id")
+    u_row = pd.Index(un["unit_id"]).get_indexer(p_unit)
+    u_code = u_row.copy()  # unit key: row in units, else a code per unknown unit id
+    unknown = u_code < 0
+    u_code[unknown] = len(un) + 1 + pd.factorize(p_unit[unknown])[0]
+    return _Posts(ci=p_ci, pid=p_pid, unit=p_unit, title=p_title,
+                  uname=np.append(un["name"].to_numpy(dtype=object), None)[u_row],
+                  kind=np.append(un["kind"].to_numpy(dtype=object), None)[u_row],  # -1 (unknown unit) → None
+                  u_code=u_code, pc=pc, n=n)
+
+
+def _assign_groups(t: pd.DataFrame, posts: _Posts, groups: list) -> None:
+    """Step 2: primary post and group of equivalent posts of each cadre (in place).
+
+    The primary post is the post of the first matching group. A post matching
+    no group forms its own group per title ("Chức danh khác: …"), so unrelated
+    posts never share one quota.
+    """
+    group_rule = _match_rules(posts.title, posts.kind, groups)
+    prim = posts.first_per_cadre(group_rule)
+    t["position_id"] = posts.put(prim, posts.pid)
+    t["title"] = posts.put(prim, posts.title)
+    t["post_unit_id"] = posts.put(prim, posts.unit)
+    t["post_unit_name"] = posts.put(prim, posts.uname)
+    t["posts"] = _joined_posts(posts.ci, posts.pid, posts.n)
+    group_codes = np.array([g["group"] for g in groups] + [_OTHER_GROUP], dtype=object)
+    group_labels = {g["group"]: g.get("label", g["group"]) for g in groups}
+    gi = np.full(posts.n, len(groups), dtype=np.int64)
+    gi[posts.ci[prim]] = np.nan_to_num(group_rule[prim], nan=len(groups)).astype(np.int64)
+    group = pd.Series(group_codes[gi], index=t.index).astype(str)
+    other = group == _OTHER_GROUP
+    title = t["title"].astype(object)
+    t["group"] = group.where(~other, _OTHER_GROUP + ":" + title.fillna("").astype(str))
+    t["group_label"] = group.map(group_labels).where(
+        ~other, _OTHER_GROUP_LABEL + ": " + title.map(TITLE).fillna(title).fillna("không rõ").astype(str))
+
+
+def _org_cap(t: pd.DataFrame, posts: _Posts, org_ratings: pd.DataFrame, rules: _Rules, year: int):
+    """Step 3a: the organisation rating that caps each head (in place); returns the reason keys.
+
+    Every post matching a rule of ``rating.org_links`` links the cadre to the
+    rating of that post's unit (scheme of the rule) in ``year + offset``.
+    ``rating.org_cap_rule`` chooses among several linked collectives: ``first``
+    (the rule listed first, Kim Sơn 2018) or ``lowest`` (the lowest-rated
+    collective, HD 21). A linked collective without a rating is skipped for
+    the next known one (``cap_fallback`` names it); with none known the row is
+    ``org_missing`` and no cap applies.
+    """
+    n, links = posts.n, rules.links
+    link_rule = _match_rules(posts.title, posts.kind, links)
+    linked_rows = np.flatnonzero(~np.isnan(link_rule))
+    schemes = np.array([rule["scheme"] for rule in links] + [None], dtype=object)
+    rule_i = np.where(np.isnan(link_rule), len(links), np.nan_to_num(link_rule, nan=len(links))).astype(np.int64)
+    row_scheme = schemes[rule_i]
+    org = org_ratings[["unit_id", "year", "scheme", "level"]].copy()
+    org["year"] = pd.to_numeric(org["year"], errors="coerce")
+    org = org[(org["year"] == year + rules.offset) & org["level"].isin(RATING_ORDER)]
+    org = org.drop_duplicates(["unit_id", "scheme"])[["unit_id", "scheme", "level"]]
+    key = pd.MultiIndex.from_arrays([pd.Index(posts.unit, dtype=object), pd.Index(row_scheme, dtype=object)])
+    okey = pd.MultiIndex.from_arrays([pd.Index(org["unit_id"], dtype=object), pd.Index(org["scheme"], dtype=object)])
+    oi = okey.get_indexer(key) if len(okey) else np.full(len(key), -1)
+    row_level = np.append(org["level"].to_numpy(dtype=object), None)[oi]
+    row_rank = _rank_of(row_level)
+    known = ~np.isnan(row_rank) & ~np.isnan(link_rule)
+    missing = np.isnan(row_rank) & ~np.isnan(link_rule)
+    # the chosen link: known before missing; then the lowest level ("lowest") or the rule order ("first")
+    order = link_rule.copy()
+    if rules.cap_rule == "lowest":
+        order = np.where(known, (3 - np.nan_to_num(row_rank)) * (len(links) + 1) + link_rule, link_rule)
+    order = np.where(missing, order + 10 * (len(links) + 1) ** 2, order)
+    chosen = posts.first_per_cadre(order, ~np.isnan(link_rule))
+    first_missing = posts.first_per_cadre(link_rule, missing)
+    t["link_position_id"] = posts.put(chosen, posts.pid)
+    t["link_title"] = posts.put(chosen, posts.title)
+    t["cap_unit_id"] = posts.put(chosen, posts.unit)
+    t["cap_unit_name"] = posts.put(chosen, posts.uname)
+    t["cap_scheme"] = posts.put(chosen, row_scheme)
+    linked = t["cap_scheme"].notna()
+    t["cap_org_year"] = pd.Series(np.where(linked, year + rules.offset, np.nan), index=t.index).astype("Int64")
+    t["cap_level"] = posts.put(chosen, np.where(pd.isna(row_level), None, row_level))
+    t["org_missing"] = linked & t["cap_level"].isna()
+    n_linked = np.bincount(posts.ci[linked_rows], minlength=n) if len(linked_rows) else np.zeros(n, dtype=int)
+    t["n_linked"] = n_linked
+    # a skipped collective without rating, when another one was used
+    fb_unit = posts.put(first_missing, np.where(pd.isna(posts.uname), posts.unit, posts.uname))
+    fb_scheme = posts.put(first_missing, row_scheme)
+    fallback = pd.notna(fb_unit) & t["cap_level"].notna().to_numpy()
+    t["cap_fallback"] = np.where(fallback, _obj(pd.Series(fb_scheme).map(ORG_SCHEME)) + " của " + _obj(fb_unit), "")
+    link_key = np.full(n, -1, dtype=np.int64)
+    link_key[posts.ci[chosen]] = link_rule[chosen].astype(np.int64)
+    unit_key = np.full(n, -1, dtype=np.int64)
+    unit_key[posts.ci[chosen]] = posts.u_code[chosen]
+    return link_key, unit_key
+
+
+def _points(t: pd.DataFrame, rules: _Rules):
+    """Step 3b: level by points (or the recorded level), then the condition on tasks exceeded.
+
+    Returns ``(by_points, from_stored, pts)`` as rank Series (0 = xuất sắc).
+    """
+    th, s = rules.thresholds, t["score"]
+    by_points = pd.Series(np.select(
+        [s >= th["xuat_sac"], s >= th["tot"], s >= th["hoan_thanh"], s.notna()],
+        [_XS, _TOT, _HT, _KHT], default=-1), index=t.index).astype(float).replace(-1, np.nan)
+    stored_rank = _level_rank(t["stored_level"])
+    from_stored = by_points.isna() & stored_rank.notna()
+    pts = by_points.fillna(stored_rank)
+    t["excellent_check"] = ""
+    if rules.tasks_min is not None:
+        xs = pts == _XS
+        pct = t["tasks_exceeded_pct"]
+        t.loc[xs & (pct >= rules.tasks_min), "excellent_check"] = "dat"
+        t.loc[xs & (pct < rules.tasks_min), "excellent_check"] = "khong_dat"
+        t.loc[xs & pct.isna(), "excellent_check"] = "khong_kiem_tra_duoc"
+        pts = pts.mask(xs & ~(pct >= rules.tasks_min), _TOT)
+    t["points_level"] = _rank_to_code(pts)
+    return by_points, from_stored, pts
+
+
+def _apply_cap(t: pd.DataFrame, pts: pd.Series) -> pd.Series:
+    """Step 3c: the level may not be above the linked organisation's level."""
+    cap = pd.Series(_rank_of(t["cap_level"].to_numpy(dtype=object)), index=t.index)
+    after_cap = pd.Series(np.fmax(pts.to_numpy(), cap.to_numpy()), index=t.index).where(pts.notna())
+    t["capped"] = (after_cap > pts).fillna(False).astype(bool)
+    t["after_cap_level"] = _rank_to_code(after_cap)
+    return after_cap
+
+
+def _discipline(t: pd.DataFrame, discipline: pd.DataFrame, rules: _Rules, year: int,
+                level: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
+    """Step 4: a discipline decision dated in the rated year → không hoàn thành nhiệm vụ.
+
+    A decision for which the user recorded an exception in force on ``as_of``
+    (``rating_exception``, listed in ``rating.discipline_exceptions``) does not
+    count. The rule applies even without score or recorded level, so that the
+    result and the reason always agree.
+
+    Returns the new level ranks and, per disciplined cadre, the first decision
+    counted (or the first excused one).
+    """
+    d = discipline[["cadre_id", "form", "decided_on", "rating_exception"]].copy()
+    d["decided_on"] = pd.to_datetime(d["decided_on"], errors="coerce")
+    d = d[d["decided_on"].dt.year == year]
+    exc = d["rating_exception"].astype(object).where(d["rating_exception"].notna(), "").astype(str).str.strip()
+    d["excused"] = exc.isin(rules.disc_exceptions) & (exc != "")
+    d["exception"] = exc
+    d = d.sort_values(["cadre_id", "excused", "decided_on"], kind="stable")  # counted decisions first
+    d = d.drop_duplicates("cadre_id").set_index("cadre_id")
+    t["disciplined_in_year"] = t["cadre_id"].isin(d.index)
+    counted = t["cadre_id"].map(~d["excused"]).fillna(False).astype(bool)
+    if rules.disc_rule:
+        apply = counted
+        t["discipline_applied"] = (apply & (level != _KHT)).astype(bool)
+        level = level.mask(apply, _KHT)
+    else:
+        t["discipline_applied"] = False
+    return level, d
+
+
+def _quota(t: pd.DataFrame, level: pd.Series, rules: _Rules, group_by: str) -> pd.Series:
+    """Step 5: (HD 21) at most ``q`` xuất sắc per tốt within each group; proposed moves."""
+    if group_by == "all":
+        t["quota_group"] = "Toàn bộ"
+    elif group_by in t.columns:
+        t["quota_group"] = t[group_by].astype(object).where(t[group_by].notna(), "(trống)").astype(str)
+    else:
+        raise ScenarioError(
+            f"Không có cột '{group_by}' để chia nhóm chức danh tương đương; dùng 'group', 'title', "
+            "'post_unit_id', 'cap_unit_id' hoặc 'all'.")
+    # rank of each xuất sắc within its group: score descending, then cadre_id (t is sorted by id)
+    gcode, guniq = pd.factorize(t["quota_group"], sort=True)
+    is_xs = (level == _XS).to_numpy()
+    xs_rows = np.flatnonzero(is_xs)
+    neg = -t["score"].to_numpy()[xs_rows]
+    o = xs_rows[np.lexsort((xs_rows, np.where(np.isnan(neg), np.inf, neg), gcode[xs_rows]))]
+    g_sorted = gcode[o]
+    pos = np.arange(len(o))
+    start = np.r_[True, g_sorted[1:] != g_sorted[:-1]] if len(o) else np.zeros(0, dtype=bool)
+    rank = np.zeros(len(t), dtype=np.int64)
+    rank[o] = pos - np.maximum.accumulate(np.where(start, pos, 0)) + 1
+    t["quota_rank"] = pd.array(np.where(is_xs, rank, 0), dtype="Int64")
+    t.loc[~is_xs, "quota_rank"] = pd.NA
+    t["quota_allowed"] = pd.Series(pd.NA, index=t.index, dtype="Int64")
+    t["quota_moved"] = False
+    if rules.quota is not None:
+        n_xs = np.bincount(gcode, weights=is_xs, minlength=len(guniq)).astype(np.int64)
+        n_tot = np.bincount(gcode, weights=(level == _TOT).to_numpy(), minlength=len(guniq)).astype(np.int64)
+        allowed = np.minimum(excellent_allowed(n_xs + n_tot, rules.quota), n_xs)
+        t["quota_allowed"] = pd.array(allowed[gcode], dtype="Int64")
+        moved = is_xs & (rank > allowed[gcode])
+        t["quota_moved"] = moved
+        level = level.mask(moved, _TOT)
+    return level
+
+
 def rate(
     ratings: pd.DataFrame,
     cadres: pd.DataFrame,
@@ -446,6 +782,13 @@ def rate(
 ) -> RatingResult:
     """Rate the cadres of one year under the rules in force on ``as_of``.
 
+    The steps, each a function of this module: the cadres rated
+    (:func:`_select_rated`), their posts (:func:`_posts_of`), groups of
+    equivalent posts (:func:`_assign_groups`), the linked organisation
+    (:func:`_org_cap`), points and the task condition (:func:`_points`), the
+    organisation cap (:func:`_apply_cap`), discipline (:func:`_discipline`),
+    the quota (:func:`_quota`) and the reasons (:func:`_reasons`).
+
     Parameters
     ----------
     ratings : DataFrame
@@ -460,9 +803,11 @@ def rate(
         ``position_id``, ``unit_id``, ``title``, ``holder_id``, ``holder_since``
         (optional; a post taken after the rated year is not used for it).
     org_ratings : DataFrame, optional
-        ``unit_id``, ``year``, ``scheme`` (tccsd, chinh_quyen, co_quan), ``level``.
+        ``unit_id``, ``year``, ``scheme`` (tccsd, chinh_quyen, co_quan), ``level``
+        (old-scale levels before 2018 are translated by ``rating.org_scale_crosswalk``).
     discipline : DataFrame, optional
-        ``cadre_id``, ``form``, ``decided_on``.
+        ``cadre_id``, ``form``, ``decided_on``, optional ``rating_exception``
+        (a code of ``rating.discipline_exceptions`` recorded by the user).
     units : DataFrame, optional
         ``unit_id``, ``name``, ``kind`` (rules restricted to unit kinds need it).
     year : int
@@ -493,211 +838,23 @@ def rate(
         If a cadre has two rating rows for ``year``.
     """
     P = parameters(as_of, overrides)
+    rules = _Rules.read(P)
     year = int(year)
-    thresholds = P["rating.point_thresholds"]
-    links = P["rating.org_links"]
-    groups = P["rating.equivalent_post_groups"]
-    offset = int(P["rating.org_rating_year_offset"])
-    quota = P["rating.excellent_quota_of_good"] if "rating.excellent_quota_of_good" in P else None
-    disc_rule = bool(P["rating.discipline_forces_fail"]) if "rating.discipline_forces_fail" in P else False
-    tasks_min = (P["rating.excellent_min_tasks_exceeded_pct"]
-                 if "rating.excellent_min_tasks_exceeded_pct" in P else None)
-
     ratings = _frame(ratings, ["cadre_id", "year", "score", "tasks_exceeded_pct", "level", "position_id"])
     cadres = _frame(cadres, ["cadre_id", "full_name", "managed_by_btv"])
     positions = _frame(positions, ["position_id", "unit_id", "title", "holder_id", "holder_since"])
-    org_ratings = _frame(org_ratings, ["unit_id", "year", "scheme", "level"])
-    discipline = _frame(discipline, ["cadre_id", "form", "decided_on"])
+    org_ratings = _org_new_scale(_frame(org_ratings, ["unit_id", "year", "scheme", "level"]), P)
+    discipline = _frame(discipline, ["cadre_id", "form", "decided_on", "rating_exception"])
     units = _frame(units, ["unit_id", "name", "kind"])
 
-    # ---- the cadres rated --------------------------------------------------------
-    r = ratings.loc[pd.to_numeric(ratings["year"], errors="coerce") == year,
-                    ["cadre_id", "score", "tasks_exceeded_pct", "level", "position_id"]]
-    dup = r["cadre_id"].duplicated(keep=False)
-    if dup.any():
-        ids = ", ".join(sorted(r.loc[dup, "cadre_id"].astype(str).unique())[:10])
-        raise DataError(f"Bảng xếp loại có nhiều dòng cho cùng cán bộ trong năm {year}: {ids}.")
-    t = r.rename(columns={"level": "stored_level", "position_id": "rated_position_id"})
-    cad = cadres[["cadre_id", "full_name", "managed_by_btv"]].drop_duplicates("cadre_id")
-    ci_cad = pd.Index(cad["cadre_id"]).get_indexer(t["cadre_id"])
-    t["full_name"] = np.append(cad["full_name"].to_numpy(dtype=object), np.nan)[ci_cad]  # -1 → NaN
-    btv = np.append(cad["managed_by_btv"].to_numpy(dtype=object), None)[ci_cad]
-    t["managed_by_btv"] = pd.Series(btv, index=t.index).fillna(False).astype(bool)
-    if btv_only:
-        t = t[t["managed_by_btv"]]
-    t = t.sort_values("cadre_id", kind="stable").reset_index(drop=True)
-    t["year"] = year
-    t["score"] = pd.to_numeric(t["score"], errors="coerce").astype(float)
-    t["tasks_exceeded_pct"] = pd.to_numeric(t["tasks_exceeded_pct"], errors="coerce").astype(float)
-
-    # ---- posts: the rated post when given, else every post held (concurrent posts)
-    # Posts are kept as numpy arrays keyed by ``ci`` (row of the cadre in t, sorted by cadre_id).
-    n = len(t)
-    pos = positions[["position_id", "unit_id", "title", "holder_id", "holder_since"]].drop_duplicates("position_id")
-    pos_pid = pos["position_id"].to_numpy(dtype=object)
-    pos_unit = pos["unit_id"].to_numpy(dtype=object)
-    pos_title = pos["title"].to_numpy(dtype=object)
-    explicit = np.flatnonzero(t["rated_position_id"].notna().to_numpy())
-    ex_pid = t["rated_position_id"].to_numpy(dtype=object)[explicit]
-    ex_row = pd.Index(pos_pid).get_indexer(ex_pid) if explicit.size else np.zeros(0, dtype=np.int64)
-    # a post held now counts for the rated year only if it was taken by 31-12 of that year
-    since = pd.to_datetime(pos["holder_since"], errors="coerce")
-    held_then = (since.isna() | (since.dt.year <= year)).to_numpy()
-    hci = pd.Index(t["cadre_id"]).get_indexer(pos["holder_id"])
-    needs_held = np.ones(n + 1, dtype=bool)
-    needs_held[explicit] = False
-    needs_held[n] = False  # holder not rated (get_indexer gives -1 → index n)
-    held = np.flatnonzero(needs_held[np.where(hci < 0, n, hci)] & held_then)
-    p_ci = np.concatenate([explicit, hci[held]]).astype(np.int64)
-    p_pid = np.concatenate([ex_pid, pos_pid[held]]).astype(object)
-    p_unit = np.concatenate([np.append(pos_unit, None)[ex_row], pos_unit[held]]).astype(object)
-    p_title = np.concatenate([np.append(pos_title, None)[ex_row], pos_title[held]]).astype(object)
-    # sort by (cadre, post id); the post id rank is needed only for cadres with several posts
-    o = np.argsort(p_ci, kind="stable")
-    p_ci, p_pid, p_unit, p_title = p_ci[o], p_pid[o], p_unit[o], p_title[o]
-    multi = np.bincount(p_ci, minlength=n)[p_ci] > 1 if len(p_ci) else np.zeros(0, dtype=bool)
-    pc = np.zeros(len(p_ci), dtype=np.int64)
-    pc[multi] = pd.factorize(p_pid[multi], sort=True)[0]
-    o = np.lexsort((pc, p_ci))
-    p_ci, p_pid, p_unit, p_title, pc = p_ci[o], p_pid[o], p_unit[o], p_title[o], pc[o]
-    un = units.drop_duplicates("unit_id")
-    u_row = pd.Index(un["unit_id"]).get_indexer(p_unit)
-    u_code = u_row.copy()  # unit key: row in units, else a code per unknown unit id
-    unknown = u_code < 0
-    u_code[unknown] = len(un) + 1 + pd.factorize(p_unit[unknown])[0]
-    p_kind = np.append(un["kind"].to_numpy(dtype=object), None)[u_row]  # -1 (unknown unit) → None
-    p_uname = np.append(un["name"].to_numpy(dtype=object), None)[u_row]
-    link_rule = _match_rules(p_title, p_kind, links)
-    group_rule = _match_rules(p_title, p_kind, groups)
-
-    def first_per_cadre(rule: np.ndarray, sel: np.ndarray | None = None) -> np.ndarray:
-        """Row of the posts arrays chosen for each cadre: lowest rule index, then post id."""
-        rows = np.arange(len(p_ci)) if sel is None else np.flatnonzero(sel)
-        key = np.where(np.isnan(rule[rows]), np.inf, rule[rows])
-        f = rows[np.lexsort((pc[rows], key, p_ci[rows]))]
-        c = p_ci[f]
-        return f[np.r_[True, c[1:] != c[:-1]]] if len(f) else f
-
-    def put(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
-        out = np.full(n, None, dtype=object)
-        out[p_ci[rows]] = values[rows]
-        return out
-
-    # primary post (title, group): the rated post, else the post of the first matching group
-    prim = first_per_cadre(group_rule)
-    t["position_id"] = put(prim, p_pid)
-    t["title"] = put(prim, p_title)
-    t["post_unit_id"] = put(prim, p_unit)
-    t["post_unit_name"] = put(prim, p_uname)
-    t["posts"] = _joined_posts(p_ci, p_pid, n)
-    group_codes = np.array([g["group"] for g in groups] + [_OTHER_GROUP], dtype=object)
-    group_labels = {g["group"]: g.get("label", g["group"]) for g in groups}
-    gi = np.full(n, len(groups), dtype=np.int64)
-    gi[p_ci[prim]] = np.nan_to_num(group_rule[prim], nan=len(groups)).astype(np.int64)
-    t["group"] = pd.Series(group_codes[gi], index=t.index).astype(str)
-    t["group_label"] = t["group"].map({**group_labels, _OTHER_GROUP: _OTHER_GROUP_LABEL})
-
-    # linked post: first matching link rule among all posts, with its organisation's rating
-    lk_rows = first_per_cadre(link_rule, ~np.isnan(link_rule))
-    schemes = np.array([rule["scheme"] for rule in links], dtype=object)
-    lk = pd.DataFrame({"unit_id": p_unit[lk_rows],
-                       "scheme": schemes[link_rule[lk_rows].astype(np.int64)]}, dtype=object)
-    org = org_ratings[["unit_id", "year", "scheme", "level"]].copy()
-    org["year"] = pd.to_numeric(org["year"], errors="coerce")
-    org = org[(org["year"] == year + offset) & org["level"].isin(RATING_ORDER)]
-    org = org.drop_duplicates(["unit_id", "scheme"])[["unit_id", "scheme", "level"]]
-    lk_level = lk.merge(org, on=["unit_id", "scheme"], how="left")["level"].to_numpy(dtype=object)
-    t["link_position_id"] = put(lk_rows, p_pid)
-    t["link_title"] = put(lk_rows, p_title)
-    t["cap_unit_id"] = put(lk_rows, p_unit)
-    t["cap_unit_name"] = put(lk_rows, p_uname)
-    cap_scheme = np.full(n, None, dtype=object)
-    cap_scheme[p_ci[lk_rows]] = lk["scheme"].to_numpy(dtype=object)
-    t["cap_scheme"] = cap_scheme
-    linked = t["cap_scheme"].notna()
-    t["cap_org_year"] = pd.Series(np.where(linked, year + offset, np.nan), index=t.index).astype("Int64")
-    cap_level = np.full(n, None, dtype=object)
-    cap_level[p_ci[lk_rows]] = np.where(pd.isna(lk_level), None, lk_level)
-    t["cap_level"] = cap_level
-    # integer keys of the linked organisation, for building the reasons per distinct value
-    link_key = np.full(n, -1, dtype=np.int64)
-    link_key[p_ci[lk_rows]] = link_rule[lk_rows].astype(np.int64)
-    unit_key = np.full(n, -1, dtype=np.int64)
-    unit_key[p_ci[lk_rows]] = u_code[lk_rows]
-    t["org_missing"] = linked & t["cap_level"].isna()
-
-    # ---- 1a. level by points ------------------------------------------------------
-    s = t["score"]
-    by_points = pd.Series(np.select(
-        [s >= thresholds["xuat_sac"], s >= thresholds["tot"], s >= thresholds["hoan_thanh"], s.notna()],
-        [_XS, _TOT, _HT, _KHT], default=-1), index=t.index).astype(float).replace(-1, np.nan)
-    stored_rank = _level_rank(t["stored_level"])
-    from_stored = by_points.isna() & stored_rank.notna()
-    pts = by_points.fillna(stored_rank)
-
-    # ---- 4. (366-QĐ/TW) task condition for xuất sắc -------------------------------
-    t["excellent_check"] = ""
-    if tasks_min is not None:
-        xs = pts == _XS
-        pct = t["tasks_exceeded_pct"]
-        t.loc[xs & (pct >= tasks_min), "excellent_check"] = "dat"
-        t.loc[xs & (pct < tasks_min), "excellent_check"] = "khong_dat"
-        t.loc[xs & pct.isna(), "excellent_check"] = "khong_kiem_tra_duoc"
-        pts = pts.mask(xs & ~(pct >= tasks_min), _TOT)
-    t["points_level"] = _rank_to_code(pts)
-
-    # ---- 1b/2a. cap by the linked organisation -----------------------------------
-    cap = pd.Series(_rank_of(cap_level), index=t.index)
-    after_cap = pd.Series(np.fmax(pts.to_numpy(), cap.to_numpy()), index=t.index).where(pts.notna())
-    t["capped"] = (after_cap > pts).fillna(False).astype(bool)
-    t["after_cap_level"] = _rank_to_code(after_cap)
-
-    # ---- 3. (48/2023) discipline in the rated year ---------------------------------
-    d = discipline[["cadre_id", "form", "decided_on"]].copy()
-    d["decided_on"] = pd.to_datetime(d["decided_on"], errors="coerce")
-    d = d[d["decided_on"].dt.year == year].sort_values(["cadre_id", "decided_on"], kind="stable")
-    d = d.drop_duplicates("cadre_id").set_index("cadre_id")
-    t["disciplined_in_year"] = t["cadre_id"].isin(d.index)
-    level = after_cap.copy()
-    if disc_rule:
-        apply = t["disciplined_in_year"] & level.notna()
-        t["discipline_applied"] = (apply & (level != _KHT)).astype(bool)
-        level = level.mask(apply, _KHT)
-    else:
-        t["discipline_applied"] = False
-
-    # ---- 2b. (HD 21) quota within groups of equivalent posts ----------------------
-    if group_by == "all":
-        t["quota_group"] = "Toàn bộ"
-    elif group_by in t.columns:
-        t["quota_group"] = t[group_by].astype(object).where(t[group_by].notna(), "(trống)").astype(str)
-    else:
-        raise ScenarioError(
-            f"Không có cột '{group_by}' để chia nhóm chức danh tương đương; dùng 'group', 'title', "
-            "'post_unit_id', 'cap_unit_id' hoặc 'all'.")
-    # rank of each xuất sắc within its group: score descending, then cadre_id (t is sorted by id)
-    gcode, guniq = pd.factorize(t["quota_group"], sort=True)
-    is_xs = (level == _XS).to_numpy()
-    xs_rows = np.flatnonzero(is_xs)
-    neg = -t["score"].to_numpy()[xs_rows]
-    o = xs_rows[np.lexsort((xs_rows, np.where(np.isnan(neg), np.inf, neg), gcode[xs_rows]))]
-    g_sorted = gcode[o]
-    pos = np.arange(len(o))
-    start = np.r_[True, g_sorted[1:] != g_sorted[:-1]] if len(o) else np.zeros(0, dtype=bool)
-    rank = np.zeros(len(t), dtype=np.int64)
-    rank[o] = pos - np.maximum.accumulate(np.where(start, pos, 0)) + 1
-    t["quota_rank"] = pd.array(np.where(is_xs, rank, 0), dtype="Int64")
-    t.loc[~is_xs, "quota_rank"] = pd.NA
-    t["quota_allowed"] = pd.Series(pd.NA, index=t.index, dtype="Int64")
-    t["quota_moved"] = False
-    if quota is not None:
-        n_xs = np.bincount(gcode, weights=is_xs, minlength=len(guniq)).astype(np.int64)
-        n_tot = np.bincount(gcode, weights=(level == _TOT).to_numpy(), minlength=len(guniq)).astype(np.int64)
-        allowed = np.minimum(excellent_allowed(n_xs + n_tot, quota), n_xs)
-        t["quota_allowed"] = pd.array(allowed[gcode], dtype="Int64")
-        moved = is_xs & (rank > allowed[gcode])
-        t["quota_moved"] = moved
-        level = level.mask(moved, _TOT)
+    t = _select_rated(ratings, cadres, year, btv_only)
+    posts = _posts_of(t, positions, units, year)
+    _assign_groups(t, posts, rules.groups)
+    link_key, unit_key = _org_cap(t, posts, org_ratings, rules, year)
+    by_points, from_stored, pts = _points(t, rules)
+    after_cap = _apply_cap(t, pts)
+    level, d = _discipline(t, discipline, rules, year, after_cap.copy())
+    level = _quota(t, level, rules, group_by)
 
     t["final_level"] = _rank_to_code(level)
     t["final_level_vi"] = _label(t["final_level"])
@@ -705,19 +862,18 @@ def rate(
         np.where(t["stored_level"].isna(), pd.NA, t["stored_level"] == t["final_level"]),
         index=t.index, dtype="boolean")
 
-    # ---- reasons -------------------------------------------------------------------
+    stored_rank = _level_rank(t["stored_level"])
+    cap = pd.Series(_rank_of(t["cap_level"].to_numpy(dtype=object)), index=t.index)
     ranks = {"stored": stored_rank, "cap": cap, "after": after_cap, "final": level}
-    t["reason"] = _reasons(t, P, thresholds, by_points, from_stored, tasks_min, quota, disc_rule, d, year,
-                           ranks, link_key, unit_key)
+    t["reason"] = _reasons(t, P, rules, by_points, from_stored, d, year, ranks, link_key, unit_key)
     table = t[_OUT_COLUMNS].reset_index(drop=True)
-    by_group = _by_group(table, quota)
+    by_group = _by_group(table, rules.quota)
     summary = _summary(table)
     return RatingResult(table, by_group, summary, P, year, P.as_of, group_by,
                         rule_set_description(P.as_of, overrides))
 
 
-def _reasons(t, P, thresholds, by_points, from_stored, tasks_min, quota, disc_rule, d, year,
-             ranks, link_key, unit_key) -> np.ndarray:
+def _reasons(t, P, rules: _Rules, by_points, from_stored, d, year, ranks, link_key, unit_key) -> np.ndarray:
     """The Vietnamese reason of every row, vectorised (no row loop).
 
     The reason is ``head + tail``. The head (points or recorded level, then
@@ -730,6 +886,7 @@ def _reasons(t, P, thresholds, by_points, from_stored, tasks_min, quota, disc_ru
     built directly. Every fragment is appended with a leading space.
     """
     n = len(t)
+    thresholds, tasks_min, quota, disc_rule = rules.thresholds, rules.tasks_min, rules.quota, rules.disc_rule
     lev_vi = np.array([RATING_LEVEL[c] for c in RATING_ORDER] + [""], dtype=object)
 
     stored_c, cap_c, after_c, final_c = (
@@ -748,6 +905,8 @@ def _reasons(t, P, thresholds, by_points, from_stored, tasks_min, quota, disc_ru
                           [_XS, _TOT, _HT], default=_KHT)
         head_u = "Điểm " + _obj(_num_text(su)) + " → " + lev_vi[pts_u] + f" (ngưỡng {th_txt}; {ref_th})."
         out[has_pts] = head_u[sc]
+    no_data = ~has_pts & ~from_stored.to_numpy() & (final_c < 4)
+    out[no_data] = "Không có điểm và mức xếp loại đã ghi nhận."
     idx = np.flatnonzero(from_stored.to_numpy())
     out[idx] = "Không có điểm: dùng mức đã ghi nhận \"" + lev_vi[stored_c[idx]] + "\"."
 
@@ -788,12 +947,23 @@ def _reasons(t, P, thresholds, by_points, from_stored, tasks_min, quota, disc_ru
         form[di] = _obj(d["form"].reindex(ids).map(DISCIPLINE_FORM))
         day[di] = _obj(d["decided_on"].dt.strftime("%d-%m-%Y").reindex(ids))
         ref_d = _ref(P, "rating.discipline_forces_fail", short=True) if disc_rule else ""
+        excused = np.zeros(n, dtype=bool)
+        excused[di] = d["excused"].reindex(ids).fillna(False).to_numpy(dtype=bool)
+        exc_code = np.full(n, "", dtype=object)
+        exc_code[di] = _obj(d["exception"].reindex(ids))
+        ref_x = _ref(P, "rating.discipline_exceptions", short=True) if "rating.discipline_exceptions" in P else ""
+    fallback = t["cap_fallback"].to_numpy(dtype=object)
+    has_fb = fallback != ""
     if moved.any():
         ref_q = _ref(P, "rating.excellent_quota_of_good", short=True)
         qlabel = t["group_label"] if (t["quota_group"] == t["group"]).all() else t["quota_group"]
         qlabel = qlabel.to_numpy(dtype=object)
         allowed = t["quota_allowed"].to_numpy(dtype=object)
         qrank = t["quota_rank"].to_numpy(dtype=object)
+        q_exc = ""
+        if rules.quota_exception:
+            q_exc = (" Trừ trường hợp tổ chức có thành tích xuất sắc, nổi trội được cấp có thẩm quyền cho phép "
+                     f"tỷ lệ cao hơn ({_ref(P, 'rating.quota_outstanding_org_exception', short=True)}): cần xem xét.")
 
     def tail(i: np.ndarray, extras: bool) -> np.ndarray:
         """Tail fragments of the rows ``i`` (``extras``: include discipline and quota)."""
@@ -822,23 +992,33 @@ def _reasons(t, P, thresholds, by_points, from_stored, tasks_min, quota, disc_ru
         put(lk & ~has_cap, lambda j: "Chưa có xếp loại tổ chức (" + org[j]
             + "): chưa áp dụng được giới hạn theo tổ chức, cần bổ sung.")
         if extras:
-            if disc_rule:
-                put(disc[i], lambda j: "Bị kỷ luật (" + form[i[j]] + ", ngày " + day[i[j]]
-                    + f") trong năm {year} → Không hoàn thành nhiệm vụ ({ref_d}).")
-            else:
-                put(disc[i], lambda j: "Có kỷ luật trong năm (" + form[i[j]] + ", ngày " + day[i[j]]
-                    + "); quy định hạ mức do kỷ luật chưa áp dụng vào ngày này.")
+            put(has_fb[i], lambda j: "Chưa có xếp loại " + _obj(fallback[i[j]])
+                + ": dùng xếp loại tập thể liên kết kế tiếp đã có.")
+            if disc.any():
+                ex = excused[i]
+                exc_vi = _obj(pd.Series(exc_code[i]).map(DISCIPLINE_RATING_EXCEPTION))
+                rec = exc_code[i] != ""
+                put(disc[i] & ex, lambda j: "Có kỷ luật trong năm (" + form[i[j]] + ", ngày " + day[i[j]]
+                    + ") nhưng không tính để xếp loại: " + exc_vi[j] + f" ({ref_x}).")
+                if disc_rule:
+                    put(disc[i] & ~ex & rec, lambda j: "Ngoại lệ đã ghi nhận (" + exc_vi[j]
+                        + ") chưa áp dụng vào ngày này.")
+                    put(disc[i] & ~ex, lambda j: "Bị kỷ luật (" + form[i[j]] + ", ngày " + day[i[j]]
+                        + f") trong năm {year} → Không hoàn thành nhiệm vụ ({ref_d}).")
+                else:
+                    put(disc[i] & ~ex, lambda j: "Có kỷ luật trong năm (" + form[i[j]] + ", ngày " + day[i[j]]
+                        + "); quy định hạ mức do kỷ luật chưa áp dụng vào ngày này.")
             put(moved[i], lambda j: "Đề xuất hạ xuống Hoàn thành tốt nhiệm vụ do tỷ lệ: nhóm \"" + _obj(qlabel[i[j]])
                 + "\" chỉ được " + _obj(allowed[i[j]]).astype(str)
                 + f" người xuất sắc (không vượt quá {quota:.0%} số tốt sau khi hạ, làm tròn xuống; {ref_q}); "
                 "xếp thứ " + _obj(qrank[i[j]]).astype(str)
-                + " theo điểm (điểm thấp hạ trước, bằng điểm thì mã lớn hơn hạ trước).")
+                + " theo điểm (điểm thấp hạ trước, bằng điểm thì mã lớn hơn hạ trước)." + q_exc)
         put(final_c[i] < 4, lambda j: "Kết quả: " + lev_vi[final_c[i[j]]] + ".")
         put(mismatch[i], lambda j: "Khác mức đã ghi nhận (" + lev_vi[stored_c[i[j]]] + ").")
         return res
 
     tails = np.empty(n, dtype=object)
-    special = disc | moved
+    special = disc | moved | has_fb
     plain = np.flatnonzero(~special)
     if plain.size:
         # one key per combination of the columns the plain tail depends on

@@ -99,8 +99,8 @@ def test_legal_basis_appends_to_sidecar_and_marks_assumptions(tmp_path, monkeypa
 
 
 def test_resolve_parameters_types_and_unknown_names(tiny_nb, tmp_path):
-    got = report.resolve_parameters(tiny_nb, [("as_of", "2018"), ("n", "7"), ("ratio", "2")])
-    assert got == {"as_of": "2018", "n": 7, "ratio": 2.0}
+    got = report.resolve_parameters(tiny_nb, [("as_of", "31/12/2018"), ("n", "7"), ("ratio", "2")])
+    assert got == {"as_of": "2018-12-31", "n": 7, "ratio": 2.0}
     with pytest.raises(report.ReportInputError) as err:
         report.resolve_parameters(tiny_nb, [("asof", "2018-12-31")])
     assert err.value.exit_code == 2
@@ -175,12 +175,15 @@ def test_overview_report_from_repo_root(tmp_path):
     assert "Đã tạo báo cáo" in res.stdout
     html = (out / "00-tong-quan.html").read_text(encoding="utf-8")
     assert (out / "00-tong-quan.ipynb").is_file()
-    # header
+    # header: title and reference date; the summary before the results; run information in the appendix
     assert "<h1>Tổng quan đội ngũ cán bộ huyện Kim Sơn</h1>" in html
+    assert "Số liệu tại ngày 31/12/2019" in html
+    assert html.index("Tóm tắt") < html.index("Kết quả") < html.index("Thông tin lần chạy")
     for item in ("Ngày lập báo cáo", "Tham số chạy", "Dấu vân tay dữ liệu (sha256)", "Phiên bản kimson-ds",
-                 "Mã nguồn (git commit)", "Quy định đã áp dụng", "GIẢ ĐỊNH", "planning.age_cohort_bounds",
+                 "Mã nguồn (git commit)", "GIẢ ĐỊNH", "planning.age_cohort_bounds",
                  "retirement.age_men_months", "2019-12-31", "data/kimson"):
         assert item in html, item
+        assert html.index(item) > html.index("Thông tin lần chạy"), item
     from kimson_ds.data.io import read_dataset
 
     assert read_dataset(SAMPLE).fingerprint in html

@@ -78,7 +78,7 @@ def test_check_year_names_the_available_years():
         check_year(ratings.iloc[:0], 2018)
 
 
-def _rate_tiny(as_of="2020-12-31"):
+def _rate_tiny(as_of="2020-06-30"):
     from kimson_ds.rating.engine import rate
 
     ratings = pd.DataFrame({
@@ -108,15 +108,17 @@ def test_reasons_built_per_distinct_value_stay_per_row():
     assert "Khác mức đã ghi nhận" not in r["A"]
     # same unit, score and levels as A, but a recorded level that differs: same text plus the mismatch
     assert r["B"] == r["A"] + " Khác mức đã ghi nhận (Hoàn thành xuất sắc nhiệm vụ)."
-    # C: disciplined in the year (2020 rules: no downgrade yet, but said) and moved by the quota
-    assert "Có kỷ luật trong năm (Khiển trách, ngày 02-04-2020)" in r["C"]
+    # C: disciplined in the year (HD 21: không hoàn thành), so not counted by the quota
+    assert ("Bị kỷ luật (Khiển trách, ngày 02-04-2020) trong năm 2020 → Không hoàn thành nhiệm vụ "
+            "(Hướng dẫn 21-HD/BTCTW") in r["C"]
     assert f"Xếp loại {org1.replace('Một', 'Hai')}: Hoàn thành xuất sắc nhiệm vụ (không phải hạ)" in r["C"]
-    assert "Xã Một" not in r["C"] and "xếp thứ 1 theo điểm" in r["C"]
+    assert "Xã Một" not in r["C"] and "theo điểm (điểm thấp" not in r["C"]
+    assert r["C"].endswith("Kết quả: Không hoàn thành nhiệm vụ.")
     assert r["D"].startswith("Điểm 80 → Hoàn thành tốt nhiệm vụ")
     assert "Chưa có xếp loại tổ chức (Chính quyền xã, thị trấn của Xã Một năm 2020)" in r["D"]
     assert r["E"].startswith("Không có điểm và mức xếp loại") and "Chức danh không liên kết" in r["E"]
     assert "Kết quả" not in r["E"]
-    assert "Chức danh không liên kết" in r["F"] and "xếp thứ 2 theo điểm" in r["F"]
+    assert "Chức danh không liên kết" in r["F"] and "xếp thứ 1 theo điểm" in r["F"]
     assert r["F"].startswith("Điểm 92 → Hoàn thành xuất sắc nhiệm vụ")
 
 

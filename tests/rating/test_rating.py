@@ -104,8 +104,9 @@ def test_cases_pair_each_change_date():
 
 
 def test_change_dates_come_from_parameters():
-    assert rule_change_dates() == [dt.date(2017, 12, 1), dt.date(2019, 10, 18), dt.date(2023, 9, 15),
-                                   dt.date(2025, 9, 1)]
+    assert rule_change_dates() == [dt.date(2017, 12, 1), dt.date(2018, 9, 24), dt.date(2019, 10, 18),
+                                   dt.date(2020, 8, 20), dt.date(2023, 9, 15), dt.date(2023, 10, 4),
+                                   dt.date(2025, 9, 1), dt.date(2026, 1, 1)]
 
 
 def test_excellent_allowed_is_largest_count_on_final_counts():
@@ -225,8 +226,9 @@ def test_rule_set_description_marks_rules_in_force():
     d18 = rule_set_description("2018-12-31").set_index("rule")["in_force"].tolist()
     d19 = rule_set_description("2019-10-18")["in_force"].tolist()
     d25 = rule_set_description("2025-09-01")["in_force"].tolist()
-    assert d18 == [True, True, False, False, False]
-    assert d19 == [True, True, True, False, False]
+    assert rule_set_description("2018-09-23")["in_force"].tolist() == [True, True, False, False, False]
+    assert d18 == [True, True, False, True, False]
+    assert d19 == [True, True, True, True, False]
     assert d25 == [True, True, True, True, True]
 
 
@@ -288,7 +290,7 @@ def test_sample_stored_levels_match_engine_in_other_years(sample):
     """2015–2017 and 2019 are stored so that the rules in force then reproduce them."""
     from kimson_ds.rating.engine import rate_dataset
 
-    for year, as_of in ((2016, "2018-12-31"), (2017, "2018-12-31"), (2019, "2019-12-31")):
+    for year, as_of in ((2016, "2017-12-31"), (2017, "2017-12-31"), (2018, "2018-12-31"), (2019, "2019-12-31")):
         t = rate_dataset(sample, year=year, as_of=as_of).table
         assert t["matches_stored"].all(), (year, t.loc[~t["matches_stored"], "cadre_id"].tolist())
 
