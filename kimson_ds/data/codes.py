@@ -75,6 +75,10 @@ TITLE = {
     "cong_chuc_xa": "Công chức xã",
 }
 
+#: Head titles: one holder per unit (a second held post of the same head title is a contradiction).
+SINGLE_HOLDER_TITLES = ("bi_thu", "chu_tich_ubnd", "chu_tich_hdnd", "chu_tich_mttq", "chu_nhiem_ubkt",
+                        "truong_ban", "truong_phong", "truong_doan_the", "bi_thu_chi_bo")
+
 GENDER = {"nam": "Nam", "nu": "Nữ"}
 
 RATING_LEVEL = {
@@ -169,6 +173,9 @@ RELATION = {
     "con": "Con",
     "anh_chi_em": "Anh, chị, em ruột",
 }
+
+#: The relation seen from the other side: if B is A's ``cha_me`` then A is B's ``con``.
+RELATION_INVERSE = {"cha_me": "con", "con": "cha_me", "vo_chong": "vo_chong", "anh_chi_em": "anh_chi_em"}
 
 DISCIPLINE_FORM = {
     "khien_trach": "Khiển trách",

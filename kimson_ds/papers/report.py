@@ -46,6 +46,7 @@ import html
 import io
 import json
 import logging
+import math
 import os
 import re
 import shlex
@@ -650,7 +651,22 @@ def _parse_cli_value(raw: str, declared: str) -> Any:
 _TYPE_VI = {"int": "số nguyên", "float": "số", "bool": "True hoặc False", "str": "chuỗi ký tự"}
 
 
+#: Notebook parameters that hold a date (typed as text): accepted in the formats the data
+#: accepts and passed on as ISO ``yyyy-mm-dd``; empty text keeps its "not set" meaning.
+_DATE_PARAMETER = re.compile(r"(^|_)(as_of|date|from|to|start|end)$")
+
+
 def _check_type(name: str, value: Any, declared: str) -> Any:
+    from kimson_ds.config import DATE_FORMATS_VI, DATE_RANGE_VI, parse_user_date, shorten
+
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ReportInputError(f"Tham số '{name}' cần một số hữu hạn, nhận được '{shorten(value)}'.")
+    if declared == "str" and _DATE_PARAMETER.search(name) and isinstance(value, (str, dt.date)) and value != "":
+        day = parse_user_date(value)
+        if day is None:
+            raise ReportInputError(f"Tham số '{name}' cần một ngày có thật dạng {DATE_FORMATS_VI}, "
+                                   f"{DATE_RANGE_VI}; nhận được '{shorten(value)}'.")
+        return day.isoformat()
     if declared == "float" and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     ok = {
@@ -661,7 +677,7 @@ def _check_type(name: str, value: Any, declared: str) -> Any:
     }.get(declared)
     if ok is not None and value is not None and not ok(value):
         raise ReportInputError(
-            f"Tham số '{name}' cần giá trị kiểu {_TYPE_VI[declared]}, nhận được {value!r}."
+            f"Tham số '{name}' cần giá trị kiểu {_TYPE_VI[declared]}, nhận được '{shorten(value)}'."
         )
     return value
 
@@ -1107,7 +1123,7 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
         A cell failed (the message names the cell and the error; the
         executed notebook is kept) or the kernel could not run.
     """
-    from kimson_ds.data.io import read_dataset
+    from kimson_ds.data.io import load_dataset
 
     started = time.perf_counter()
     nb_path = Path(notebook)
@@ -1123,7 +1139,7 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
     fingerprint = None
     if "dataset" in declared and effective.get("dataset"):
         dataset_path = find_dataset(str(effective["dataset"]))
-        dataset_obj = read_dataset(dataset_path)
+        dataset_obj = load_dataset(dataset_path)  # bad data: the clean error (exit 2) before any kernel starts
         fingerprint = dataset_obj.fingerprint
 
     out = Path(out_dir)
