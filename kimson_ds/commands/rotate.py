@@ -55,8 +55,8 @@ def write_outputs(result, stage: Path) -> dict:
 
     write_result_workbook(stage / RESULT_WORKBOOK, {
         "Phương án luân chuyển": vietnamese(t["assignments"]), "Các phương án khác": vietnamese(result.alternatives),
-        "Vị trí chưa bố trí": vietnamese(t["unfilled"])}, title=f"PHƯƠNG ÁN LUÂN CHUYỂN CÁN BỘ — {sc.name}",
-        subtitle=f"Ngày áp dụng quy định {vi.date(sc.as_of)}")
+        "Vị trí chưa bố trí": vietnamese(t["unfilled"])}, title=f"PHƯƠNG ÁN LUÂN CHUYỂN CÁN BỘ — {pb.scenario.name}",
+        subtitle=f"Ngày áp dụng quy định {vi.date(pb.scenario.as_of)}")
     text = "\n".join(result.diagnosis) + "\n"
     (stage / "diagnosis.txt").write_text(text, encoding="utf-8")
     record = result.run_record()
