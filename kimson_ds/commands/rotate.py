@@ -7,8 +7,11 @@ import shlex
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from kimson_ds.audit import record_run
 from kimson_ds.data.io import load_dataset
+from kimson_ds.history.state import dataset_on
 from kimson_ds.outputs import OutputSet, write_csv
 from kimson_ds.rotation.eligibility import describe
 
@@ -45,7 +48,8 @@ def run(args) -> int:
 
 def _run(args, outs: OutputSet, load_rotation_scenario, run_rotation) -> int:
     sc = load_rotation_scenario(args.scenario)
-    ds = load_dataset(args.dataset)
+    full = load_dataset(args.dataset)
+    ds = dataset_on(full, sc.as_of)  # holders and units of the scenario's date (from the work history if any)
     result = run_rotation(ds, sc)
     out = Path(args.out)
     stage = outs.root
@@ -59,7 +63,7 @@ def _run(args, outs: OutputSet, load_rotation_scenario, run_rotation) -> int:
     _write(result.rule_costs, stage / "rule_costs.csv")
     for j, plan in enumerate(result.alternative_plans, start=2):
         _write(plan, stage / f"alternative_{j}.csv")
-    text = "\n".join(result.diagnosis) + "\n"
+    text = "\n".join([ds.history_state.note_vi, *result.diagnosis, *_backtest(full, result, sc, stage)]) + "\n"
     (stage / "diagnosis.txt").write_text(text, encoding="utf-8")
     record = result.run_record()
     (stage / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n",
@@ -82,3 +86,27 @@ def _run(args, outs: OutputSet, load_rotation_scenario, run_rotation) -> int:
         print(f"Số cán bộ dôi dư: {len(t['unused'])}.")
     print(f"Kết quả đã ghi vào {out}.")
     return 0
+
+
+def _backtest(full, result, sc, out: Path) -> list[str]:
+    """Compare the plan with the rotations recorded in the 12 months after the scenario date (back-test)."""
+    from kimson_ds.data.codes import TITLE
+    from kimson_ds.history import backtest
+
+    record = backtest.recorded_rotations(full, sc.as_of)
+    if not len(record):
+        return []
+    plan = result.assignments.merge(full["positions"][["position_id", "unit_id", "title"]], left_on="post_id",
+                                    right_on="position_id", suffixes=("_vi", ""))
+    ov = backtest.compare_with_record(plan, record)
+    pb = result.problem
+    pos = full["positions"].set_index("position_id")
+    labels = pos["title"].map(TITLE) + " " + pos["unit_id"].map(full["units"].set_index("unit_id")["name"])
+    table = backtest.explain_record(record, result.assignments, pb.cands, pb.elig, pb.scores,
+                                    full["cadres"].set_index("cadre_id")["full_name"],
+                                    full["units"].set_index("unit_id")["name"], TITLE, labels)
+    _write(table, out / "backtest.csv")
+    n = ov["n_record"]
+    return [f"Đối chiếu với {n} quyết định luân chuyển đã ghi nhận trong 12 tháng sau ngày {pd.Timestamp(sc.as_of):%d/%m/%Y}: "
+            f"trùng người {ov['same_person']}/{n}, trùng vị trí {ov['same_post']}/{n}, "
+            f"trùng cả người và vị trí {ov['same_pair']}/{n} (chi tiết: backtest.csv)."]
