@@ -256,7 +256,8 @@ def _read_workbook(path: Path, issues: list[Issue]) -> dict[str, RawTable]:
             if table is not None and len(by_table[table]) > 1:
                 continue
             if table is None:
-                if _norm_key(ws.title) not in ("hướng dẫn", "huong dan", "danh mục", "_lists"):
+                # instructions, lists and the proposals to vet (read by ``vet``) are not dataset tables
+                if _norm_key(ws.title) not in ("hướng dẫn", "huong dan", "danh mục", "_lists", "đề xuất nhân sự"):
                     expected = ", ".join(f"{t.name} hoặc {t.title_vi}" for t in TABLES.values())
                     issues.append(Issue("warning", "", f"{path.name} › trang '{ws.title}'", None, None, None,
                                         "trang tính không thuộc bộ dữ liệu nên bị bỏ qua", expected))

@@ -633,7 +633,7 @@ class SaveButton:
         self.path = w.Text(value=default_path, description="Tệp kịch bản:",
                            layout=w.Layout(width="440px"), style={"description_width": "initial"})
         self.path.add_class("kimson-save-path")
-        self.button = w.Button(description="Lưu kịch bản", icon="save", button_style="primary",
+        self.button = w.Button(description="Lưu kịch bản", button_style="primary",
                                tooltip="Ghi các lựa chọn hiện tại thành tệp kịch bản YAML dùng được với lệnh kimson-ds")
         self.button.add_class("kimson-save")
         self.out = w.HTML("")
@@ -680,7 +680,7 @@ class ReportButton:
         self._prepare = prepare
         self.folder = w.Text(value=default_dir, description="Thư mục báo cáo:",
                              layout=w.Layout(width="440px"), style={"description_width": "initial"})
-        self.button = w.Button(description="Xuất báo cáo", icon="file", button_style="success",
+        self.button = w.Button(description="Xuất báo cáo", button_style="success",
                                tooltip="Chạy notebook phân tích với đúng kịch bản này và tạo báo cáo HTML")
         self.button.add_class("kimson-report-button")
         self.out = w.HTML("")

@@ -13,9 +13,14 @@ column              meaning
 ``position_id``     the post (a row of ``positions``), or else
 ``target_title``    the title code and
 ``target_unit_id``  the unit of the post
+``term``            optional: the term of the post, ``YYYY-YYYY`` spanning ``term.length_years``
 ``effective_date``  the date the decision takes effect: every item below is
                     judged under the rules in force on that date
 ==================  =====================================================================
+
+Files: a ``.csv`` with these codes or their Vietnamese headers, or a workbook
+whose sheet "Đề xuất nhân sự" (the data-entry template's sheet, with drop-down
+lists), "Đề xuất" or ``proposals`` holds them.
 
 Checklist items (one row per proposal and item, each with its reason and its
 regulation reference, read from the dated parameters):
@@ -138,6 +143,7 @@ PROPOSAL_COLUMNS = {
     "position_id": "Mã chức danh",
     "target_title": "Chức danh",
     "target_unit_id": "Mã đơn vị",
+    "term": "Nhiệm kỳ",
     "effective_date": "Ngày hiệu lực",
     "note": "Ghi chú",
 }
@@ -212,7 +218,7 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
     -------
     DataFrame
         ``proposal_id, cadre_id, action, position_id, target_title,
-        target_unit_id, effective_date, note, row``. A given ``position_id``
+        target_unit_id, term, effective_date, note, row``. A given ``position_id``
         fills the title and unit; a title and unit with exactly one position
         fill ``position_id``.
 
@@ -322,6 +328,14 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
     when = _parse_dates(df["effective_date"])
     flag(~blank["effective_date"] & when.isna(), "effective_date", "ngày không hợp lệ",
          "ngày có thật từ 01/01/1800 đến 31/12/2100, dạng yyyy-mm-dd (2020-03-01) hoặc dd/mm/yyyy (01/03/2020)")
+    term = df["term"].map(lambda v: None if _blank(v) else str(v).replace("–", "-").replace(" ", ""))
+    span = term.str.extract(r"^(\d{4})-(\d{4})$").astype(float)
+    lengths = {d: float(parameters(d).get("term.length_years")) for d in when[term.notna()].dropna().unique()}
+    length = when.map(lengths).astype(float)
+    flag(term.notna() & span[0].isna(), "term", "nhiệm kỳ không hợp lệ", "nhiệm kỳ dạng năm-năm, ví dụ 2025-2030")
+    flag(span[0].notna() & length.notna() & (span[1] - span[0] != length), "term",
+         "nhiệm kỳ không đúng độ dài một nhiệm kỳ",
+         "nhiệm kỳ dài " + length.map(lambda x: "" if pd.isna(x) else f"{x:g}") + " năm, ví dụ 2025-2030")
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise DataError(_summary(source, errors), errors)
@@ -333,6 +347,7 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
         "position_id": df["position_id"].where(has_pos, None),
         "target_title": title.where(~has_pos, pos_title),
         "target_unit_id": df["target_unit_id"].where(~has_pos, pos_unit),
+        "term": term.where(term.notna(), None),
         "effective_date": when,
         "note": df["note"].fillna("").astype(str),
         "row": rows,
@@ -359,8 +374,8 @@ def _summary(source: str, issues: list[Issue]) -> str:
 def read_proposals(path: str | Path, tables) -> pd.DataFrame:
     """Read a proposal batch from a ``.csv`` (UTF-8) or ``.xlsx`` file and check it.
 
-    The workbook's sheet named ``proposals`` or "Đề xuất" is read, else the
-    first sheet. See :func:`parse_proposals` for the result and the errors.
+    The workbook's sheet "Đề xuất nhân sự" (the data-entry template's), ``proposals``
+    or "Đề xuất" is read, else the first sheet. See :func:`parse_proposals` for the result and the errors.
 
     Raises
     ------
@@ -405,7 +420,8 @@ def read_proposals(path: str | Path, tables) -> pd.DataFrame:
             raise DataError(f"{path.name}: không mở được tệp Excel ({exc}).") from None
         try:
             sheets = {_norm(ws.title): ws for ws in wb.worksheets}
-            ws = sheets.get("proposals") or sheets.get(_norm("Đề xuất")) or wb.worksheets[0]
+            ws = (sheets.get(_norm("Đề xuất nhân sự")) or sheets.get("proposals") or sheets.get(_norm("Đề xuất"))
+                  or wb.worksheets[0])
             values = list(ws.iter_rows(values_only=True))
             source = f"{path.name} › trang '{ws.title}'"
         finally:
