@@ -246,6 +246,26 @@ def figure_png(fig, dpi: int = 110) -> bytes:
 SOURCE_LINE = "Nguồn: bộ dữ liệu cán bộ, xử lý bằng kimson-ds"
 
 
+def _finite(values) -> np.ndarray | None:
+    """Values as floats (None when they are not numbers, e.g. category labels)."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def _line_has_data(line) -> bool:
+    """A line draws data unless all its values are missing or it is a reference line (axhline/axvline)."""
+    x, y = _finite(line.get_xdata()), _finite(line.get_ydata())
+    if x is None or y is None:  # category axis: the labels are the data
+        return len(line.get_xdata()) > 0 and len(line.get_ydata()) > 0
+    if len(x) == 0 or len(y) == 0 or not (np.isfinite(x).any() and np.isfinite(y).any()):
+        return False
+    reference = (len(x) == 2 and ((tuple(x.tolist()) == (0.0, 1.0) and y[0] == y[1])
+                                  or (tuple(y.tolist()) == (0.0, 1.0) and x[0] == x[1])))
+    return not reference
+
+
 def figure_facts(fig) -> dict:
     """What a chart shows: its title, axis labels and whether it draws any data.
 
@@ -275,16 +295,10 @@ def figure_facts(fig) -> dict:
             if np.isfinite(w) and np.isfinite(h) and (w != 0 and h != 0):
                 has_data = True
         for line in ax.lines:
-            y = np.asarray(line.get_ydata(), dtype=float) if len(line.get_ydata()) else np.array([])
-            x = np.asarray(line.get_xdata(), dtype=float) if len(line.get_xdata()) else np.array([])
-            # reference lines (axhline/axvline) span the axes: they are not data
-            if len(y) > 1 and not (len(set(y.tolist())) == 1 and len(set(x.tolist())) == 2 and
-                                   tuple(x.tolist()) == (0.0, 1.0)) and not (
-                    len(set(x.tolist())) == 1 and tuple(y.tolist()) == (0.0, 1.0)) and np.isfinite(y).any():
-                has_data = True
+            has_data = has_data or _line_has_data(line)
         for coll in ax.collections:
-            if isinstance(coll, Collection) and len(coll.get_offsets()) and np.isfinite(
-                    np.asarray(coll.get_offsets(), dtype=float)).any():
+            offsets = _finite(coll.get_offsets()) if isinstance(coll, Collection) else None
+            if offsets is not None and offsets.size and np.isfinite(offsets).any():
                 has_data = True
         if any(isinstance(im, AxesImage) for im in ax.images):
             has_data = True
