@@ -41,10 +41,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kimson_ds.data.codes import COMMUNE_KINDS, DISCIPLINE_ORDER, RATING_ORDER, REMOVAL_REASON, TITLE
+from kimson_ds.data.codes import (
+    COMMUNE_KINDS,
+    DISCIPLINE_ORDER,
+    RATING_ORDER,
+    RELATION,
+    REMOVAL_REASON,
+    TITLE,
+)
 from kimson_ds.data.io import empty_table
 from kimson_ds.errors import ScenarioError
 from kimson_ds.rules.parameters import ParameterSet, parameters
+from kimson_ds.rules.relatives import relatives_in_force
 from kimson_ds.rules.retirement import retirement_date
 
 __all__ = [
@@ -96,8 +104,13 @@ RULES: dict[str, tuple[str, str]] = {
                   "planning.readiness_bands"),
     "LOWER_LEVEL": ("Chưa giữ và chưa được quy hoạch chức danh ở cấp dưới (quy hoạch cấp dưới là cơ sở)",
                     "planning.lower_level_titles"),
-    "WOMEN_SHARE": ("Tỷ lệ nữ trong danh sách quy hoạch dưới mức tối thiểu", "planning.women_share_min"),
-    "YOUNG_SHARE": ("Tỷ lệ cán bộ trẻ trong danh sách quy hoạch dưới mức tối thiểu", "planning.young_share_min"),
+    "WOMEN_SHARE": ("Tỷ lệ nữ trong danh sách quy hoạch chưa đạt mục tiêu phấn đấu", "planning.women_share_min"),
+    "YOUNG_SHARE": ("Tỷ lệ cán bộ trẻ (tuổi tính tại ngày bắt đầu nhiệm kỳ) chưa đạt mục tiêu phấn đấu",
+                    "planning.young_share_min"),
+    "HIGHER_POST": ("Quy hoạch vào chức danh không cao hơn chức danh đang giữ (chỉ quy hoạch chức danh cao hơn)",
+                    "planning.higher_post_only"),
+    "RELATIVES": ("Người thân cùng được quy hoạch vào chức danh lãnh đạo của cùng đơn vị (cần xem xét theo quy định "
+                  "kiểm soát quyền lực trong công tác cán bộ)", "relatives.linked_posts"),
     "COHORTS": ("Danh sách quy hoạch không bảo đảm đủ ba độ tuổi", "planning.age_cohort_bounds"),
 }
 
@@ -247,6 +260,10 @@ def person_facts(cadres: pd.DataFrame, as_of, params: ParameterSet, window: Term
     bounds = params.get("planning.age_cohort_bounds")
     y_max, m_max = int(bounds["young_max"]), int(bounds["middle_max"])
     cohort = np.select([age < y_max, age <= m_max], [1, 2], 3)
+    # the young share is a target for the term: age taken at the term start, as for the bench
+    start = window.start
+    had_at_start = (birth.dt.month < start.month) | ((birth.dt.month == start.month) & (birth.dt.day <= start.day))
+    age_at_start = start.year - birth.dt.year - (~had_at_start).astype(int)
     retire = retirement_date(c["birth_date"], c["gender"], params)
     eth = c["ethnicity"].fillna("").astype(str).str.strip().str.casefold()
     out = pd.DataFrame({
@@ -254,7 +271,7 @@ def person_facts(cadres: pd.DataFrame, as_of, params: ParameterSet, window: Term
         "gender": c["gender"],
         "is_woman": c["gender"].eq("nu"),
         "age": age.astype("Int64"),
-        "is_young": age < young_limit,
+        "is_young": age_at_start < young_limit,
         "is_minority": (eth != "") & (eth != "kinh"),
         "cohort": cohort,
         "retire_date": retire,
@@ -303,7 +320,13 @@ def _discipline_hits(discipline: pd.DataFrame, rows: pd.DataFrame, as_of, params
     decided, expires = pd.to_datetime(m["decided_on"]), pd.to_datetime(m["expires_on"])
     in_effect = expires.isna() | (expires >= as_of)
     after_add = pd.to_datetime(m["added_on"]).notna() & (decided >= pd.to_datetime(m["added_on"]))
-    m = m.loc[in_effect | after_add].copy()
+    counts = in_effect | after_add
+    # Quy định 377-QĐ/TW: khiển trách, cảnh cáo whose period has ended may be considered for planning
+    expired_ok = params.get("planning.discipline_expired_may_be_planned") \
+        if "planning.discipline_expired_may_be_planned" in params else []
+    if expired_ok:
+        counts = counts & (in_effect | ~m["form"].isin(list(expired_ok)))
+    m = m.loc[counts].copy()
     from kimson_ds.data.codes import DISCIPLINE_FORM
 
     m["discipline_vi"] = m["form"].map(DISCIPLINE_FORM) + " ngày " + pd.to_datetime(m["decided_on"]).dt.strftime("%d-%m-%Y")
@@ -627,6 +650,38 @@ def check_compliance(data, term: str, as_of, *, planning: pd.DataFrame | None = 
     nob = person_rows.loc[~person_rows["basis_ok"]]
     violations.append(_violation("LOWER_LEVEL", P, nob, "Không giữ, không được quy hoạch chức danh cấp dưới theo "
                                  "danh mục"))
+
+    # only a higher post (HD 16/2022, QĐ 377): not the post held, nor a post of equal or lower rank in that unit
+    if "planning.higher_post_only" in P and bool(P.get("planning.higher_post_only")):
+        rank = P.get("rotation.title_rank")
+        target_rank = person_rows["target_title"].map(rank).fillna(0).astype(int)
+        same_unit = person_rows[["cadre_id", "target_unit_id"]].assign(_r=target_rank.to_numpy()).merge(
+            held[["cadre_id", "unit_id", "rank", "title"]], left_on=["cadre_id", "target_unit_id"],
+            right_on=["cadre_id", "unit_id"], how="left")
+        not_higher = (same_unit["rank"].notna() & (same_unit["rank"] >= same_unit["_r"])).to_numpy()
+        key = same_unit.assign(_nh=not_higher).groupby(["cadre_id", "target_unit_id", "_r"], sort=False)
+        bad_keys = key["_nh"].any()
+        idx = pd.MultiIndex.from_arrays([person_rows["cadre_id"], person_rows["target_unit_id"], target_rank])
+        flag = bad_keys.reindex(idx).fillna(False).to_numpy(dtype=bool)
+        low = person_rows.loc[flag]
+        violations.append(_violation("HIGHER_POST", P, low, "Đang giữ chức danh cùng bậc hoặc cao hơn tại đơn vị "
+                                     "này; chỉ quy hoạch vào chức danh cao hơn"))
+    # relatives both planned for leadership posts of the same unit (QĐ 205 / QĐ 114: cần xem xét)
+    if "relatives.linked_posts" in P:
+        pairs = relatives_in_force(_table(tables, "relatives"), P)
+        if len(pairs) and len(rows):
+            on_list = rows[["cadre_id", "target_unit_id", "post_vi"]].drop_duplicates(["cadre_id", "target_unit_id"])
+            both = pairs.merge(on_list, on="cadre_id").merge(
+                on_list.rename(columns={"cadre_id": "relative_id", "post_vi": "post_vi_r"}),
+                on=["relative_id", "target_unit_id"])
+            both = both.loc[both["cadre_id"] < both["relative_id"]]
+            if len(both):
+                rel = both.assign(cadre_ids=both["cadre_id"] + ", " + both["relative_id"],
+                                  full_names=both["cadre_id"].map(names).fillna(both["cadre_id"]) + ", "
+                                  + both["relative_id"].map(names).fillna(both["relative_id"]),
+                                  post_id="", post_vi=both["post_vi"] + "; " + both["post_vi_r"])
+                violations.append(_violation("RELATIVES", P, rel, "Quan hệ: " + both["relation"].map(
+                    RELATION).fillna(both["relation"]) + " — cần xem xét khi bố trí"))
 
     # shares of the whole list (unique people)
     people = rows.drop_duplicates("cadre_id")

@@ -109,7 +109,8 @@ ITEMS = {
     "xep_loai": "Xếp loại các năm gần nhất",
     "ky_luat": "Kỷ luật",
     "khong_dia_phuong": "Bố trí không là người địa phương",
-    "nguoi_than": "Người thân (Quy định 205-QĐ/TW)",
+    "nguoi_than": "Người thân (kiểm soát quyền lực trong công tác cán bộ)",
+    "tham_quyen": "Thẩm quyền và hình thức (bầu, bổ nhiệm)",
 }
 
 #: Status of a checklist item and verdict of a proposal.
@@ -470,9 +471,14 @@ def _years_left_item(props: pd.DataFrame, P: ParameterSet, gaps: pd.DataFrame) -
         length = float(P.get("term.length_years"))
         need = terms * length
         ref, assumption = _ref(P, "planning.full_terms_required_at_planning", "term.length_years")
-        ok = left[plan] >= need
+        # counted from the start of the planned term (as in planning.succession), not the proposal date
+        left_t = props.loc[plan, "_years_left_term"]
+        start_txt = props.loc[plan, "_term_start"].dt.strftime("%d-%m-%Y")
+        txt = ("còn " + _num(left_t) + " năm công tác tính từ ngày bắt đầu nhiệm kỳ quy hoạch " + start_txt
+               + props.loc[plan, "_term_note"] + " (lộ trình tuổi nghỉ hưu Nghị định 135/2020)")
+        ok = left_t >= need
         parts.append(_check(props.loc[plan], "tuoi", np.where(ok, "dat", "khong_dat"),
-                            np.where(ok, "Đạt: ", "Không đạt: ") + retire_txt[plan]
+                            np.where(ok, "Đạt: ", "Không đạt: ") + txt
                             + f", yêu cầu khi quy hoạch đủ {terms:g} nhiệm kỳ ({need:g} năm)", ref, assumption))
     # appointments, nominations and rotations: the service-left standards of a first appointment
     svc = gaps.loc[gaps["standard"].isin(["years_left_first", "months_left_first", "terms_left_first"])]
@@ -565,7 +571,38 @@ def _planning_item(props: pd.DataFrame, planning: pd.DataFrame, P: ParameterSet,
     if len(rest):
         parts.append(_check(rest, "quy_hoach", "khong_ap_dung", "Không xét quy hoạch với hình thức đề xuất này",
                             ref, assumption))
+    # Quy định 377-QĐ/TW: no planning at the same time as proposing an appointment or nomination
+    rule = "planning.no_planning_with_appointment"
+    if rule in P and bool(P.get(rule)) and "_batch_appoint" in props:
+        both = (props["action"] == "quy_hoach") & props["_batch_appoint"]
+        if both.any():
+            ref3, assumption3 = _ref(P, rule)
+            parts.append(_check(props.loc[both], "quy_hoach", "khong_dat",
+                                "Không đạt: cùng đợt đã đề xuất bổ nhiệm hoặc giới thiệu ứng cử cán bộ này; không "
+                                "quy hoạch đồng thời với đề xuất bổ nhiệm, giới thiệu ứng cử", ref3, assumption3))
     return pd.concat(parts, ignore_index=True)
+
+
+def _competence_item(props: pd.DataFrame, P: ParameterSet, scopes: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
+    """``tham_quyen``: who decides the post and whether it is filled by election or appointment."""
+    name = "vetting.post_competence"
+    if name not in P:
+        return _not_in_force(props, "tham_quyen", name, when)
+    rule = P.get(name)
+    ref, assumption = _ref(P, name)
+    kind = props["target_unit_id"].map(scopes["kind"]) if "kind" in scopes else pd.Series(None, index=props.index)
+    elected = props["target_title"].isin(rule.get("elected", []))
+    prov = rule.get("province", {})
+    province = props["target_title"].isin(prov.get("titles", [])) & kind.isin(prov.get("unit_kinds", []))
+    appoint = props["action"] == "bo_nhiem"
+    status = np.select([appoint & elected, province], ["khong_dat", "can_xem_xet"], "dat")
+    reason = np.select(
+        [appoint & elected, province],
+        ["Không đạt: chức danh do bầu (hoặc chỉ định đối với chức danh cấp ủy), không bổ nhiệm; đề xuất "
+         "giới thiệu ứng cử hoặc chỉ định",
+         "Chức danh thuộc diện Ban Thường vụ Tỉnh ủy quản lý: cấp huyện chỉ đề xuất, cấp tỉnh thẩm định và quyết định"],
+        "Đạt: chức danh thuộc thẩm quyền cấp huyện, hình thức đề xuất phù hợp")
+    return _check(props, "tham_quyen", status, reason, ref, assumption)
 
 
 def _ratings_item(props: pd.DataFrame, ratings: pd.DataFrame, P: ParameterSet) -> pd.DataFrame:
@@ -794,6 +831,21 @@ def checklist(tables, proposals: pd.DataFrame, *, overrides: dict | None = None,
     props["_first_time"] = ~key.isin(pd.MultiIndex.from_frame(before[["cadre_id", "title"]]))
     props["_years_left"] = years_of_service_left(props["birth_date"], props["gender"], props["effective_date"])
     props["_gap_key"] = props.index.astype(str)
+    # planning proposals: the planned term is the next term of the planning table starting after the proposal
+    starts = pd.to_numeric(_table(tables, "planning")["term"].astype(str).str.extract(r"(\d{4})")[0],
+                           errors="coerce").dropna().astype(int).unique()
+    eff_year = props["effective_date"].dt.year.to_numpy()
+    nxt = np.array([min((y for y in starts if y > e), default=-1) for e in eff_year], dtype=int) if len(props) \
+        else np.zeros(0, dtype=int)  # loop over a handful of distinct years per proposal batch
+    known = nxt > 0
+    props["_term_start"] = pd.to_datetime(pd.Series(np.where(known, nxt, 1970), index=props.index).astype(str)
+                                          + "-01-01").where(known, props["effective_date"])
+    props["_term_note"] = np.where(known, "", " (chưa có nhiệm kỳ sau trong dữ liệu quy hoạch: tính từ ngày hiệu lực)")
+    props["_years_left_term"] = years_of_service_left(props["birth_date"], props["gender"], props["_term_start"])
+
+    # the same cadre proposed for appointment or nomination in the same batch (for the QĐ 377 sequencing rule)
+    appointed = props.loc[props["action"].isin(["bo_nhiem", "gioi_thieu_ung_cu"]), "cadre_id"]
+    props["_batch_appoint"] = props["cadre_id"].isin(appointed)
 
     # standards of the title (qualifications as on the effective date)
     # one standards call per date (a few dates), with the qualifications held on that date
@@ -832,6 +884,7 @@ def checklist(tables, proposals: pd.DataFrame, *, overrides: dict | None = None,
             _discipline_item(sub, _table(tables, "discipline"), P, when),
             _non_local_item(sub, P, scopes, unit_ids, when),
             _relatives_item(sub, conflicts, P, when),
+            _competence_item(sub, P, scopes, when),
         ]
     raw = pd.concat(parts, ignore_index=True)
     return _aggregate(raw, props)

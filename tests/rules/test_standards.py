@@ -81,7 +81,11 @@ def test_post_kind_decided_by_unit_kind():
     people = [cadre("A", education="dai_hoc", pol="trung_cap", sm="chuyen_vien")]
     dept = gaps_for(people, "truong_phong", "P1", "2019-12-31")
     assert set(dept["post_kind"]) == {"district_head"}
-    assert bool(dept["assumption"].all())  # district heads' standards are an ASSUMPTION
+    qual = dept[dept["standard"] != "years_left_first"]
+    assert bool(qual["assumption"].all())  # district heads' qualification standards are an ASSUMPTION
+    # the 60-month first-appointment rule is confirmed from Quy định 105-QĐ/TW (19-12-2017)
+    assert not bool(row(dept, "A", "years_left_first")["assumption"])
+    assert "Quy định 105-QĐ/TW" in row(dept, "A", "years_left_first")["reference"]
     assert not bool(row(dept, "A", "political_theory")["met"])  # cao cấp needed
     # the same title-less post in a commune is "other": only the years-left rule
     other = gaps_for(people, "pho_truong_phong", "P1", "2019-12-31")
