@@ -53,7 +53,7 @@ from kimson_ds.data.io import empty_table
 from kimson_ds.errors import ScenarioError
 from kimson_ds.rules.parameters import ParameterSet, parameters
 from kimson_ds.rules.relatives import relatives_in_force
-from kimson_ds.rules.retirement import retirement_date
+from kimson_ds.rules.retirement import retirement_moment
 
 __all__ = [
     "READINESS",
@@ -264,7 +264,8 @@ def person_facts(cadres: pd.DataFrame, as_of, params: ParameterSet, window: Term
     start = window.start
     had_at_start = (birth.dt.month < start.month) | ((birth.dt.month == start.month) & (birth.dt.day <= start.day))
     age_at_start = start.year - birth.dt.year - (~had_at_start).astype(int)
-    retire = retirement_date(c["birth_date"], c["gender"], params)
+    # retirement moment: end of the month the age is reached (Nghị định 135/2020)
+    retire = retirement_moment(c["birth_date"], c["gender"], params)
     eth = c["ethnicity"].fillna("").astype(str).str.strip().str.casefold()
     out = pd.DataFrame({
         "full_name": c["full_name"],
