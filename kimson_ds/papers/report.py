@@ -416,8 +416,8 @@ PARAM_CODES_VI = {
     "hdnd": "Hội đồng nhân dân",
     "ubnd": "Ủy ban nhân dân",
     "mttq": "Ủy ban MTTQ",
-    "nhom_4": "Nhóm 4",
-    "nhom_5": "Nhóm 5",
+    "doi_tuong_4_xa": "Đối tượng 4 (cấp xã)",
+    "doi_tuong_4_huyen": "Đối tượng 4 (cấp huyện)",
 }
 #: Values of these keys are codes of one code set (its labels win over the others).
 _KEY_CODESET = {"education": "education", "political_theory": "political_theory", "state_mgmt": "state_mgmt",

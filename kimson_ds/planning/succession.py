@@ -51,6 +51,7 @@ from kimson_ds.data.codes import (
 )
 from kimson_ds.data.io import empty_table
 from kimson_ds.errors import ScenarioError
+from kimson_ds.rules.durations import whole_months
 from kimson_ds.rules.parameters import ParameterSet, parameters
 from kimson_ds.rules.relatives import relatives_in_force
 from kimson_ds.rules.retirement import retirement_moment
@@ -77,6 +78,7 @@ __all__ = [
     "planning_rows_table",
     "ranked_successors",
     "readiness",
+    "readiness_labels",
     "review_tables",
     "share_summary",
     "standards_status",
@@ -175,7 +177,11 @@ class TermWindow:
 def term_window(term: str, params: ParameterSet, term_start=None) -> TermWindow:
     """Dates of ``term`` (see the module conventions)."""
     y0, _ = parse_term(term)
-    start = pd.Timestamp(term_start) if term_start is not None else pd.Timestamp(year=y0, month=1, day=1)
+    if term_start is not None:
+        start = pd.Timestamp(term_start)
+    else:  # the scenario's term_start, else the dated default day of the first year (term.start_default)
+        md = params.get("term.start_default")
+        start = pd.Timestamp(year=y0, month=int(md["month"]), day=int(md["day"]))
     length = int(params.get("term.length_years"))
     n_terms = int(params.get("planning.full_terms_required_at_planning"))
     end = start + pd.DateOffset(years=length)
@@ -388,7 +394,8 @@ def standards_status(tables, pairs: pd.DataFrame, as_of, params: ParameterSet, w
         out = out.drop(columns=["_gap", "_std"])
     since = pd.to_datetime(out["added_on"]) if "added_on" in out else pd.Series(pd.NaT, index=out.index)
     since = since.where(since.notna() & (since < pd.Timestamp(as_of)), pd.Timestamp(as_of))
-    avail = ((window.start - since).dt.days / 30.4375).clip(lower=0.0)
+    # whole calendar months from planning to the term start (kimson_ds.rules.durations)
+    avail = whole_months(since, pd.Series(window.start, index=since.index)).clip(lower=0.0)
     out["months_to_start"] = avail.to_numpy()
     out["closable_by_start"] = out["gap_months"] <= out["months_to_start"] + 1e-9
     return out
@@ -409,8 +416,15 @@ def readiness(pairs: pd.DataFrame, held: pd.DataFrame, params: ParameterSet) -> 
     ready_now = out["met_now"].astype(bool) & out["experience_ok"]
     soon = out["gap_months"].astype(float) <= float(bands["soon_max_months"])
     out["readiness"] = np.select([ready_now, soon], ["ngay", "1_2_nam"], "3_nam")
-    out["readiness_vi"] = out["readiness"].map(READINESS)
+    out["readiness_vi"] = out["readiness"].map(readiness_labels(params))
     return out
+
+
+def readiness_labels(params: ParameterSet) -> dict[str, str]:
+    """Vietnamese readiness labels with the band read from ``planning.readiness_bands``."""
+    m = int(params.get("planning.readiness_bands")["soon_max_months"])
+    return {"ngay": READINESS["ngay"], "1_2_nam": f"Sẵn sàng trong {m} tháng (bù tiêu chuẩn bằng đào tạo)",
+            "3_nam": f"Sẵn sàng sau hơn {m} tháng"}
 
 
 def lower_level_basis(rows: pd.DataFrame, held: pd.DataFrame, planned: pd.DataFrame, posts: pd.DataFrame,
@@ -777,7 +791,8 @@ def bench_strength(rows: pd.DataFrame, posts: pd.DataFrame, tables, params: Para
     for c in ("n_candidates", "n_ready_now", "n_ready_soon"):
         out[c] = out[c].fillna(0).astype(int)
     red = (out["n_ready_now"] == 0) & (out["incumbent_leaves"] | vacant)
-    amber = (out["n_ready_now"] == 0) | (out["n_candidates"] < 2)
+    k_min = int(params.get("planning.bench_min_candidates"))
+    amber = (out["n_ready_now"] == 0) | (out["n_candidates"] < k_min)
     out["risk"] = np.select([red, amber], ["do", "vang"], "xanh")
     out["risk_vi"] = out["risk"].map(_RISK)
     out = out.reset_index()
@@ -785,7 +800,8 @@ def bench_strength(rows: pd.DataFrame, posts: pd.DataFrame, tables, params: Para
     overall = pd.DataFrame([
         ("Số chức danh chủ chốt", float(n)),
         ("Tỷ lệ chức danh có ít nhất 1 người sẵn sàng ngay", float((out["n_ready_now"] >= 1).mean()) if n else 0.0),
-        ("Tỷ lệ chức danh có ít nhất 2 người quy hoạch", float((out["n_candidates"] >= 2).mean()) if n else 0.0),
+        (f"Tỷ lệ chức danh có ít nhất {k_min} người quy hoạch",
+         float((out["n_candidates"] >= k_min).mean()) if n else 0.0),
         ("Số chức danh người đương nhiệm nghỉ hưu trong nhiệm kỳ", float(out["incumbent_leaves"].sum())),
         ("Số chức danh rủi ro cao", float((out["risk"] == "do").sum())),
         ("Số chức danh cần chú ý", float((out["risk"] == "vang").sum())),
@@ -1245,7 +1261,7 @@ def compliance_tables(comp: Compliance, *, steps: pd.DataFrame | None = None,
         "Ngày nghỉ hưu của người đương nhiệm": pd.to_datetime(b["incumbent_leaves_on"]),
         "Số người quy hoạch": b["n_candidates"],
         "Số người sẵn sàng ngay": b["n_ready_now"],
-        "Số người sẵn sàng sau 1–2 năm": b["n_ready_soon"],
+        "Số người " + readiness_labels(comp.params)["1_2_nam"].lower(): b["n_ready_soon"],
         "Đánh giá": b["risk_vi"],
     }).reset_index(drop=True)
     o = comp.bench_overall

@@ -838,8 +838,11 @@ def checklist(tables, proposals: pd.DataFrame, *, overrides: dict | None = None,
     nxt = np.array([min((y for y in starts if y > e), default=-1) for e in eff_year], dtype=int) if len(props) \
         else np.zeros(0, dtype=int)  # loop over a handful of distinct years per proposal batch
     known = nxt > 0
-    props["_term_start"] = pd.to_datetime(pd.Series(np.where(known, nxt, 1970), index=props.index).astype(str)
-                                          + "-01-01").where(known, props["effective_date"])
+    start_year = pd.Series(np.where(known, nxt, props["effective_date"].dt.year), index=props.index)
+    md = (parameters(props["effective_date"].max().date(), overrides).get("term.start_default") if len(props)
+          else {"month": 1, "day": 1})
+    props["_term_start"] = pd.to_datetime(pd.DataFrame({"year": start_year, "month": int(md["month"]),
+                                                        "day": int(md["day"])})).where(known, props["effective_date"])
     props["_term_note"] = np.where(known, "", " (chưa có nhiệm kỳ sau trong dữ liệu quy hoạch: tính từ ngày hiệu lực)")
     props["_years_left_term"] = years_of_service_left(props["birth_date"], props["gender"], props["_term_start"])
 
