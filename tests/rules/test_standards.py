@@ -60,6 +60,11 @@ def test_commune_secretary_standards_change_on_2023_08_01():
     assert not bool(row(before, "A", "max_age_first")["met"])
     assert row(before, "A", "max_age_first")["actual"] == 47
     assert "Quyết định 04/2004" in row(before, "A", "education")["reference"]
+    # from 25-12-2019 (Thông tư 13/2019/TT-BNV, not confirmed) the same values are labelled GIẢ ĐỊNH
+    assert "Thông tư 13/2019" in row(before, "A", "education")["reference"]
+    assert bool(row(before, "A", "education")["assumption"])
+    early = gaps_for(people, "bi_thu", "X1", "2019-12-24")
+    assert "Thông tư 13/2019" not in row(early, "A", "education")["reference"]
     # Nghị định 33/2023: university degree, no age cap, 60 months left
     assert not bool(row(after, "A", "education")["met"])
     assert row(after, "A", "education")["required"] == "dai_hoc"
