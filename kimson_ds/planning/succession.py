@@ -113,7 +113,8 @@ RULES: dict[str, tuple[str, str]] = {
                     "planning.higher_post_only"),
     "RELATIVES": ("Người thân cùng được quy hoạch vào chức danh lãnh đạo của cùng đơn vị (cần xem xét theo quy định "
                   "kiểm soát quyền lực trong công tác cán bộ)", "relatives.linked_posts"),
-    "COHORTS": ("Danh sách quy hoạch không bảo đảm đủ ba độ tuổi", "planning.age_cohort_bounds"),
+    "COHORTS": ("Cơ cấu ba độ tuổi của danh sách quy hoạch chưa đạt mục tiêu (có đủ ba độ tuổi, tỷ lệ theo Chỉ thị "
+                "35-CT/TW)", "planning.age_cohort_bounds"),
 }
 
 _MERIT_POINTS = {"xuat_sac": 3.0, "tot": 2.0, "hoan_thanh": 1.0, "khong_hoan_thanh": 0.0}
@@ -481,11 +482,21 @@ def share_summary(people: pd.DataFrame, params: ParameterSet) -> pd.DataFrame:
     bounds = params.get("planning.age_cohort_bounds")
     y_max, m_max = int(bounds["young_max"]), int(bounds["middle_max"])
     labels = {1: f"Dưới {y_max} tuổi", 2: f"Từ {y_max} đến {m_max} tuổi", 3: f"Trên {m_max} tuổi"}
+    targets = params.get("planning.age_cohort_share_targets") if "planning.age_cohort_share_targets" in params \
+        else None
     for k in (1, 2, 3):
         hit = people["cohort"].eq(k)
         label = labels[k]
-        rows.append((f"Độ tuổi {k}: {label}", np.nan, _share(hit), int(hit.sum()), bool(hit.any()),
-                     "planning.age_cohort_bounds"))
+        share = _share(hit)
+        met, target, pname = bool(hit.any()), np.nan, "planning.age_cohort_bounds"
+        if targets is not None and k == 1:
+            target, pname = float(targets["young_min"]), "planning.age_cohort_share_targets"
+            met = met and share >= target - 1e-9
+        elif targets is not None and k == 2:
+            target, pname = float(targets["middle_min"]), "planning.age_cohort_share_targets"
+            met = met and float(targets["middle_min"]) - 1e-9 <= share <= float(targets["middle_max"]) + 1e-9
+            label += f" (mục tiêu {targets['middle_min']:.0%}–{targets['middle_max']:.0%})".replace(".", ",")
+        rows.append((f"Độ tuổi {k}: {label}", target, share, int(hit.sum()), met, pname))
     out = pd.DataFrame(rows, columns=["indicator", "target", "actual", "count", "met", "param"])
     if young_min is None:
         out.loc[1 + 1, "indicator"] += " — chưa lượng hóa chỉ tiêu vào ngày này"
@@ -712,8 +723,8 @@ def check_compliance(data, term: str, as_of, *, planning: pd.DataFrame | None = 
             [f"{young['actual']:.1%} ({young['count']}/{len(people)} người), tối thiểu {young['target']:.0%}"])))
     empty = shares.iloc[4:7].loc[lambda s: ~s["met"].astype(bool)]
     if len(people) and not empty.empty:
-        violations.append(_violation("COHORTS", P, one, pd.Series(
-            ["Thiếu nhóm: " + "; ".join(empty["indicator"])])))
+        detail = "; ".join(empty["indicator"] + " — " + empty["actual"].map(lambda v: f"{v:.1%}".replace(".", ",")))
+        violations.append(_violation("COHORTS", P, one, pd.Series(["Chưa đạt: " + detail])))
     viol = pd.concat([v for v in violations if not v.empty], ignore_index=True) if any(
         not v.empty for v in violations) else pd.DataFrame(columns=_VIOLATION_COLUMNS)
 

@@ -383,3 +383,17 @@ def test_relatives_planned_for_the_same_unit_are_flagged_and_cite_qd114():
     assert before["cadre_ids"].tolist() == after["cadre_ids"].tolist() == ["R1, R2"]
     assert "205-QĐ/TW" in before["reference"].iloc[0] and "114-QĐ/TW" not in before["reference"].iloc[0]
     assert "114-QĐ/TW" in after["reference"].iloc[0]
+
+
+@pytest.mark.parametrize(("as_of", "flagged"), [("2019-05-29", False), ("2019-05-30", True)])
+def test_age_cohort_shares_checked_against_chi_thi_35_targets(as_of, flagged):
+    # 1 of 12 under 40 (8,3% < 10%), 6 of 12 from 40 to 50 (50%), 5 over 50: all three cohorts present
+    people = ([_cadre("Y0", birth="1985-01-01")] + [_cadre(f"M{k}", birth="1975-01-01") for k in range(6)]
+              + [_cadre(f"O{k}", birth="1962-01-01") for k in range(5)])
+    titles = ("bi_thu", "chu_tich_ubnd", "chu_tich_hdnd", "pho_bi_thu")
+    plan = [_plan(p["cadre_id"], titles[i % 4], term="2020-2025") for i, p in enumerate(people)]
+    comp = su.check_compliance(_ds(people, plan), "2020-2025", as_of)
+    assert ("COHORTS" in _rules(comp)) is flagged
+    if flagged:
+        v = comp.violations.set_index("rule").loc["COHORTS"]
+        assert "chưa đạt mục tiêu" in v["rule_vi"] and "8,3%" in v["detail"]
