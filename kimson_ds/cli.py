@@ -65,6 +65,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Option destinations holding a date, and the option name the user typed.
+_DATE_OPTIONS = {"as_of": "--as-of", "compare_as_of": "--compare-as-of", "date_from": "--from", "date_to": "--to"}
+
+
+def _normalise_options(args: argparse.Namespace) -> None:
+    """Check typed options once for every command: dates and years in range.
+
+    Dates are accepted in the formats the data accepts and handed on as ISO
+    ``yyyy-mm-dd``; years must lie in the range dates may take.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the option, the (shortened) value and what is expected.
+    """
+    from kimson_ds.config import DATE_MAX, DATE_MIN, parse_date_option
+    from kimson_ds.errors import ScenarioError
+
+    for dest, option in _DATE_OPTIONS.items():
+        value = getattr(args, dest, None)
+        if isinstance(value, str):
+            setattr(args, dest, parse_date_option(value, option).isoformat())
+    year = getattr(args, "year", None)
+    if isinstance(year, int) and not DATE_MIN.year <= year <= DATE_MAX.year:
+        raise ScenarioError(f"Năm --year không hợp lệ: {year} (cần một năm từ {DATE_MIN.year} đến {DATE_MAX.year}).")
+    port = getattr(args, "port", None)
+    if isinstance(port, int) and not 1 <= port <= 65535:
+        raise ScenarioError(f"Cổng --port không hợp lệ: {port} (cần một số từ 1 đến 65535).")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     with _vietnamese_argparse():
@@ -75,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help()
         return 2
     try:
+        _normalise_options(args)
         return int(args.func(args) or 0)
     except KimsonError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)

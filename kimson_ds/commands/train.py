@@ -21,11 +21,13 @@ import pandas as pd
 from kimson_ds import __version__, audit
 from kimson_ds.config import load_scenario
 from kimson_ds.data.io import load_dataset
+from kimson_ds.outputs import OutputSet, write_csv
 from kimson_ds.training.schedule import TrainingScenario, check_tables, gaps_table, run, run_knowledge_updates
 
 SCHEDULE_HEADERS = {
     "cadre_id": "Mã cán bộ", "full_name": "Họ và tên", "course_id": "Mã khóa học", "course_name": "Khóa học",
-    "field_vi": "Lĩnh vực", "start_year": "Năm bắt đầu", "end_year": "Năm kết thúc", "months": "Số tháng",
+    "field_vi": "Lĩnh vực", "start_month": "Tháng bắt đầu", "end_month": "Tháng kết thúc",
+    "start_year": "Năm bắt đầu", "end_year": "Năm kết thúc", "months": "Số tháng",
     "cost_million_vnd": "Kinh phí (triệu đồng)", "for_targets": "Phục vụ chức danh quy hoạch",
 }
 READINESS_HEADERS = {
@@ -67,22 +69,24 @@ def _write(frame: pd.DataFrame, headers: dict, path: Path) -> Path:
     for c in out.columns:
         if out[c].dtype == bool:
             out[c] = out[c].map({True: "có", False: "không"})
-    out.rename(columns=headers).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-    return path
+    return write_csv(out.rename(columns=headers), path)
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> Path:
     """Write a table that already has Vietnamese headers and texts (UTF-8 with BOM for Excel)."""
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", date_format="%Y-%m-%d")
-    return path
+    return write_csv(frame, path, date_format="%Y-%m-%d")
 
 
 def run_command(args) -> int:
+    with OutputSet(args.out, inputs=[args.dataset, args.scenario], folder=True) as outs:
+        return _run(args, outs)
+
+
+def _run(args, outs: OutputSet) -> int:
     scenario = load_scenario(args.scenario, TrainingScenario)
     ds = load_dataset(args.dataset)
     check_tables(ds)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = outs.root
 
     res = run(ds, scenario)
     gaps = gaps_table(res)
@@ -121,14 +125,16 @@ def run_command(args) -> int:
     (out / "run.json").write_text(json.dumps(run_info, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     files.append(out / "run.json")
     cmd = " ".join(shlex.quote(a) for a in ["train", str(args.dataset), "--scenario", str(args.scenario),
-                                            "--out", str(out)])
-    audit.record_run(cmd, dataset=ds, scenario=scenario.model_dump(mode="json"), parameters=used, outputs=files)
+                                            "--out", str(args.out)])
+    outs.commit(lambda written: audit.record_run(cmd, dataset=ds, scenario=scenario.model_dump(mode="json"),
+                                                 parameters=used, outputs=written))
 
     r = res.readiness
     n = len(r)
     ready = int(r["ready"].sum())
-    print(f"Kế hoạch đào tạo '{scenario.name}' (nhiệm kỳ {scenario.term}, các năm "
-          f"{res.instance.years[0]}–{res.instance.years[-1]}): lời giải {res.status.lower()}.")
+    m0, m1 = res.instance.months[0], res.instance.months[-1]
+    print(f"Kế hoạch đào tạo '{scenario.name}' (nhiệm kỳ {scenario.term}, các khóa học từ tháng "
+          f"{m0 % 12 + 1:02d}/{m0 // 12} đến hết tháng {m1 % 12 + 1:02d}/{m1 // 12}): lời giải {res.status.lower()}.")
     print(f"  {n} lượt quy hoạch: {ready} sẽ đủ tiêu chuẩn khi nhận chức "
           f"(trong đó {int((r['status'] == 'da_du').sum())} đã đủ, {int((r['status'] == 'se_du').sum())} nhờ đào tạo).")
     for code, label in (("khong_kip", "không kịp đào tạo"), ("khong_the", "không thể đáp ứng bằng đào tạo"),
@@ -148,5 +154,5 @@ def run_command(args) -> int:
           f"{int(ku['rosters']['year'].iloc[0]) if len(ku['rosters']) else '—'}: "
           f"{int((ku['rosters']['class_no'] > 0).sum())} người được xếp lớp, "
           f"{int((ku['rosters']['class_no'] == 0).sum())} người chờ.")
-    print(f"Đã ghi kết quả vào {out}/.")
+    print(f"Đã ghi kết quả vào {args.out}/.")
     return 0

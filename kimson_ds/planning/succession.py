@@ -41,17 +41,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kimson_ds.data.codes import (
-    COMMUNE_KINDS,
-    DISCIPLINE_ORDER,
-    RATING_ORDER,
-    RELATION,
-    REMOVAL_REASON,
-    TITLE,
-)
+from kimson_ds.data.codes import COMMUNE_KINDS, RATING_ORDER, RELATION, REMOVAL_REASON, TITLE
 from kimson_ds.data.io import empty_table
 from kimson_ds.errors import ScenarioError
-from kimson_ds.rules.durations import whole_months
 from kimson_ds.rules.parameters import ParameterSet, parameters
 from kimson_ds.rules.relatives import relatives_in_force
 from kimson_ds.rules.retirement import retirement_moment
@@ -313,32 +305,47 @@ def merit_scores(ratings: pd.DataFrame, as_of, years: int = 3) -> pd.Series:
 
 
 def _discipline_hits(discipline: pd.DataFrame, rows: pd.DataFrame, as_of, params: ParameterSet) -> pd.DataFrame:
-    """Rows (cadre_id, post_id) hit by a discipline of the removal form or heavier.
+    """Rows (cadre_id, post_id) barred by a discipline of the removal form or heavier.
 
-    A decision counts when decided on or before ``as_of`` and either still in
-    effect on ``as_of`` or decided on/after the row's ``added_on``.
+    A decision of ``planning.removal_discipline_min_form`` or heavier, decided on
+    or before ``as_of``, bars **the person** (every one of his rows) when it is
+    in force on ``as_of`` (:func:`kimson_ds.rules.notions.discipline_in_force`,
+    lengths ``rotation.discipline_bar_months``) or was decided while he was on
+    the list (on or after the earliest ``added_on`` of his rows, a missing
+    ``added_on`` meaning "on the list from the start"; rows with
+    ``on_current_list`` False are candidates, not listings): automatic removal
+    takes him off every post, candidate posts included, not only the one listed.
     """
-    min_form = params.get("planning.removal_discipline_min_form")
-    heavy = set(DISCIPLINE_ORDER[DISCIPLINE_ORDER.index(min_form):])
-    as_of = pd.Timestamp(as_of)
-    d = discipline.loc[discipline["form"].isin(heavy) & (pd.to_datetime(discipline["decided_on"]) <= as_of)]
-    if d.empty or rows.empty:
-        return pd.DataFrame(columns=["cadre_id", "post_id", "discipline_vi"])
-    m = rows[["cadre_id", "post_id", "added_on"]].merge(d, on="cadre_id")
-    decided, expires = pd.to_datetime(m["decided_on"]), pd.to_datetime(m["expires_on"])
-    in_effect = expires.isna() | (expires >= as_of)
-    after_add = pd.to_datetime(m["added_on"]).notna() & (decided >= pd.to_datetime(m["added_on"]))
-    counts = in_effect | after_add
-    # Quy định 377-QĐ/TW: khiển trách, cảnh cáo whose period has ended may be considered for planning
-    expired_ok = params.get("planning.discipline_expired_may_be_planned") \
-        if "planning.discipline_expired_may_be_planned" in params else []
-    if expired_ok:
-        counts = counts & (in_effect | ~m["form"].isin(list(expired_ok)))
-    m = m.loc[counts].copy()
-    from kimson_ds.data.codes import DISCIPLINE_FORM
+    from kimson_ds.rules.notions import discipline_in_force, discipline_periods, heavy_forms
 
-    m["discipline_vi"] = m["form"].map(DISCIPLINE_FORM) + " ngày " + pd.to_datetime(m["decided_on"]).dt.strftime("%d-%m-%Y")
-    return (m.groupby(["cadre_id", "post_id"])["discipline_vi"].agg("; ".join).reset_index())
+    cols = ["cadre_id", "post_id", "discipline_vi"]
+    if discipline.empty or rows.empty:
+        return pd.DataFrame(columns=cols)
+    heavy = heavy_forms(params.get("planning.removal_discipline_min_form"))
+    as_of = pd.Timestamp(as_of)
+    periods = discipline_periods(discipline, params.get("rotation.discipline_bar_months"))
+    periods = periods.loc[periods["form"].isin(heavy) & (periods["decided_on"] <= as_of)]
+    if periods.empty:
+        return pd.DataFrame(columns=cols)
+    in_force = discipline_in_force(periods, as_of)
+    added = pd.to_datetime(rows["added_on"]) if "added_on" in rows else pd.Series(pd.NaT, index=rows.index)
+    on_list = rows["on_current_list"].astype(bool) if "on_current_list" in rows else pd.Series(True, index=rows.index)
+    listed = (added.fillna(pd.Timestamp.min).loc[on_list].groupby(rows.loc[on_list, "cadre_id"].astype(str)).min()
+              .rename("_listed"))
+    p = periods.join(listed, on="cadre_id")
+    while_listed = p["_listed"].notna() & (p["decided_on"] >= p["_listed"])
+    # Quy định 377-QĐ/TW (8-10-2025): a khiển trách or cảnh cáo whose period has ended may still be planned
+    expired_ok = list(params.get("planning.discipline_expired_may_be_planned")
+                      if "planning.discipline_expired_may_be_planned" in params else [])
+    if expired_ok:
+        while_listed &= ~p["form"].isin(expired_ok)
+    hit = pd.concat([in_force, p.loc[while_listed, in_force.columns]]).drop_duplicates()
+    if hit.empty:
+        return pd.DataFrame(columns=cols)
+    text = hit.sort_values("decided_on").groupby("cadre_id")["text"].agg(lambda s: "; ".join(dict.fromkeys(s)))
+    out = rows[["cadre_id", "post_id"]].drop_duplicates().copy()
+    out["discipline_vi"] = out["cadre_id"].astype(str).map(text)
+    return out.dropna(subset=["discipline_vi"]).reset_index(drop=True)[cols]
 
 
 # --------------------------------------------------------------------------- standards and readiness
@@ -346,8 +353,12 @@ def standards_status(tables, pairs: pd.DataFrame, as_of, params: ParameterSet, w
                      used_params: list | None = None) -> pd.DataFrame:
     """Standards of each (cadre, post) pair, taken up at the start of the term.
 
-    Uses :func:`kimson_ds.rules.standards.standards_gaps` (first appointment unless the
-    cadre already holds the same title) and :func:`kimson_ds.rules.standards.close_gaps`
+    Uses :func:`kimson_ds.rules.standards.standards_gaps` with the shared notions of
+    :mod:`kimson_ds.rules.notions`: qualifications as on ``as_of``
+    (:func:`~kimson_ds.rules.notions.qualifications_on`), first appointment unless the
+    cadre holds or held the title on ``as_of`` in any unit
+    (:func:`~kimson_ds.rules.notions.first_appointment`), and months of training
+    counted on the course calendar (:func:`~kimson_ds.rules.notions.ready_by`); and :func:`kimson_ds.rules.standards.close_gaps`
     (months of training to close each gap; gaps are closed one after another,
     so their months add up).
 
@@ -359,11 +370,12 @@ def standards_status(tables, pairs: pd.DataFrame, as_of, params: ParameterSet, w
     Returns
     -------
     DataFrame
-        ``pairs`` plus ``met_now`` (bool), ``gap_months`` (0 when met, ``inf``
+        ``pairs`` plus ``first_time`` (first appointment to the title), ``met_now`` (bool), ``gap_months`` (0 when met, ``inf``
         when no course closes a gap), ``months_to_start`` (from the planning
         day to the start of the term), ``closable_by_start`` (bool) and
         ``standards_vi`` (unmet standards in Vietnamese, "" when met).
     """
+    from kimson_ds.rules import notions
     from kimson_ds.rules import standards as std
 
     tables = _tables(tables)
@@ -376,11 +388,11 @@ def standards_status(tables, pairs: pd.DataFrame, as_of, params: ParameterSet, w
     keys = ["cadre_id", "target_title", "target_unit_id"]
     targets = pairs[keys].drop_duplicates().copy()
     targets["take_up_date"] = window.start
-    pos = _table(tables, "positions").dropna(subset=["holder_id"])
-    same_title = set(zip(pos["holder_id"], pos["title"], strict=True))
-    targets["first_time"] = ~pair_mask(targets, same_title, "cadre_id", "target_title")
-    gaps = std.standards_gaps(_table(tables, "cadres"), targets, pd.Timestamp(as_of), units=_table(tables, "units"),
+    targets["first_time"] = notions.first_appointment(targets, notions.titles_held(tables, as_of))
+    then = notions.qualifications_on(tables, as_of)
+    gaps = std.standards_gaps(then, targets, pd.Timestamp(as_of), units=_table(tables, "units"),
                               overrides=params.overrides or None, used_params=used_params)
+    out = out.merge(targets[[*keys, "first_time"]], on=keys, how="left")
     unmet = gaps.loc[~gaps["met"].astype(bool)]
     if not unmet.empty:
         closed = std.close_gaps(unmet, _table(tables, "courses"), trainings=_table(tables, "trainings"))
@@ -395,10 +407,8 @@ def standards_status(tables, pairs: pd.DataFrame, as_of, params: ParameterSet, w
         out = out.drop(columns=["_gap", "_std"])
     since = pd.to_datetime(out["added_on"]) if "added_on" in out else pd.Series(pd.NaT, index=out.index)
     since = since.where(since.notna() & (since < pd.Timestamp(as_of)), pd.Timestamp(as_of))
-    # whole calendar months from planning to the term start (kimson_ds.rules.durations)
-    avail = whole_months(since, pd.Series(window.start, index=since.index)).clip(lower=0.0)
-    out["months_to_start"] = avail.to_numpy()
-    out["closable_by_start"] = out["gap_months"] <= out["months_to_start"] + 1e-9
+    out["months_to_start"] = notions.months_available(since, window.start).astype(float).to_numpy()
+    out["closable_by_start"] = notions.ready_by(out["gap_months"], since, window.start).to_numpy()
     return out
 
 

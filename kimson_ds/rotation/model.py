@@ -218,7 +218,7 @@ class RotationScenario(StrictModel):
     pair_scores: str | None = None
     baseline: str | None = None
     baseline_penalty: float = Field(default=1.0, ge=0)
-    alternatives: int = Field(default=1, ge=1)
+    alternatives: int = Field(default=1, ge=1, le=20)
     strict: bool = True
     merger: MergerSpec | None = None
     parameters: dict[str, Any] = {}
@@ -419,22 +419,59 @@ def score_pairs(ds, cands: pd.DataFrame, posts: pd.DataFrame, ci: np.ndarray, pi
                          "distance_km": km.round(3), "score": np.round(score, 6)})
 
 
-def _read_pairs_csv(path: Path, what: str, with_score: bool = False) -> pd.DataFrame:
+def _read_pairs_csv(path: Path, what: str, with_score: bool = False, ds=None) -> pd.DataFrame:
+    """Read a pairs CSV (pair scores, baseline); every problem names the file, row, column and value."""
+    from kimson_ds.config import NUMBER_MAX, shorten
+
+    name = shorten(str(path), 200)
     if not path.is_file():
-        raise ScenarioError(f"Không tìm thấy tệp {what} '{path}'.")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    df = df.rename(columns={v: k for k, v in {**_POST_OUT, **_OUT_NAMES}.items()})
+        raise ScenarioError(f"Không tìm thấy tệp {what} '{name}'.")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", header=None)
+    except UnicodeDecodeError:
+        raise ScenarioError(f"Tệp {what} '{name}' không phải CSV mã UTF-8.") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        raise ScenarioError(f"Tệp {what} '{name}' không đọc được dạng CSV ({shorten(str(exc), 200)}).") from None
+    header = [str(h).strip() for h in df.iloc[0]] if len(df) else []
+    df = df.iloc[1:].reset_index(drop=True)
+    aliases = {v: k for k, v in {**_POST_OUT, **_OUT_NAMES}.items()}
+    header = [aliases.get(h, h) for h in header]
+    dup_cols = sorted({h for h in header if h and header.count(h) > 1})
+    if dup_cols:
+        raise ScenarioError(f"Tệp {what} '{name}', dòng 1: cột trùng tên {', '.join(map(shorten, dup_cols))} "
+                            "(mỗi cột chỉ một lần).")
+    df.columns = header
     need = ["cadre_id", "post_id"] + (["score"] if with_score else [])
     missing = [c for c in need if c not in df.columns]
     if missing:
-        raise ScenarioError(f"Tệp {what} '{path}' thiếu cột: " + ", ".join(missing) + ".")
-    df = df[need].copy()
+        raise ScenarioError(f"Tệp {what} '{name}' thiếu cột: " + ", ".join(missing) + ".")
+    df = df[need].apply(lambda col: col.str.strip())
+    problems: list[str] = []
+
+    def flag(mask, col, message):
+        for i in np.flatnonzero(np.asarray(mask))[:10]:
+            problems.append(f"dòng {i + 2}, cột {col}: giá trị '{shorten(df[col].iloc[i])}' — {message}")
+        if int(np.asarray(mask).sum()) > 10:
+            problems.append(f"… và {int(np.asarray(mask).sum()) - 10} dòng khác ở cột {col} cùng lỗi")
+
+    for col in ("cadre_id", "post_id"):
+        flag(df[col] == "", col, "thiếu mã")
+    if ds is not None:
+        flag((df["cadre_id"] != "") & ~df["cadre_id"].isin(set(ds["cadres"]["cadre_id"])), "cadre_id",
+             "mã cán bộ không có trong dữ liệu (cadres)")
+        flag((df["post_id"] != "") & ~df["post_id"].isin(set(ds["positions"]["position_id"])), "post_id",
+             "mã vị trí không có trong dữ liệu (positions)")
+    flag(df.duplicated(["cadre_id", "post_id"], keep="first") & (df["cadre_id"] != ""), "cadre_id",
+         "cặp cán bộ – vị trí trùng với một dòng trước (mỗi cặp chỉ một dòng)")
     if with_score:
-        num = pd.to_numeric(df["score"], errors="coerce")
-        if num.isna().any():
-            bad = df.loc[num.isna(), "score"].head(5).tolist()
-            raise ScenarioError(f"Tệp {what} '{path}': cột score có giá trị không phải số: {bad}.")
+        num = pd.to_numeric(df["score"].where(df["score"].str.match(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"),
+                                              None), errors="coerce")
+        flag(num.isna(), "score", "không phải là số (dấu chấm thập phân, ví dụ 0.75)")
+        flag(num.notna() & ~(num.abs() <= NUMBER_MAX), "score",
+             f"số vô hạn hoặc quá lớn (cần số từ -{NUMBER_MAX:,} đến {NUMBER_MAX:,})".replace(",", "."))
         df["score"] = num
+    if problems:
+        raise ScenarioError(f"Tệp {what} '{name}' có lỗi:\n  - " + "\n  - ".join(problems[:40]))
     return df
 
 
@@ -501,7 +538,7 @@ def prepare(ds, sc: RotationScenario) -> Problem:
     scores["post_id"] = elig["post_id"].to_numpy()[base_ok]
     scores["custom"] = False
     if sc.pair_scores:
-        custom = _read_pairs_csv(sc.path(sc.pair_scores), "điểm cặp (pair_scores)", with_score=True)
+        custom = _read_pairs_csv(sc.path(sc.pair_scores), "điểm cặp (pair_scores)", with_score=True, ds=ds)
         merged = scores[["cadre_id", "post_id"]].merge(custom, on=["cadre_id", "post_id"], how="left")
         has = merged["score"].notna().to_numpy()
         scores.loc[has, "score"] = merged.loc[has, "score"].to_numpy().round(6)
@@ -511,7 +548,7 @@ def prepare(ds, sc: RotationScenario) -> Problem:
 
     baseline = pd.DataFrame(columns=["cadre_id", "post_id"])
     if sc.baseline:
-        baseline = _read_pairs_csv(sc.path(sc.baseline), "phương án gốc (baseline)")
+        baseline = _read_pairs_csv(sc.path(sc.baseline), "phương án gốc (baseline)", ds=ds)
 
     related = pd.DataFrame(columns=["a", "b"])
     if sc.rules.relatives.enabled and len(ds["relatives"]):

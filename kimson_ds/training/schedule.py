@@ -5,39 +5,48 @@ Schedule optimiser
 Cadres in planning for a term must meet the standards of their target post
 (:mod:`kimson_ds.rules.standards`) when they take it up. Political theory is a ladder
 (sơ cấp → trung cấp → cao cấp), a long course keeps a person busy, and every
-course has seats and a cost. The model decides who takes which course in which
-year, in the years before the term starts.
+course has seats and a cost. The model decides who starts which course in which
+month, in the months before the term starts.
+
+Calendar (shared with planning, :mod:`kimson_ds.rules.notions`): a course starts
+on the first day of a month and lasts its whole months; the first month is the
+one of ``as_of`` when ``as_of`` is a 1st, else the next one (and not before
+January of ``first_year`` when given); the last course must end before the
+take-up day ``term_start``. So "in time" is decided on the same calendar as
+:func:`kimson_ds.planning.succession.standards_status`.
 
 Sets
     ``P`` planned cadres; ``K`` planning entries (cadre, target post) still
     needing a closable qualification; ``C`` courses of the three qualification
-    ladders; ``Y`` years before the term (``first_year`` … term start − 1);
+    ladders; ``M`` months before the term (see the calendar above), ``Y`` the
+    calendar years they touch, ``y(m)`` the year of month ``m``;
     ``F(k)`` the unmet qualification ladders of entry ``k``.
 Parameters
-    ``d_c = max(1, ceil(months_c / 12))`` years a course occupies; ``seat_cy``
-    seats; ``cost_c`` per student, spread evenly over the ``d_c`` years;
-    ``B_y`` budget; ``L_pf`` the rank of ``p`` on ladder ``f`` at ``as_of``;
+    ``d_c = max(1, ceil(months_c))`` months a course occupies; ``seat_cy``
+    seats for courses starting in year ``y``; ``cost_c`` per student, spread
+    evenly over the ``d_c`` months; ``B_y`` budget of year ``y``; ``L_pf`` the rank of ``p`` on ladder ``f`` at ``as_of``;
     ``pre_c``/``g_c`` prerequisite and granted rank; ``req_kf`` required rank;
     ``w_k = base_k · (1 + thin / n_slate(k))`` with ``base_k`` the key-post or
     other-post weight and ``n_slate`` the people planned for the same post.
 Variables
-    ``x[p,c,y] ∈ {0,1}``: ``p`` starts ``c`` in ``y`` (created only where allowed,
+    ``x[p,c,m] ∈ {0,1}``: ``p`` starts ``c`` in month ``m`` (created only where allowed,
     constraint 7); ``ready[k] ∈ {0,1}``: entry ``k`` meets every standard at take-up.
 Objective (lexicographic)
-    first ``max Σ_k w_k ready[k]``; then, keeping that value, ``min Σ cost_c x[p,c,y]``
+    first ``max Σ_k w_k ready[k]``; then, keeping that value, ``min Σ cost_c x[p,c,m]``
     (cost only breaks ties between equally good schedules; see :func:`solve`).
 Constraints
-    1. seats: ``Σ_p x[p,c,y] ≤ seat_cy``;
-    2. budget: ``Σ_{p,c,y'≤y<y'+d_c} cost_c/d_c · x[p,c,y'] ≤ B_y``;
+    1. seats: ``Σ_{p, m: y(m)=y} x[p,c,m] ≤ seat_cy``;
+    2. budget: ``Σ_{p,c,m', t: m'≤t<m'+d_c, y(t)=y} cost_c/d_c · x[p,c,m'] ≤ B_y``;
     3. one long course at a time (``months ≥ long_course_months``):
-       ``Σ_{c long, y'≤t<y'+d_c} x[p,c,y'] ≤ 1`` for every ``p, t``;
-    4. a course at most once: ``Σ_y x[p,c,y] ≤ 1``;
+       ``Σ_{c long, m'≤t<m'+d_c} x[p,c,m'] ≤ 1`` for every ``p, t``;
+    4. a course at most once: ``Σ_m x[p,c,m] ≤ 1``;
     5. prerequisites in order: when ``pre_c > L_pf``,
-       ``x[p,c,y] ≤ Σ_{c' on f, g_c' ≥ pre_c, y'+d_c' ≤ y} x[p,c',y']``;
-    6. readiness: ``ready[k] ≤ Σ_{c on f, g_c ≥ req_kf, y} x[p(k),c,y]`` for ``f ∈ F(k)``;
-    7. eligibility (by construction): a course ends by the last year before the
-       term; never after retirement (Nghị định 135/2020 roadmap) nor in a year
-       under discipline (``expires_on``, else ``training.discipline_block_months``);
+       ``x[p,c,m] ≤ Σ_{c' on f, g_c' ≥ pre_c, m'+d_c' ≤ m} x[p,c',m']``;
+    6. readiness: ``ready[k] ≤ Σ_{c on f, g_c ≥ req_kf, m} x[p(k),c,m]`` for ``f ∈ F(k)``;
+    7. eligibility (by construction): a course ends in the last month before the
+       term at the latest; never after retirement (Nghị định 135/2020 roadmap)
+       nor in a month under discipline (``expires_on``, else
+       ``training.discipline_block_months``; :mod:`kimson_ds.rules.notions`);
        not before its prerequisite can be reached. Entries whose other standards
        (age, service left) fail, or that no course path closes in time, get no
        ``ready`` variable and are reported with the reason.
@@ -62,11 +71,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pulp
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from kimson_ds.config import StrictModel
 from kimson_ds.data.codes import CODESETS, COURSE_FIELD, LADDERS, TITLE
 from kimson_ds.errors import DataError, InfeasibleError, ScenarioError
+from kimson_ds.rules import notions
 from kimson_ds.rules.parameters import ParameterSet, parameters
 from kimson_ds.rules.retirement import retirement_date
 from kimson_ds.rules.standards import (
@@ -145,7 +155,10 @@ class TrainingScenario(StrictModel):
 
     ``as_of`` is the planning date (qualifications are rolled back to it and the
     planning list is read on it); ``term_start`` is the take-up date whose
-    standards apply; courses run in ``first_year`` … ``term_start.year − 1``.
+    standards apply; courses start from the first month after ``as_of`` (not
+    before January of ``first_year`` when given) and end before ``term_start``.
+    ``intake_months`` (1–12) are the months of the year courses open in
+    (default every month; a coarser intake calendar makes large plans faster).
     """
 
     name: str = "Kế hoạch đào tạo"
@@ -153,6 +166,7 @@ class TrainingScenario(StrictModel):
     term: str
     term_start: dt.date
     first_year: int | None = None
+    intake_months: list[int] | None = Field(None, min_length=1)
     budget_million_vnd: float | dict[int, float] | None = None
     seats: dict[str, int | dict[int, int]] = Field(default_factory=dict)
     courses: list[str] | None = None
@@ -163,6 +177,13 @@ class TrainingScenario(StrictModel):
     mip_gap_rel: float = Field(0.01, ge=0, le=0.2)
     knowledge_update: KnowledgeUpdateConfig = Field(default_factory=KnowledgeUpdateConfig)
 
+    @field_validator("intake_months")
+    @classmethod
+    def _months_of_year(cls, v: list[int] | None) -> list[int] | None:
+        if v is not None and any(not 1 <= int(m) <= 12 for m in v):
+            raise ValueError("tháng khai giảng phải từ 1 đến 12")
+        return v
+
 
 # --------------------------------------------------------------------------- containers
 
@@ -172,18 +193,19 @@ class TrainingInstance:
     """Everything the model needs, as DataFrames (see :func:`prepare`)."""
 
     scenario: TrainingScenario
-    years: list[int]
+    years: list[int]  # calendar years the months touch (seats and budget)
     entries: pd.DataFrame  # one row per planning entry (k), with status before the model
     needs: pd.DataFrame  # k, cadre_id, field, req_rank (unmet closable qualifications of candidates)
     levels: pd.DataFrame  # cadre_id, field, rank (at as_of)
     courses: pd.DataFrame  # catalog with dur, rank_pre, rank_grant, long
-    options: pd.DataFrame  # allowed (cadre_id, course_id, year) with end_year
+    options: pd.DataFrame  # allowed (cadre_id, course_id, month) with end_month, year, end_year
     seats: pd.DataFrame  # course_id, year, seats
     budget: pd.Series  # year -> budget (inf if none)
     gaps: pd.DataFrame
     cadres: pd.DataFrame
     params: list[ParameterSet] = field(default_factory=list)
-    eligibility: pd.DataFrame | None = None  # cadre_id, retire_date, blocked years text
+    eligibility: pd.DataFrame | None = None  # cadre_id, retire_date, discipline_until
+    months: list[int] = field(default_factory=list)  # month indices (year * 12 + month - 1)
 
 
 @dataclass
@@ -239,19 +261,24 @@ def _rank_col(field_name: pd.Series, codes: pd.Series) -> pd.Series:
 
 
 def _blocked_intervals(discipline: pd.DataFrame, ps: ParameterSet) -> pd.DataFrame:
-    """Years each cadre may not be sent to training: ``cadre_id, y0, y1``."""
+    """Months each cadre may not be in training: ``cadre_id, m0, m1, until`` (month indices, inclusive).
+
+    A decision is in force from ``decided_on`` up to, not including, its end
+    (:func:`kimson_ds.rules.notions.discipline_periods` with
+    ``training.discipline_block_months``); every month it touches is blocked.
+    """
+    cols = ["cadre_id", "m0", "m1", "until"]
     if discipline is None or discipline.empty:
-        return pd.DataFrame(columns=["cadre_id", "y0", "y1", "until"])
-    d = discipline.copy()
-    start = pd.to_datetime(d["decided_on"])
-    months = int(ps.get(_PARAM_BLOCK))
-    end = pd.to_datetime(d["expires_on"]) if "expires_on" in d.columns else pd.Series(pd.NaT, index=d.index)
-    end = end.fillna(start + pd.DateOffset(months=months))
-    return pd.DataFrame({"cadre_id": d["cadre_id"], "y0": start.dt.year, "y1": end.dt.year, "until": end})
+        return pd.DataFrame(columns=cols)
+    per = notions.discipline_periods(discipline, int(ps.get(_PARAM_BLOCK)))
+    last_day = per["until"] - pd.Timedelta(days=1)
+    m1 = notions.month_index(last_day.fillna(pd.Timestamp("2262-01-01")))
+    return pd.DataFrame({"cadre_id": per["cadre_id"], "m0": notions.month_index(per["decided_on"]),
+                         "m1": m1, "until": per["until"]})[cols]
 
 
-def _min_years(courses: pd.DataFrame, field_name: str, start: int, target: int) -> float:
-    """Fewest years (sum of durations) to climb ladder ``field_name`` from rank ``start`` to ``target``+."""
+def _min_months(courses: pd.DataFrame, field_name: str, start: int, target: int) -> float:
+    """Fewest months (sum of durations) to climb ladder ``field_name`` from rank ``start`` to ``target``+."""
     if start >= target:
         return 0.0
     cs = courses.loc[courses["field"] == field_name, ["rank_pre", "rank_grant", "dur"]].to_numpy()
@@ -280,7 +307,7 @@ def _catalog(courses: pd.DataFrame, scenario: TrainingScenario, years: list[int]
     c["rank_grant"] = _rank_col(c["field"], c["grants_level"]).astype(int)
     c["rank_pre"] = _rank_col(c["field"], c["prerequisite_level"]).fillna(0).astype(int)
     c["months"] = c["months"].astype(float)
-    c["dur"] = np.maximum(1, np.ceil(c["months"] / 12.0)).astype(int)
+    c["dur"] = np.maximum(1, np.ceil(c["months"] - 1e-9)).astype(int)  # whole months
     c["cost_million_vnd"] = c["cost_million_vnd"].astype(float)
     c["long"] = c["months"] >= scenario.long_course_months
     c = c.sort_values("course_id").reset_index(drop=True)
@@ -307,10 +334,27 @@ def _budget(scenario: TrainingScenario, years: list[int]) -> pd.Series:
     return pd.Series(float(b), index=years, dtype=float)
 
 
+def planning_months(scenario: TrainingScenario) -> list[int]:
+    """Month indices (``year * 12 + month - 1``) courses may run in (see the module's calendar)."""
+    first = notions.first_course_month(pd.Timestamp(scenario.as_of))
+    if scenario.first_year is not None:
+        first = max(first, pd.Timestamp(year=scenario.first_year, month=1, day=1))
+    start = int(notions.month_index(first))
+    n = int(notions.months_available(first, pd.Timestamp(scenario.term_start)))
+    return list(range(start, start + n))
+
+
 def planning_years(scenario: TrainingScenario) -> list[int]:
-    """Years courses may run in: ``first_year`` (default the year of ``as_of``) … term start − 1."""
-    first = scenario.first_year if scenario.first_year is not None else scenario.as_of.year
-    return list(range(first, scenario.term_start.year))
+    """Calendar years the months of :func:`planning_months` touch."""
+    return sorted({m // 12 for m in planning_months(scenario)})
+
+
+def _month_text(m) -> pd.Series | str:
+    """Month index → "MM/YYYY"."""
+    if isinstance(m, pd.Series):
+        m = m.astype(int)
+        return (m % 12 + 1).map("{:02d}".format) + "/" + (m // 12).astype(str)
+    return f"{int(m) % 12 + 1:02d}/{int(m) // 12}"
 
 
 def budget_by_year(scenario: TrainingScenario) -> pd.Series:
@@ -392,17 +436,18 @@ def prepare(tables, scenario: TrainingScenario) -> TrainingInstance:
         With ``entries`` classified before the model: ``da_du`` (all standards
         met), ``khong_the`` (an age or service-left standard fails),
         ``khong_co_khoa`` (no course reaches the level), ``khong_kip`` (the
-        shortest path needs more years than remain, or retirement/discipline
+        shortest path needs more months than remain, or retirement/discipline
         leave no room), or ``candidate``.
     """
     sc = scenario
     as_of = pd.Timestamp(sc.as_of)
+    months = planning_months(sc)
     years = planning_years(sc)
-    first_year = years[0] if years else sc.term_start.year
-    if not years:
+    if not months:
         raise ScenarioError(
-            f"Không còn năm nào để đào tạo trước nhiệm kỳ bắt đầu {sc.term_start:%d-%m-%Y}."
+            f"Không còn tháng nào để đào tạo trước nhiệm kỳ bắt đầu {sc.term_start:%d-%m-%Y}."
         )
+    first_m, last_m = months[0], months[-1]
     cadres, units = _table(tables, "cadres"), _table(tables, "units")
     positions, planning = _table(tables, "positions"), _table(tables, "planning")
     courses, trainings = _table(tables, "courses"), _table(tables, "trainings")
@@ -418,20 +463,17 @@ def prepare(tables, scenario: TrainingScenario) -> TrainingInstance:
     if pl.empty:
         raise ScenarioError(f"Không có cán bộ nào trong quy hoạch nhiệm kỳ {sc.term} vào ngày {sc.as_of:%d-%m-%Y}.")
     pl = pl[["cadre_id", "target_title", "target_unit_id"]].drop_duplicates().reset_index(drop=True)
-    held = positions.loc[positions["holder_id"].notna(), ["holder_id", "unit_id", "title"]]
-    held = held.rename(columns={"holder_id": "cadre_id", "unit_id": "target_unit_id", "title": "target_title"})
-    pl = pl.merge(held.assign(_holds=True).drop_duplicates(), how="left",
-                  on=["cadre_id", "target_unit_id", "target_title"])
-    pl["first_time"] = pl["_holds"].isna()
+    # first appointment: never held the title, in any unit (shared notion)
+    pl["first_time"] = notions.first_appointment(pl, notions.titles_held(tables, as_of))
     pl["take_up_date"] = pd.Timestamp(sc.term_start)
 
     then = qualifications_as_of(cadres, trainings, courses, as_of)
     used: list[ParameterSet] = [ps_asof]
-    gaps = standards_gaps(then, pl.drop(columns="_holds"), sc.term_start, units=units, overrides=overrides,
+    gaps = standards_gaps(then, pl, sc.term_start, units=units, overrides=overrides,
                           used_params=used)
     summary = unmet_summary(gaps)
     keys = ["cadre_id", "target_title", "target_unit_id"]
-    entries = pl[keys].merge(summary, on=keys, how="left")
+    entries = pl[[*keys, "first_time"]].merge(summary, on=keys, how="left")
     entries["all_met"] = entries["all_met"].fillna(True).astype(bool)
     entries["closable"] = entries["closable"].fillna(True).astype(bool)
     entries["k"] = np.arange(len(entries))
@@ -469,44 +511,60 @@ def prepare(tables, scenario: TrainingScenario) -> TrainingInstance:
     lv["rank"] = _rank_col(lv["field"], codes.fillna("chua_co")).fillna(0).astype(int)
     needs = needs.merge(lv, on=["cadre_id", "field"])
 
-    # minimal years per (field, start, target) combination
+    # minimal months per (field, start, target) combination
     combos = needs[["field", "rank", "req_rank"]].drop_duplicates()
-    combos["min_years"] = [_min_years(cat, f, s, t) for f, s, t in combos.itertuples(index=False)]
+    combos["min_months"] = [_min_months(cat, f, s, t) for f, s, t in combos.itertuples(index=False)]
     needs = needs.merge(combos, on=["field", "rank", "req_rank"])
-    per_k = needs.groupby("k").agg(min_years=("min_years", "max"))
+    per_k = needs.groupby("k").agg(min_months=("min_months", "max"))
     entries = entries.merge(per_k, left_on="k", right_index=True, how="left")
 
     # options: person × relevant course × start year
-    maxreq = needs.groupby(["cadre_id", "field"], as_index=False).agg(maxreq=("req_rank", "max"), rank=("rank", "first"))
+    maxreq = needs.groupby(["cadre_id", "field"], as_index=False).agg(
+        maxreq=("req_rank", "max"), minreq=("req_rank", "min"), rank=("rank", "first"))
     opt = maxreq.merge(cat[["course_id", "field", "rank_pre", "rank_grant", "dur"]], on="field")
     opt = opt.loc[(opt["rank_grant"] > opt["rank"]) & (opt["rank_pre"] < opt["maxreq"])]
     pre_combos = opt[["field", "rank", "rank_pre"]].drop_duplicates()
-    pre_combos["lead"] = [_min_years(cat, f, s, p) for f, s, p in pre_combos.itertuples(index=False)]
+    pre_combos["lead"] = [_min_months(cat, f, s, p) for f, s, p in pre_combos.itertuples(index=False)]
     opt = opt.merge(pre_combos, on=["field", "rank", "rank_pre"])
-    opt = opt.merge(pd.DataFrame({"year": years}), how="cross")
-    opt["end_year"] = opt["year"] + opt["dur"] - 1
-    opt = opt.loc[(opt["end_year"] <= years[-1]) & (opt["year"] >= first_year + opt["lead"])]
-    # 7. retirement
+    # a course below every required level is only useful when the courses after it still end in time
+    tail_combos = opt.loc[opt["rank_grant"] < opt["minreq"], ["field", "rank_grant", "minreq"]].drop_duplicates()
+    tail_combos["tail"] = [_min_months(cat, f, g, r) for f, g, r in tail_combos.itertuples(index=False)]
+    opt = opt.merge(tail_combos, on=["field", "rank_grant", "minreq"], how="left")
+    opt["tail"] = opt["tail"].fillna(0.0)
+    # start months: from the first month the prerequisites can be done to the last that ends in time
+    opt = opt.loc[np.isfinite(opt["lead"]) & np.isfinite(opt["tail"])]
+    opt["m_lo"] = first_m + opt["lead"].astype(int)
+    opt["m_hi"] = last_m - opt["dur"] - opt["tail"].astype(int) + 1
+    opt = opt.loc[opt["m_hi"] >= opt["m_lo"]].reset_index(drop=True)
+    opt = opt.loc[opt.index.repeat(opt["m_hi"] - opt["m_lo"] + 1)].copy()
+    opt["month"] = opt["m_lo"] + opt.groupby(level=0).cumcount()
+    if sc.intake_months is not None:
+        opt = opt.loc[(opt["month"] % 12 + 1).isin(sc.intake_months)]
+    opt["end_month"] = opt["month"] + opt["dur"] - 1
+    opt["year"] = opt["month"] // 12
+    opt["end_year"] = opt["end_month"] // 12
+    # 7. retirement: the course ends (last day of its last month) before the retirement day
     who = people.loc[people.index.isin(opt["cadre_id"].unique())]
     retire = retirement_date(who["birth_date"], who["gender"], ps_asof)
     opt = opt.merge(retire.rename("retire_date"), left_on="cadre_id", right_index=True, how="left")
-    course_end = pd.to_datetime(opt["end_year"].astype(str) + "-12-31")
-    opt = opt.loc[opt["retire_date"].isna() | (opt["retire_date"] > course_end)]
-    # 7. discipline
+    opt = opt.loc[opt["retire_date"].isna() | (notions.month_index(opt["retire_date"].fillna(pd.Timestamp("2262-01-01")))
+                                               > opt["end_month"])]
+    # 7. discipline: no month of the course under discipline
     blocks = _blocked_intervals(discipline, ps_asof)
     if not blocks.empty and not opt.empty:
         opt = opt.reset_index(drop=True)
-        ov = opt[["cadre_id", "year", "end_year"]].reset_index().merge(blocks, on="cadre_id")
-        hit = ov.loc[(ov["year"] <= ov["y1"]) & (ov["end_year"] >= ov["y0"]), "index"].unique()
+        ov = opt[["cadre_id", "month", "end_month"]].reset_index().merge(blocks, on="cadre_id")
+        hit = ov.loc[(ov["month"] <= ov["m1"]) & (ov["end_month"] >= ov["m0"]), "index"].unique()
         opt = opt.drop(index=hit)
-    options = opt[["cadre_id", "field", "course_id", "year", "end_year", "dur", "rank", "rank_pre", "rank_grant"]]
-    options = options.sort_values(["cadre_id", "course_id", "year"]).reset_index(drop=True)
+    options = opt[["cadre_id", "field", "course_id", "month", "end_month", "year", "end_year", "dur", "rank",
+                   "rank_pre", "rank_grant"]]
+    options = options.sort_values(["cadre_id", "course_id", "month"]).reset_index(drop=True)
 
     # status before the model
-    n_years = len(years)
+    n_months = len(months)
     status = np.select(
-        [entries["all_met"], ~entries["closable"], entries["min_years"].isin([np.inf]),
-         entries["min_years"] > n_years],
+        [entries["all_met"], ~entries["closable"], entries["min_months"].isin([np.inf]),
+         entries["min_months"] > n_months],
         ["da_du", "khong_the", "khong_co_khoa", "khong_kip"], default="candidate")
     entries["status"] = status
     # candidates with some needed ladder that no allowed option can close (retirement, discipline)
@@ -529,6 +587,7 @@ def prepare(tables, scenario: TrainingScenario) -> TrainingInstance:
     return TrainingInstance(
         scenario=sc, years=years, entries=entries, needs=needs, levels=lv, courses=cat, options=options,
         seats=seats, budget=_budget(sc, years), gaps=gaps, cadres=then, params=used, eligibility=elig,
+        months=months,
     )
 
 
@@ -555,8 +614,8 @@ def build(inst: TrainingInstance) -> tuple[pulp.LpProblem, dict]:
     opt["long"] = opt["course_id"].map(cat["long"]).astype(bool)
     pid = {c: i for i, c in enumerate(sorted(opt["cadre_id"].unique()))}
     cid = {c: i for i, c in enumerate(cat.index)}
-    opt["var"] = [prob.add_variable(f"x_{pid[p]}_{cid[c]}_{y}", 0, 1, cat=pulp.LpBinary)
-                  for p, c, y in zip(opt["cadre_id"], opt["course_id"], opt["year"], strict=True)]
+    opt["var"] = [prob.add_variable(f"x_{pid[p]}_{cid[c]}_{m}", 0, 1, cat=pulp.LpBinary)
+                  for p, c, m in zip(opt["cadre_id"], opt["course_id"], opt["month"], strict=True)]
     ready = {int(k): prob.add_variable(f"ready_{int(k)}", 0, 1, cat=pulp.LpBinary) for k in cand["k"]}
 
     # objective, phase 1 (lexicographic; phase 2 in solve() minimises cost at this value)
@@ -565,29 +624,34 @@ def build(inst: TrainingInstance) -> tuple[pulp.LpProblem, dict]:
     cost = pulp.lpSum(c * v for c, v in zip(opt["cost"], opt["var"], strict=True))
     prob += value
 
-    # 1. seats per course per year
+    # 1. seats per course per year (courses starting in the year)
     seats = inst.seats.set_index(["course_id", "year"])["seats"]
     for (c, y), grp in opt.groupby(["course_id", "year"], sort=True):
         cap = int(seats.get((c, y), 0))
         if len(grp) > cap:
             prob += pulp.lpSum(grp["var"]) <= cap, f"seats_{cid[c]}_{_safe(c)}_{y}"
 
-    # 2. budget per year (cost spread over the years a course occupies)
+    # 2. budget per year (cost spread over the months a course occupies, summed by year)
     if np.isfinite(inst.budget).any():
-        occ = opt[["year", "dur", "cost", "var"]].reset_index(drop=True)
+        occ = opt[["month", "dur", "cost", "var"]].reset_index(drop=True)
+        occ["_i"] = np.arange(len(occ))
         rep = occ.loc[occ.index.repeat(occ["dur"])].copy()
-        rep["t"] = rep["year"] + rep.groupby(level=0).cumcount()
+        rep["t"] = (rep["month"] + rep.groupby(level=0).cumcount()) // 12
         rep["share"] = rep["cost"] / rep["dur"]
-        for t, grp in rep.groupby("t", sort=True):
+        per = rep.groupby(["t", "_i"], sort=True).agg(share=("share", "sum"), var=("var", "first")).reset_index()
+        for t, grp in per.groupby("t", sort=True):
             b = float(inst.budget.get(t, np.inf))
             if np.isfinite(b) and float(grp["share"].sum()) > b:
                 prob += pulp.lpSum(s * v for s, v in zip(grp["share"], grp["var"], strict=True)) <= b, f"budget_{t}"
 
-    # 3. at most one long course per person at a time
-    lg = opt.loc[opt["long"], ["cadre_id", "year", "dur", "var"]].reset_index(drop=True)
+    # 3. at most one long course per person at a time: two courses overlap exactly when one is running in the
+    #    month the other starts, so the months where some long option of the person starts are enough
+    lg = opt.loc[opt["long"], ["cadre_id", "month", "dur", "var"]].reset_index(drop=True)
     if not lg.empty:
         rep = lg.loc[lg.index.repeat(lg["dur"])].copy()
-        rep["t"] = rep["year"] + rep.groupby(level=0).cumcount()
+        rep["t"] = rep["month"] + rep.groupby(level=0).cumcount()
+        starts = lg[["cadre_id", "month"]].drop_duplicates().rename(columns={"month": "t"})
+        rep = rep.merge(starts, on=["cadre_id", "t"])
         for (p, t), grp in rep.groupby(["cadre_id", "t"], sort=True):
             if len(grp) > 1:
                 prob += pulp.lpSum(grp["var"]) <= 1, f"one_long_{pid[p]}_{t}"
@@ -600,14 +664,15 @@ def build(inst: TrainingInstance) -> tuple[pulp.LpProblem, dict]:
     # 5. prerequisites in order
     dep = opt.loc[opt["rank_pre"] > opt["rank"]].reset_index(drop=True)
     if not dep.empty:
-        feeders = opt[["cadre_id", "field", "rank_grant", "end_year", "var"]].rename(
-            columns={"rank_grant": "g2", "end_year": "e2", "var": "v2"})
+        feeders = opt[["cadre_id", "field", "rank_grant", "end_month", "var"]].rename(
+            columns={"rank_grant": "g2", "end_month": "e2", "var": "v2"})
         dep["_i"] = np.arange(len(dep))
-        pairs = dep[["_i", "cadre_id", "field", "rank_pre", "year"]].merge(feeders, on=["cadre_id", "field"])
-        pairs = pairs.loc[(pairs["g2"] >= pairs["rank_pre"]) & (pairs["e2"] < pairs["year"])]
+        pairs = dep[["_i", "cadre_id", "field", "rank_pre", "month"]].merge(feeders, on=["cadre_id", "field"])
+        pairs = pairs.loc[(pairs["g2"] >= pairs["rank_pre"]) & (pairs["e2"] < pairs["month"])]
         sums = pairs.groupby("_i")["v2"].agg(list)
         for i, row in enumerate(dep.itertuples(index=False)):
-            prob += row.var <= pulp.lpSum(sums.get(i, [])), f"prereq_{pid[row.cadre_id]}_{cid[row.course_id]}_{row.year}"
+            prob += (row.var <= pulp.lpSum(sums.get(i, [])),
+                     f"prereq_{pid[row.cadre_id]}_{cid[row.course_id]}_{row.month}")
 
     # 6. readiness needs every unmet ladder closed
     link = needs.merge(opt[["cadre_id", "field", "rank_grant", "var"]], on=["cadre_id", "field"], how="left")
@@ -643,7 +708,9 @@ def solve(prob: pulp.LpProblem, variables: dict, time_limit: float | None = None
         If no feasible schedule was found (exit code 3).
     """
     ok = (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-    status = prob.solve(_solver(time_limit, gap_rel))
+    for v in prob.variables():  # the empty schedule is feasible: the solver always has a starting point
+        v.setInitialValue(0)
+    status = prob.solve(_solver(time_limit, gap_rel, warm_start=True))
     if prob.sol_status not in ok:
         raise InfeasibleError(
             f"Không tìm được lịch đào tạo khả thi (trạng thái bộ giải: {status_text(status)}).",
@@ -688,8 +755,11 @@ def explain(inst: TrainingInstance, prob: pulp.LpProblem, variables: dict, *, un
     cat = inst.courses.set_index("course_id")
     names = inst.cadres.set_index("cadre_id")["full_name"] if "full_name" in inst.cadres.columns else None
 
-    sched = opt.loc[opt["chosen"], ["cadre_id", "course_id", "field", "year", "end_year", "cost"]].copy()
+    sched = opt.loc[opt["chosen"], ["cadre_id", "course_id", "field", "month", "end_month", "year", "end_year",
+                                    "dur", "cost"]].copy()
     sched = sched.rename(columns={"year": "start_year", "cost": "cost_million_vnd"})
+    sched["start_month"] = _month_text(sched["month"]) if len(sched) else pd.Series(dtype=object)
+    sched["end_month_vi"] = _month_text(sched["end_month"]) if len(sched) else pd.Series(dtype=object)
     sched["course_name"] = sched["course_id"].map(cat["name"])
     sched["field_vi"] = sched["field"].map(COURSE_FIELD)
     sched["months"] = sched["course_id"].map(cat["months"])
@@ -699,9 +769,15 @@ def explain(inst: TrainingInstance, prob: pulp.LpProblem, variables: dict, *, un
     serve = inst.needs.merge(ent[["k", "target"]], on="k").groupby(["cadre_id", "field"])["target"].agg(
         lambda s: "; ".join(sorted(set(s))))
     sched["for_targets"] = [serve.get((p, f), "") for p, f in zip(sched["cadre_id"], sched["field"], strict=True)]
-    sched = sched.sort_values(["start_year", "cadre_id", "course_id"]).reset_index(drop=True)
-    sched = sched[["cadre_id", "full_name", "course_id", "course_name", "field", "field_vi", "start_year", "end_year",
-                   "months", "cost_million_vnd", "for_targets"]]
+    sched = sched.sort_values(["month", "cadre_id", "course_id"]).reset_index(drop=True)
+    # occupation of the budget years, month by month (before dropping the month indices)
+    rep = sched.loc[sched.index.repeat(sched["dur"].astype(int))].copy()
+    rep["year"] = (rep["month"] + rep.groupby(level=0).cumcount()) // 12
+    rep["share"] = rep["cost_million_vnd"] / rep["dur"]
+    spend = rep.groupby("year")["share"].sum()
+    sched = sched.drop(columns=["end_month"]).rename(columns={"end_month_vi": "end_month"})
+    sched = sched[["cadre_id", "full_name", "course_id", "course_name", "field", "field_vi", "start_month",
+                   "end_month", "start_year", "end_year", "months", "cost_million_vnd", "for_targets"]]
 
     # usage per year
     seats = inst.seats.copy()
@@ -710,10 +786,6 @@ def explain(inst: TrainingInstance, prob: pulp.LpProblem, variables: dict, *, un
     seats = seats.rename(columns={"seats": "capacity"})
     seats["resource"] = "seats"
     seats["resource_vi"] = "Chỉ tiêu: " + seats["course_id"].map(cat["name"]).astype(str)
-    rep = sched.loc[sched.index.repeat((sched["end_year"] - sched["start_year"] + 1).astype(int))].copy()
-    rep["year"] = rep["start_year"] + rep.groupby(level=0).cumcount()
-    rep["share"] = rep["cost_million_vnd"] / (rep["end_year"] - rep["start_year"] + 1)
-    spend = rep.groupby("year")["share"].sum()
     budget = pd.DataFrame({"year": inst.years, "course_id": "", "capacity": inst.budget.reindex(inst.years).to_numpy(),
                            "used": [float(spend.get(y, 0.0)) for y in inst.years]})
     budget["resource"] = "budget"
@@ -723,7 +795,7 @@ def explain(inst: TrainingInstance, prob: pulp.LpProblem, variables: dict, *, un
     usage["used"] = usage["used"].astype(float)
     usage["share"] = np.where(np.isfinite(usage["capacity"]) & (usage["capacity"] > 0),
                               usage["used"] / usage["capacity"].where(usage["capacity"] > 0), np.nan)
-    # a budget binds when what is left cannot pay for one more year of the cheapest course
+    # a budget binds when what is left cannot pay for one more month of the cheapest course
     slack = np.where(usage["resource"] == "budget",
                      float((inst.courses["cost_million_vnd"] / inst.courses["dur"]).min()) if len(inst.courses) else 0.0,
                      1.0)
@@ -742,7 +814,7 @@ def explain(inst: TrainingInstance, prob: pulp.LpProblem, variables: dict, *, un
     r["status_vi"] = r["status"].map(READY_STATUS)
     planned = sched.groupby("cadre_id").apply(
         lambda g: "; ".join(f"{n} ({a}–{b})" if a != b else f"{n} ({a})" for n, a, b in
-                            zip(g["course_name"], g["start_year"], g["end_year"], strict=True)),
+                            zip(g["course_name"], g["start_month"], g["end_month"], strict=True)),
         include_groups=False) if not sched.empty else pd.Series(dtype=object)
     r["courses_planned"] = r["cadre_id"].map(planned).astype(object).fillna("")
     r["reason"] = _reasons(r, inst, usage)
@@ -771,8 +843,8 @@ def _gaps_with_plan(gaps: pd.DataFrame, readiness: pd.DataFrame, sched: pd.DataF
     if sched.empty:
         g["scheduled"] = ""
         return g
-    years = np.where(sched["start_year"] == sched["end_year"], sched["start_year"].astype(str),
-                     sched["start_year"].astype(str) + "–" + sched["end_year"].astype(str))
+    years = np.where(sched["start_month"] == sched["end_month"], sched["start_month"].astype(str),
+                     sched["start_month"].astype(str) + "–" + sched["end_month"].astype(str))
     text = (sched["course_name"].astype(str) + " (" + years + ")").groupby(
         [sched["cadre_id"], sched["field"]]).agg("; ".join).rename("scheduled")
     g = g.merge(text.reset_index().rename(columns={"field": "standard"}), on=["cadre_id", "standard"], how="left")
@@ -831,19 +903,22 @@ def gaps_table(res: TrainingResult) -> pd.DataFrame:
 
 
 def _reasons(r: pd.DataFrame, inst: TrainingInstance, usage: pd.DataFrame) -> pd.Series:
-    n_years = len(inst.years)
-    span = f"{inst.years[0]}–{inst.years[-1]}" if n_years > 1 else str(inst.years[0])
+    n_months = len(inst.months)
+    span = (f"{_month_text(inst.months[0])}–{_month_text(inst.months[-1])}" if n_months > 1
+            else _month_text(inst.months[0]))
     elig = inst.eligibility.set_index("cadre_id")
     retire = r["cadre_id"].map(elig["retire_date"])
     disc = r["cadre_id"].map(elig["discipline_until"])
-    last_day = pd.Timestamp(f"{inst.years[-1]}-12-31")
+    last_m = inst.months[-1]
+    last_day = pd.Timestamp(year=last_m // 12, month=last_m % 12 + 1, day=1) + pd.offsets.MonthEnd(0)
+    first_day = pd.Timestamp(year=inst.months[0] // 12, month=inst.months[0] % 12 + 1, day=1)
     why_kip = np.where(
-        r["min_years"] > n_years,
-        "Cần tối thiểu " + r["min_years"].map(lambda v: "" if v != v or v == np.inf else f"{int(v)}")
-        + f" năm học liên tiếp theo thứ tự điều kiện, chỉ còn {n_years} năm ({span}) trước nhiệm kỳ",
-        "Không còn năm học phù hợp trước nhiệm kỳ"
+        r["min_months"] > n_months,
+        "Cần tối thiểu " + r["min_months"].map(lambda v: "" if v != v or v == np.inf else f"{int(v)}")
+        + f" tháng học liên tiếp theo thứ tự điều kiện, chỉ còn {n_months} tháng ({span}) trước nhiệm kỳ",
+        "Không còn tháng học phù hợp trước nhiệm kỳ"
         + np.where(retire.notna() & (retire <= last_day), ": nghỉ hưu ngày " + retire.dt.strftime("%d-%m-%Y"), "")
-        + np.where(disc.notna() & (disc >= pd.Timestamp(f"{inst.years[0]}-01-01")),
+        + np.where(disc.notna() & (disc > first_day),
                    "; đang trong thời hạn kỷ luật đến " + disc.dt.strftime("%d-%m-%Y"), ""),
     )
     binding = usage.loc[usage["binding"]]

@@ -13,13 +13,23 @@ column              meaning
 ``position_id``     the post (a row of ``positions``), or else
 ``target_title``    the title code and
 ``target_unit_id``  the unit of the post
+``term``            optional: the term of the post, ``YYYY-YYYY`` spanning ``term.length_years``
 ``effective_date``  the date the decision takes effect: every item below is
                     judged under the rules in force on that date
 ==================  =====================================================================
 
+Files: a ``.csv`` with these codes or their Vietnamese headers, or a workbook
+whose sheet "Đề xuất nhân sự" (the data-entry template's sheet, with drop-down
+lists), "Đề xuất" or ``proposals`` holds them.
+
 Checklist items (one row per proposal and item, each with its reason and its
 regulation reference, read from the dated parameters):
 
+``vi_tri``
+    the target unit exists on the effective date (``valid_from``/``valid_to``;
+    a unit merged away names its successor); and the batch does not both plan
+    and propose the same person for the same post
+    (``vetting.plan_and_propose_same_post``, Quy định 377-QĐ/TW).
 ``tuoi``
     service left before retirement (Nghị định 135/2020 roadmap): for a first
     appointment or nomination ``standards.first_appointment_min_years_left``
@@ -46,7 +56,10 @@ regulation reference, read from the dated parameters):
     absent from that table never expires).
 ``khong_dia_phuong``
     the non-local rules of ``vetting.non_local_rules`` that match the action,
-    the title and the target unit.
+    the title and the target unit (``committee_level: huyen`` keeps a rule to
+    the district's own Party committee, not a Đảng ủy Khối under it); a home
+    commune that no longer exists on the effective date is read as its
+    successor (:func:`kimson_ds.rules.notions.unit_on`).
 ``nguoi_than``
     no relatives conflict (:mod:`kimson_ds.vetting.conflicts`, driven by
     ``relatives.linked_posts``) with the current holders of linked posts, nor
@@ -69,13 +82,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kimson_ds.data.codes import DISCIPLINE_FORM, RATING_LEVEL, RATING_ORDER, TITLE, code_lookup
+from kimson_ds.data.codes import RATING_LEVEL, RATING_ORDER, TITLE, code_lookup
 from kimson_ds.data.io import empty_table
 from kimson_ds.data.validate import Issue
 from kimson_ds.errors import DataError
+from kimson_ds.rules import notions
 from kimson_ds.rules.parameters import ParameterSet, parameters
 from kimson_ds.rules.retirement import years_of_service_left
-from kimson_ds.rules.standards import qualifications_as_of, standards_gaps
+from kimson_ds.rules.standards import standards_gaps
 from kimson_ds.vetting.conflicts import CONFLICT_COLUMNS, current_conflicts, proposal_conflicts, unit_scopes
 
 __all__ = [
@@ -103,6 +117,7 @@ ACTIONS = {
 
 #: Checklist items, in the order they are listed.
 ITEMS = {
+    "vi_tri": "Vị trí đề xuất",
     "tuoi": "Thời gian công tác còn lại",
     "tieu_chuan": "Tiêu chuẩn chức danh",
     "quy_hoach": "Quy hoạch",
@@ -129,6 +144,7 @@ PROPOSAL_COLUMNS = {
     "position_id": "Mã chức danh",
     "target_title": "Chức danh",
     "target_unit_id": "Mã đơn vị",
+    "term": "Nhiệm kỳ",
     "effective_date": "Ngày hiệu lực",
     "note": "Ghi chú",
 }
@@ -174,18 +190,13 @@ def _cell(v: Any) -> Any:
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    is_dt = values.map(lambda v: isinstance(v, (datetime, date, pd.Timestamp)))
-    if is_dt.any():
-        out[is_dt] = pd.to_datetime(values[is_dt].map(lambda v: pd.Timestamp(v).normalize()))
-    text = values.where(~is_dt).map(lambda v: v if isinstance(v, str) else "")
-    iso = text.str.match(r"^\d{4}-\d{2}-\d{2}( 00:00:00)?$")
-    dmy = text.str.match(r"^\d{1,2}/\d{1,2}/\d{4}$")
-    if iso.any():
-        out[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    if dmy.any():
-        out[dmy] = pd.to_datetime(text[dmy], format="%d/%m/%Y", errors="coerce")
-    return out
+    from kimson_ds.data.io import parse_date_cells
+
+    return parse_date_cells(values)[0]  # years outside 1800–2100 stay NaT (an error, never an overflow)
+
+
+#: Largest proposal batch (one meeting's proposals are a few dozen); keeps vetting memory bounded.
+MAX_PROPOSALS = 500
 
 
 def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất",
@@ -208,7 +219,7 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
     -------
     DataFrame
         ``proposal_id, cadre_id, action, position_id, target_title,
-        target_unit_id, effective_date, note, row``. A given ``position_id``
+        target_unit_id, term, effective_date, note, row``. A given ``position_id``
         fills the title and unit; a title and unit with exactly one position
         fill ``position_id``.
 
@@ -224,20 +235,28 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
     for code, vi in PROPOSAL_COLUMNS.items():
         header[_norm(code)] = code
         header[_norm(vi)] = code
-    rename, seen = {}, {}
-    for h in frame.columns:
+    from kimson_ds.config import shorten
+
+    positions_of, seen = {}, {}
+    for i, h in enumerate(frame.columns):  # by position: a repeated header never collapses into one
         code = header.get(_norm(h))
         if code is None:
             if str(h).strip() and not str(h).startswith("Unnamed:"):
-                issues.append(Issue("warning", _TABLE, source, 1, str(h), None, "cột không được dùng nên bị bỏ qua",
-                                    "các cột: " + ", ".join(PROPOSAL_COLUMNS)))
+                issues.append(Issue("warning", _TABLE, source, 1, shorten(str(h)), None,
+                                    "cột không được dùng nên bị bỏ qua", "các cột: " + ", ".join(PROPOSAL_COLUMNS)))
             continue
         if code in seen:
-            issues.append(Issue("error", _TABLE, source, 1, str(h), None, f"cột trùng với cột '{seen[code]}'",
-                                "mỗi cột chỉ xuất hiện một lần"))
+            issues.append(Issue("error", _TABLE, source, 1, shorten(str(h)), None,
+                                f"cột trùng với cột '{seen[code]}' (cột thứ {i + 1})", "mỗi cột chỉ xuất hiện một lần"))
             continue
-        seen[code], rename[h] = str(h), code
-    df = frame[list(rename)].rename(columns=rename).reset_index(drop=True)
+        seen[code], positions_of[code] = shorten(str(h)), i
+    df = frame.iloc[:, list(positions_of.values())].copy()
+    df.columns = list(positions_of)
+    df = df.reset_index(drop=True)
+    if len(df) > MAX_PROPOSALS:
+        issues.append(Issue("error", _TABLE, source, None, None, None,
+                            f"tệp có {len(df):,} dòng đề xuất".replace(",", ".") + ", quá số đề xuất của một đợt",
+                            f"tối đa {MAX_PROPOSALS} đề xuất mỗi đợt; chia thành nhiều tệp"))
     for code in _REQUIRED:
         if code not in df.columns:
             issues.append(Issue("error", _TABLE, source, 1, code, None,
@@ -261,7 +280,7 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
         for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
             v = (values if values is not None else df[col]).iloc[i]
             exp = expected.iloc[i] if isinstance(expected, pd.Series) else expected
-            issues.append(Issue("error", _TABLE, source, int(rows[i]), col, None if _blank(v) else str(v),
+            issues.append(Issue("error", _TABLE, source, int(rows[i]), col, None if _blank(v) else shorten(str(v)),
                                 message, exp))
 
     blank = {c: df[c].map(_blank).astype(bool) for c in PROPOSAL_COLUMNS}
@@ -270,6 +289,12 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
     ids = df["proposal_id"].where(~blank["proposal_id"])
     flag(ids.notna() & ids.duplicated(keep="first"), "proposal_id", "mã đề xuất bị trùng",
          "mỗi đề xuất một mã riêng")
+    same = [c for c in ("cadre_id", "action", "position_id", "target_title", "target_unit_id", "effective_date")
+            if c in df.columns]
+    content = df[same].astype(str).apply(lambda c: c.str.strip().str.casefold())
+    flag(~blank["cadre_id"] & content.duplicated(keep="first") & ~(ids.notna() & ids.duplicated(keep="first")),
+         "proposal_id", "đề xuất trùng nội dung với một dòng trước (cùng cán bộ, hình thức, vị trí và ngày)",
+         "mỗi đề xuất chỉ một dòng; xóa các dòng chép lặp")
 
     actions = {_norm(k): k for k in ACTIONS} | {_norm(v): k for k, v in ACTIONS.items()}
     action = df["action"].map(lambda v: None if _blank(v) else actions.get(_norm(v)))
@@ -303,7 +328,15 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
          "đơn vị không khớp với vị trí đề xuất", "đơn vị của vị trí: " + pos_unit.fillna("").astype(str))
     when = _parse_dates(df["effective_date"])
     flag(~blank["effective_date"] & when.isna(), "effective_date", "ngày không hợp lệ",
-         "ngày dạng yyyy-mm-dd (2020-03-01) hoặc dd/mm/yyyy (01/03/2020)")
+         "ngày có thật từ 01/01/1800 đến 31/12/2100, dạng yyyy-mm-dd (2020-03-01) hoặc dd/mm/yyyy (01/03/2020)")
+    term = df["term"].map(lambda v: None if _blank(v) else str(v).replace("–", "-").replace(" ", ""))
+    span = term.str.extract(r"^(\d{4})-(\d{4})$").astype(float)
+    lengths = {d: float(parameters(d).get("term.length_years")) for d in when[term.notna()].dropna().unique()}
+    length = when.map(lengths).astype(float)
+    flag(term.notna() & span[0].isna(), "term", "nhiệm kỳ không hợp lệ", "nhiệm kỳ dạng năm-năm, ví dụ 2025-2030")
+    flag(span[0].notna() & length.notna() & (span[1] - span[0] != length), "term",
+         "nhiệm kỳ không đúng độ dài một nhiệm kỳ",
+         "nhiệm kỳ dài " + length.map(lambda x: "" if pd.isna(x) else f"{x:g}") + " năm, ví dụ 2025-2030")
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise DataError(_summary(source, errors), errors)
@@ -315,6 +348,7 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
         "position_id": df["position_id"].where(has_pos, None),
         "target_title": title.where(~has_pos, pos_title),
         "target_unit_id": df["target_unit_id"].where(~has_pos, pos_unit),
+        "term": term.where(term.notna(), None),
         "effective_date": when,
         "note": df["note"].fillna("").astype(str),
         "row": rows,
@@ -331,17 +365,18 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
 
 
 def _summary(source: str, issues: list[Issue]) -> str:
+    from kimson_ds.data.validate import summarise_issues
+
     errs = [i for i in issues if i.severity == "error"]
-    head = "\n".join(f"  - {e}" for e in errs[:30])
-    more = f"\n  … và {len(errs) - 30} lỗi khác" if len(errs) > 30 else ""
-    return f"Tệp đề xuất '{source}' có {len(errs)} lỗi:\n{head}{more}"
+    head = "\n".join(f"  - {line}" for line in summarise_issues(errs, per_column=5, total=30))
+    return f"Tệp đề xuất '{source}' có {len(errs)} lỗi:\n{head}"
 
 
 def read_proposals(path: str | Path, tables) -> pd.DataFrame:
     """Read a proposal batch from a ``.csv`` (UTF-8) or ``.xlsx`` file and check it.
 
-    The workbook's sheet named ``proposals`` or "Đề xuất" is read, else the
-    first sheet. See :func:`parse_proposals` for the result and the errors.
+    The workbook's sheet "Đề xuất nhân sự" (the data-entry template's), ``proposals``
+    or "Đề xuất" is read, else the first sheet. See :func:`parse_proposals` for the result and the errors.
 
     Raises
     ------
@@ -367,7 +402,10 @@ def read_proposals(path: str | Path, tables) -> pd.DataFrame:
         from io import StringIO
 
         try:
-            frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+            frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, header=None)
+            head = [str(h) for h in frame.iloc[0]]  # as typed: pandas would rename a repeated header
+            frame = frame.iloc[1:].reset_index(drop=True)
+            frame.columns = head
         except (pd.errors.ParserError, ValueError) as exc:
             issue = Issue("error", _TABLE, path.name, None, None, None, f"không đọc được tệp CSV: {exc}",
                           "tệp CSV phân cách bằng dấu phẩy")
@@ -383,7 +421,8 @@ def read_proposals(path: str | Path, tables) -> pd.DataFrame:
             raise DataError(f"{path.name}: không mở được tệp Excel ({exc}).") from None
         try:
             sheets = {_norm(ws.title): ws for ws in wb.worksheets}
-            ws = sheets.get("proposals") or sheets.get(_norm("Đề xuất")) or wb.worksheets[0]
+            ws = (sheets.get(_norm("Đề xuất nhân sự")) or sheets.get("proposals") or sheets.get(_norm("Đề xuất"))
+                  or wb.worksheets[0])
             values = list(ws.iter_rows(values_only=True))
             source = f"{path.name} › trang '{ws.title}'"
         finally:
@@ -450,6 +489,47 @@ def _not_in_force(props: pd.DataFrame, item: str, name: str, when: pd.Timestamp)
 
 
 # =========================================================================== items
+
+
+def _position_item(props: pd.DataFrame, batch: pd.DataFrame, units: pd.DataFrame, P: ParameterSet,
+                   when: pd.Timestamp) -> pd.DataFrame:
+    """``vi_tri``: the target unit exists on the effective date; no plan and proposal of one person for one post."""
+    u = units.set_index("unit_id")
+    valid = notions.units_valid_on(units, when)
+    ok = props["target_unit_id"].map(valid).fillna(False).astype(bool)
+    name = props["target_unit_id"].map(u["name"]).fillna(props["target_unit_id"]).astype(str)
+    vf = pd.to_datetime(props["target_unit_id"].map(u["valid_from"])) if "valid_from" in u else None
+    vt = pd.to_datetime(props["target_unit_id"].map(u["valid_to"])) if "valid_to" in u else None
+    successor = notions.unit_on(units, props["target_unit_id"], when)
+    succ_name = successor.map(u["name"]).fillna(successor).astype(str)
+    not_yet = vf.notna() & (vf > when) if vf is not None else pd.Series(False, index=props.index)
+    gone_txt = ("Không đạt: đơn vị " + name + " không còn tồn tại vào ngày " + f"{when:%d-%m-%Y}"
+                + (" (hết hiệu lực ngày " + vt.dt.strftime("%d-%m-%Y") + ")" if vt is not None else "")
+                + np.where(successor != props["target_unit_id"], "; đơn vị kế thừa: " + succ_name, ""))
+    reason = np.where(ok, "Đạt: đơn vị " + name + f" tồn tại vào ngày {when:%d-%m-%Y}",
+                      np.where(not_yet, "Không đạt: đơn vị " + name + f" chưa được thành lập vào ngày {when:%d-%m-%Y}",
+                               gone_txt))
+    basis = "Bảng đơn vị: ngày thành lập, ngày sáp nhập hoặc giải thể và đơn vị kế thừa"
+    parts = [_check(props, "vi_tri", np.where(ok, "dat", "khong_dat"), reason, basis, False)]
+    # the same person planned and proposed for the same post in one batch
+    name_p = "vetting.plan_and_propose_same_post"
+    if name_p in P:
+        severity = P.get(name_p)
+        ref, assumption = _ref(P, name_p)
+        keys = ["cadre_id", "target_title", "target_unit_id"]
+        plan = batch.loc[batch["action"] == "quy_hoach", keys].drop_duplicates().assign(_plan=True)
+        appoint = batch.loc[batch["action"].isin(["bo_nhiem", "gioi_thieu_ung_cu"]), keys].drop_duplicates().assign(
+            _appoint=True)
+        both = props[keys].merge(plan, on=keys, how="left").merge(appoint, on=keys, how="left")
+        hit = (both["_plan"].notna() & both["_appoint"].notna()).to_numpy()
+        if hit.any():
+            sub = props.loc[hit]
+            parts.append(_check(sub, "vi_tri", severity,
+                                ("Không đạt: " if severity == "khong_dat" else "Cần xem xét: ")
+                                + "cùng một đợt vừa đề xuất quy hoạch vừa đề xuất bổ nhiệm, giới thiệu ứng cử "
+                                "cùng người vào cùng chức danh (mỗi đề xuất được thẩm định theo tiêu chuẩn riêng)",
+                                ref, assumption))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _years_left_item(props: pd.DataFrame, P: ParameterSet, gaps: pd.DataFrame) -> pd.DataFrame:
@@ -538,7 +618,7 @@ def _planning_item(props: pd.DataFrame, planning: pd.DataFrame, P: ParameterSet,
                        on=["cadre_id", "target_title", "target_unit_id"], how="left", indicator=True)
     in_same = pd.Series((same["_merge"] == "both").to_numpy(), index=props.index)
     in_any = props["cadre_id"].isin(pl["cadre_id"])
-    have = props["cadre_id"].map(listing).fillna("")
+    have = props["cadre_id"].map(listing).astype(object).fillna("")
     mode = props["action"].map(required)
     parts = []
     m = mode == "cung_chuc_danh"
@@ -584,25 +664,32 @@ def _planning_item(props: pd.DataFrame, planning: pd.DataFrame, P: ParameterSet,
 
 
 def _competence_item(props: pd.DataFrame, P: ParameterSet, scopes: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
-    """``tham_quyen``: who decides the post and whether it is filled by election or appointment."""
-    name = "vetting.post_competence"
-    if name not in P:
-        return _not_in_force(props, "tham_quyen", name, when)
-    rule = P.get(name)
-    ref, assumption = _ref(P, name)
+    """``tham_quyen``: who decides the post and whether it is filled by election or appointment.
+
+    Reads :func:`kimson_ds.rules.competence.competence` (``management.competence``): a
+    "bổ nhiệm" of a post filled by election, designation or consultation is không đạt; a
+    post decided by the provincial standing committee is cần xem xét (the district only
+    proposes).
+    """
+    from kimson_ds.rules.competence import COMPETENCE_PARAM, competence
+
+    if COMPETENCE_PARAM not in P:
+        return _not_in_force(props, "tham_quyen", COMPETENCE_PARAM, when)
     kind = props["target_unit_id"].map(scopes["kind"]) if "kind" in scopes else pd.Series(None, index=props.index)
-    elected = props["target_title"].isin(rule.get("elected", []))
-    prov = rule.get("province", {})
-    province = props["target_title"].isin(prov.get("titles", [])) & kind.isin(prov.get("unit_kinds", []))
-    appoint = props["action"] == "bo_nhiem"
-    status = np.select([appoint & elected, province], ["khong_dat", "can_xem_xet"], "dat")
+    c = competence(pd.DataFrame({"title": props["target_title"], "unit_kind": kind}, index=props.index), when,
+                   params=P)
+    mode, body = c["mode"].fillna(""), c["body"].fillna("")
+    elected = mode.isin(["bau", "chi_dinh", "hiep_thuong"]) & (props["action"] == "bo_nhiem")
+    province = body == "btv_tinh_uy"
+    unknown = mode == ""
+    status = np.select([unknown, elected, province], ["khong_ap_dung", "khong_dat", "can_xem_xet"], "dat")
     reason = np.select(
-        [appoint & elected, province],
-        ["Không đạt: chức danh do bầu (hoặc chỉ định đối với chức danh cấp ủy), không bổ nhiệm; đề xuất "
-         "giới thiệu ứng cử hoặc chỉ định",
-         "Chức danh thuộc diện Ban Thường vụ Tỉnh ủy quản lý: cấp huyện chỉ đề xuất, cấp tỉnh thẩm định và quyết định"],
-        "Đạt: chức danh thuộc thẩm quyền cấp huyện, hình thức đề xuất phù hợp")
-    return _check(props, "tham_quyen", status, reason, ref, assumption)
+        [unknown, elected, province],
+        [f"Không có quy tắc phân cấp cho chức danh này vào ngày {when:%d-%m-%Y}",
+         "Không đạt: chức danh được " + c["mode_vi"].str.lower() + ", không bổ nhiệm",
+         "Chức danh thuộc diện " + c["body_vi"] + " quản lý: cấp huyện chỉ đề xuất, cấp tỉnh thẩm định và quyết định"],
+        "Đạt: " + c["body_vi"] + " quyết định, hình thức " + c["mode_vi"].str.lower())
+    return _check(props, "tham_quyen", status, reason, c["reference"].to_numpy(), c["assumption"].to_numpy())
 
 
 def _ratings_item(props: pd.DataFrame, ratings: pd.DataFrame, P: ParameterSet) -> pd.DataFrame:
@@ -648,23 +735,16 @@ def _ratings_item(props: pd.DataFrame, ratings: pd.DataFrame, P: ParameterSet) -
 
 def _discipline_item(props: pd.DataFrame, discipline: pd.DataFrame, P: ParameterSet,
                      when: pd.Timestamp) -> pd.DataFrame:
-    """``ky_luat``: no discipline in force on the effective date."""
+    """``ky_luat``: no discipline in force on the effective date (:mod:`kimson_ds.rules.notions`)."""
     months = P.get("rotation.discipline_bar_months")
     ref, assumption = _ref(P, "rotation.discipline_bar_months")
-    d = discipline.loc[discipline["cadre_id"].isin(props["cadre_id"]) & (discipline["decided_on"] <= when)].copy()
-    if len(d):
-        m = d["form"].map(months)
-        bar_end = pd.Series(pd.NaT, index=d.index, dtype="datetime64[ns]")
-        has_m = m.notna()
-        if has_m.any():
-            bar_end[has_m] = [dd + pd.DateOffset(months=int(k)) for dd, k in zip(d.loc[has_m, "decided_on"], m[has_m],
-                                                                                   strict=True)]
-        end = d["expires_on"].where(d["expires_on"].notna(), bar_end)
-        d["_active"] = end.isna() | (end > when)
-        d["_txt"] = (d["form"].map(DISCIPLINE_FORM).fillna(d["form"]) + " ngày " + d["decided_on"].dt.strftime("%d-%m-%Y")
-                     + np.where(end.isna(), " (không hết hạn)", " (đến " + end.dt.strftime("%d-%m-%Y") + ")"))
-        active = d.loc[d["_active"]].groupby("cadre_id")["_txt"].agg("; ".join)
-        past = d.loc[~d["_active"]].groupby("cadre_id")["_txt"].agg("; ".join)
+    d = discipline.loc[discipline["cadre_id"].isin(props["cadre_id"])]
+    periods = notions.discipline_periods(d, months)
+    periods = periods.loc[periods["decided_on"] <= when]
+    if len(periods):
+        live = periods["until"].isna() | (periods["until"] > when)  # notions.discipline_in_force
+        active = periods.loc[live].groupby("cadre_id")["text"].agg("; ".join)
+        past = periods.loc[~live].groupby("cadre_id")["text"].agg("; ".join)
     else:
         active = past = pd.Series(dtype=object)
     a = props["cadre_id"].map(active).astype(object)
@@ -676,7 +756,7 @@ def _discipline_item(props: pd.DataFrame, discipline: pd.DataFrame, P: Parameter
     return _check(props, "ky_luat", st, reason, ref, assumption)
 
 
-def _non_local_item(props: pd.DataFrame, P: ParameterSet, scopes: pd.DataFrame, unit_ids: pd.Index,
+def _non_local_item(props: pd.DataFrame, P: ParameterSet, scopes: pd.DataFrame, units: pd.DataFrame,
                     when: pd.Timestamp) -> pd.DataFrame:
     """``khong_dia_phuong``: the non-local rules that match each proposal."""
     name = "vetting.non_local_rules"
@@ -686,8 +766,9 @@ def _non_local_item(props: pd.DataFrame, P: ParameterSet, scopes: pd.DataFrame, 
     assumption = _ref(P, name)[1]
     kind = props["target_unit_id"].map(scopes["kind"])
     function = props["target_unit_id"].map(scopes["function"])
+    parent = props["target_unit_id"].map(scopes["parent"])
     target_loc = props["target_unit_id"].map(scopes["locality"])
-    home = props["home_unit_id"]
+    home = notions.unit_on(units, props["home_unit_id"], when)  # a merged home commune is its successor
     home_loc = home.map(scopes["locality"])
     parts = []
     for rule in rules:  # a couple of rules
@@ -698,13 +779,15 @@ def _non_local_item(props: pd.DataFrame, P: ParameterSet, scopes: pd.DataFrame, 
             m &= kind.isin(rule["unit_kinds"])
         if rule.get("unit_functions"):
             m &= function.isin(rule["unit_functions"])
+        if rule.get("committee_level") == "huyen":  # the district's own committee, not one under it
+            m &= parent.isna()
         if not m.any():
             continue
         if rule["scope"] == "xa":
             local = home_loc[m] == target_loc[m]
             where = "xã, thị trấn nơi đến"
         else:
-            local = home[m].isin(unit_ids)
+            local = home[m].isin(pd.Index(units["unit_id"]))
             where = "huyện"
         unknown = home[m].isna()
         st = np.select([unknown, local], ["can_xem_xet", rule.get("severity", "khong_dat")], "dat")
@@ -722,7 +805,8 @@ def _non_local_item(props: pd.DataFrame, P: ParameterSet, scopes: pd.DataFrame, 
     return pd.concat(parts, ignore_index=True)
 
 
-def _relatives_item(props: pd.DataFrame, conflicts: pd.DataFrame, P: ParameterSet, when: pd.Timestamp) -> pd.DataFrame:
+def _relatives_item(props: pd.DataFrame, conflicts: pd.DataFrame, P: ParameterSet, when: pd.Timestamp,
+                    all_props: pd.DataFrame) -> pd.DataFrame:
     """``nguoi_than``: no relatives conflict with current holders or inside the batch."""
     name = "relatives.linked_posts"
     for needed in (name, "relatives.definition"):
@@ -731,10 +815,14 @@ def _relatives_item(props: pd.DataFrame, conflicts: pd.DataFrame, P: ParameterSe
     P.get(name)
     P.get("relatives.definition")
     ref, assumption = _ref(P, name, "relatives.definition")
-    long = pd.concat([conflicts.assign(_pid=conflicts["proposal_a"]),
-                      conflicts.loc[conflicts["proposal_b"] != ""].assign(_pid=conflicts["proposal_b"])],
+    long = pd.concat([conflicts.assign(_pid=conflicts["proposal_a"], _other=conflicts["proposal_b"]),
+                      conflicts.loc[conflicts["proposal_b"] != ""].assign(_pid=conflicts["proposal_b"],
+                                                                           _other=conflicts["proposal_a"])],
                      ignore_index=True)
     long = long.loc[long["_pid"].isin(props["proposal_id"])]
+    # a plan is not a holding: a conflict with a planning proposal counts against the plan only
+    plans = set(all_props.loc[all_props["action"] == "quy_hoach", "proposal_id"])
+    long = long.loc[long["_pid"].isin(plans) | ~long["_other"].isin(plans)]
     txt = long.groupby("_pid")["reason"].agg(lambda s: " | ".join(dict.fromkeys(s)))
     refs = long.groupby("_pid")["reference"].agg(lambda s: "; ".join(dict.fromkeys(s)))
     found = props["proposal_id"].map(txt).astype(object)
@@ -822,13 +910,12 @@ def checklist(tables, proposals: pd.DataFrame, *, overrides: dict | None = None,
     scopes = unit_scopes(units)
     props["post"] = (props["target_title"].map(TITLE).fillna(props["target_title"]) + " – "
                      + props["target_unit_id"].map(scopes["name"]).fillna(props["target_unit_id"]))
-    # first time in this title: does not hold it now and never rotated into it
-    held = tables["positions"].loc[tables["positions"]["holder_id"].notna(), ["holder_id", "title"]]
-    held = held.rename(columns={"holder_id": "cadre_id"})
-    rot = _table(tables, "rotations")[["cadre_id", "title"]]
-    before = pd.concat([held, rot], ignore_index=True).drop_duplicates()
-    key = pd.MultiIndex.from_arrays([props["cadre_id"], props["target_title"]])
-    props["_first_time"] = ~key.isin(pd.MultiIndex.from_frame(before[["cadre_id", "title"]]))
+    # first appointment (shared notion): never held the title, in any unit, on or before the effective date
+    props["_first_time"] = True
+    for when in props["effective_date"].unique():  # a few dates
+        on = props["effective_date"] == when
+        props.loc[on, "_first_time"] = notions.first_appointment(props.loc[on], notions.titles_held(tables, when))
+    props["_first_time"] = props["_first_time"].astype(bool)
     props["_years_left"] = years_of_service_left(props["birth_date"], props["gender"], props["effective_date"])
     props["_gap_key"] = props.index.astype(str)
     # planning proposals: the planned term is the next term of the planning table starting after the proposal
@@ -853,15 +940,19 @@ def checklist(tables, proposals: pd.DataFrame, *, overrides: dict | None = None,
     # standards of the title (qualifications as on the effective date)
     # one standards call per date (a few dates), with the qualifications held on that date
     gap_parts = []
-    for when in sorted(props["effective_date"].unique()):
-        sub = props.loc[props["effective_date"] == when]
-        qc = qualifications_as_of(cadres, _table(tables, "trainings"), _table(tables, "courses"), pd.Timestamp(when))
+    props["_first_std"] = props["_first_time"] & (props["action"] != "quy_hoach")
+    # one call per (date, first appointment or not): a plan and a proposal of the same person for the same
+    # post on one day keep their own standards
+    for when, first in props[["effective_date", "_first_std"]].drop_duplicates().sort_values(
+            ["effective_date", "_first_std"]).itertuples(index=False):
+        sub = props.loc[(props["effective_date"] == when) & (props["_first_std"] == first)]
+        qc = notions.qualifications_on(tables, pd.Timestamp(when))
         targets = pd.DataFrame({"cadre_id": sub["cadre_id"], "target_title": sub["target_title"],
                                 "target_unit_id": sub["target_unit_id"], "take_up_date": sub["effective_date"],
-                                "first_time": sub["_first_time"] & (sub["action"] != "quy_hoach"),
+                                "first_time": sub["_first_std"],
                                 "_key": sub["_gap_key"]})
-        g = standards_gaps(qc, targets.drop(columns="_key"), pd.Timestamp(when), units=units, overrides=overrides,
-                           used_params=used)
+        g = standards_gaps(qc, targets.drop(columns="_key").drop_duplicates(), pd.Timestamp(when), units=units,
+                           overrides=overrides, used_params=used)
         # standards_gaps keeps the target order within a date; map rows back by their keys
         g = g.merge(targets[["cadre_id", "target_title", "target_unit_id", "_key"]],
                     on=["cadre_id", "target_title", "target_unit_id"])
@@ -872,7 +963,6 @@ def checklist(tables, proposals: pd.DataFrame, *, overrides: dict | None = None,
         conflicts = proposal_conflicts(tables, props, overrides=overrides, used_params=used)
 
     parts = []
-    unit_ids = pd.Index(units["unit_id"])
     for when in sorted(props["effective_date"].unique()):  # a few dates
         when = pd.Timestamp(when)
         sub = props.loc[props["effective_date"] == when]
@@ -880,13 +970,14 @@ def checklist(tables, proposals: pd.DataFrame, *, overrides: dict | None = None,
         used.append(P)
         sub_gaps = gaps.loc[gaps["_key"].isin(sub["_gap_key"])]
         parts += [
+            _position_item(sub, props, units, P, when),
             _years_left_item(sub, P, sub_gaps),
             _standards_item(sub, sub_gaps),
             _planning_item(sub, _table(tables, "planning"), P, when),
             _ratings_item(sub, _table(tables, "ratings"), P),
             _discipline_item(sub, _table(tables, "discipline"), P, when),
-            _non_local_item(sub, P, scopes, unit_ids, when),
-            _relatives_item(sub, conflicts, P, when),
+            _non_local_item(sub, P, scopes, units, when),
+            _relatives_item(sub, conflicts, P, when, props),
             _competence_item(sub, P, scopes, when),
         ]
     raw = pd.concat(parts, ignore_index=True)
@@ -957,8 +1048,9 @@ def vet(tables, proposals: pd.DataFrame, *, as_of: Any = None, overrides: dict |
     proposals : DataFrame
         From :func:`read_proposals` or :func:`parse_proposals`.
     as_of : date-like, optional
-        Date of the report of existing conflicts among current holders
-        (default: the latest effective date of the batch).
+        A further date of the report of existing conflicts among current
+        holders (they are listed on every effective date of the batch, each
+        once on the first date it exists; default: the latest effective date).
     overrides : dict, optional
         Scenario overrides of parameters.
 
@@ -972,9 +1064,16 @@ def vet(tables, proposals: pd.DataFrame, *, as_of: Any = None, overrides: dict |
     when = pd.Timestamp(as_of).normalize() if as_of is not None else props["effective_date"].max()
     batch = proposal_conflicts(tables, props, overrides=overrides, used_params=used)
     items = checklist(tables, props, overrides=overrides, used_params=used, conflicts=batch)
-    P = parameters(when.date(), overrides)
-    used.append(P)
-    existing = current_conflicts(tables, when, params=P)
+    # existing conflicts among current holders on every batch date (and ``as_of``), each on its first date
+    dates = sorted({*props["effective_date"].unique(), when})
+    found = []
+    for day in dates:  # a few dates
+        P = parameters(pd.Timestamp(day).date(), overrides)
+        used.append(P)
+        found.append(current_conflicts(tables, pd.Timestamp(day), params=P))
+    found = [f for f in found if len(f)]
+    existing = (pd.concat(found, ignore_index=True).drop_duplicates(
+        ["rule_id", "cadre_a", "position_a", "cadre_b", "position_b"]) if found else pd.DataFrame())
     parts = [x for x in (existing, batch) if len(x)]
     conflicts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=CONFLICT_COLUMNS)
     return VetResult(items, verdicts(items), conflicts[CONFLICT_COLUMNS], used, when)

@@ -15,11 +15,15 @@ unit_id``. Each holding gets three scope keys from the units table:
 
 ``same_unit``
     the unit itself, refined by the organ of the title inside the unit
-    (``vetting.title_organ``): in a commune the Party committee, the People's
-    Council, the People's Committee and the Fatherland Front are different
-    organs of one unit, so a secretary and a People's Committee vice-chair
-    are not "head and deputy of the same unit". Titles without an organ
-    (heads of departments, accountants, …) compare on the unit only.
+    (``vetting.title_organ``, which gives every title an organ): in a commune
+    the Party committee, its inspection committee, the People's Council, the
+    People's Committee and the Fatherland Front are different organs of one
+    unit, so a secretary and a People's Committee vice-chair are not "head and
+    deputy of the same unit", nor is the inspection committee's chair the head
+    of every organ. Two holdings share an organ when their organ codes are
+    equal; the organ ``toan_don_vi`` (staff serving the whole unit:
+    accountant, cashier, personnel officer, …) shares every organ of its
+    unit. A title missing from the table is its own organ ``don_vi``.
 ``same_party_committee``
     the nearest unit up the ``parent_unit_id`` chain (itself included) that
     is a commune or township or has ``function == "dang_uy"``: a commune's
@@ -100,6 +104,10 @@ _DEFINITION = "relatives.definition"
 _ORGAN = "vetting.title_organ"
 _HOLDING = ["cadre_id", "position_id", "title", "unit_id", "proposal_id"]
 _MAX_DEPTH = 8  # parent chains are at most a few levels (commune → office)
+#: Organ of staff who serve the whole unit (matches every organ of the unit).
+WHOLE_UNIT = "toan_don_vi"
+#: Organ of a title missing from ``vetting.title_organ``.
+OWN_UNIT = "don_vi"
 
 
 # --------------------------------------------------------------------------- units
@@ -118,7 +126,7 @@ def unit_scopes(units: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         Indexed by ``unit_id``, columns ``function``, ``kind``, ``name``,
-        ``party_committee`` (unit id or None), ``locality`` (commune unit id or
+        ``parent`` (parent unit id or None), ``party_committee`` (unit id or None), ``locality`` (commune unit id or
         :data:`DISTRICT`).
     """
     u = units.set_index("unit_id")
@@ -141,6 +149,7 @@ def unit_scopes(units: pd.DataFrame) -> pd.DataFrame:
         cursor = cursor.map(parent).where(live, None)
     locality = locality.fillna(DISTRICT)
     return pd.DataFrame({"function": function, "kind": u["kind"], "name": u.get("name", pd.Series(u.index, index=u.index)),
+                         "parent": parent.where(parent.notna() & (parent.astype(str) != ""), None),
                          "party_committee": committee, "locality": locality})
 
 
@@ -252,7 +261,7 @@ def _annotate(h: pd.DataFrame, scopes: pd.DataFrame, organs: dict) -> pd.DataFra
     h["same_party_committee"] = info["party_committee"].to_numpy()
     h["same_locality"] = info["locality"].to_numpy()
     h["same_unit"] = h["unit_id"].to_numpy()
-    h["organ"] = h["title"].map(organs).to_numpy()
+    h["organ"] = h["title"].map(organs).fillna(OWN_UNIT).to_numpy()
     h["_hid"] = np.arange(len(h))
     return h
 
@@ -305,7 +314,7 @@ def find_conflicts(holdings: pd.DataFrame, links: pd.DataFrame, units: pd.DataFr
         m = m.loc[m[f"{scope}_a"].notna() & (m[f"{scope}_a"] == m[f"{scope}_b"])]
         if scope == "same_unit":
             oa, ob = m["organ_a"], m["organ_b"]
-            m = m.loc[oa.isna() | ob.isna() | (oa == ob)]
+            m = m.loc[(oa == ob) | (oa == WHOLE_UNIT) | (ob == WHOLE_UNIT)]
         if not rule.get("with_titles"):
             m = m.loc[m["_hid_a"] < m["_hid_b"]]
         if m.empty:
@@ -423,13 +432,21 @@ def proposal_conflicts(tables, proposals: pd.DataFrame, *, overrides: dict | Non
 
     Each proposal (``proposal_id, cadre_id, action, position_id,
     target_title, target_unit_id, effective_date``) is a holding of its
-    target post from its ``effective_date``. Modelling convention: the
-    proposed person leaves the posts held now (unless the action is
-    ``quy_hoach``, which moves nobody), and the current holder of a targeted
-    ``position_id`` leaves it. Conflicts with current holders use the rules
-    in force on the proposal's date; conflicts between two proposals use the
-    later of the two dates (when both hold). Only conflicts involving a
-    proposal are returned.
+    target post from its ``effective_date``. Modelling convention: an
+    appointment, nomination or rotation moves the proposed person out of the
+    posts held now, and the current holder of a targeted ``position_id``
+    leaves it. A planning proposal (``quy_hoach``) moves nobody and is not a
+    holding for the other proposals; it is checked as the post it plans for:
+    its current holder (the person it would succeed) is not a relative
+    holding it "together" with him.
+
+    The batch is evaluated on **every** batch date, with every holding in
+    force on that date (current holders whose ``holder_since`` has come, and
+    every proposal already effective), under the rules in force that day; a
+    conflict is reported once, on the first date it exists (so one that
+    starts when a relative takes office, or a rule comes into force, between
+    two batch dates is reported on the later date). Only conflicts involving
+    a proposal are returned.
 
     Parameters
     ----------
@@ -449,6 +466,7 @@ def proposal_conflicts(tables, proposals: pd.DataFrame, *, overrides: dict | Non
         return pd.DataFrame(columns=CONFLICT_COLUMNS)
     props = proposals.copy()
     props["effective_date"] = pd.to_datetime(props["effective_date"]).dt.normalize()
+    props["proposal_id"] = props["proposal_id"].astype(str)
     parts = []
     for when in sorted(props["effective_date"].unique()):  # a few distinct dates, not rows
         when = pd.Timestamp(when)
@@ -458,24 +476,51 @@ def proposal_conflicts(tables, proposals: pd.DataFrame, *, overrides: dict | Non
         if not rules_in_force(P):
             continue
         live = props.loc[props["effective_date"] <= when]
-        moving = set(live.loc[live["action"] != "quy_hoach", "cadre_id"])
-        taken = set(live.loc[live["action"] != "quy_hoach", "position_id"].dropna())
+        plan = live["action"] == "quy_hoach"
+        real = live.loc[~plan]
+        moving = set(real["cadre_id"])
+        taken = set(real["position_id"].dropna())
         held = current_holdings(tables["positions"], when, tables["units"])
         held = held.loc[~held["cadre_id"].isin(moving) & ~held["position_id"].isin(taken)]
         proposed = pd.DataFrame({"cadre_id": live["cadre_id"].to_numpy(),
                                  "position_id": live["position_id"].fillna("").to_numpy(),
                                  "title": live["target_title"].to_numpy(), "unit_id": live["target_unit_id"].to_numpy(),
-                                 "proposal_id": live["proposal_id"].astype(str).to_numpy()})
+                                 "proposal_id": live["proposal_id"].to_numpy()})
         links = relatives_links(_relatives(tables), P)
         found = find_conflicts(pd.concat([held, proposed], ignore_index=True), links, tables["units"], P,
                                cadres=tables["cadres"], only_proposals=True)
-        # keep each conflict at the first date it exists: a side dated ``when``
-        today = set(props.loc[props["effective_date"] == when, "proposal_id"].astype(str))
-        found = found.loc[found["proposal_a"].isin(today) | found["proposal_b"].isin(today)]
-        parts.append(found)
+        found = _drop_plan_artefacts(found, live)
+        parts.append(found.assign(_when=when))
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=CONFLICT_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True).sort_values("_when", kind="mergesort")
+    # each conflict once, on the first batch date it exists
+    out = out.drop_duplicates(["rule_id", "cadre_a", "position_a", "proposal_a", "cadre_b", "position_b",
+                               "proposal_b"]).drop(columns="_when")
     return out.sort_values(["kind", "rule_id", "proposal_a", "proposal_b", "cadre_a", "cadre_b"],
                            kind="mergesort").reset_index(drop=True)
+
+
+def _drop_plan_artefacts(found: pd.DataFrame, live: pd.DataFrame) -> pd.DataFrame:
+    """Conflicts that only exist because a plan was read as a holding.
+
+    The person a planning proposal would succeed (the current holder of its
+    position) does not hold the post together with him. (A plan is not a
+    holding for the other proposals either: the checklist counts a conflict
+    between a plan and another proposal against the plan only.)
+    """
+    if found.empty:
+        return found
+    plan = live.loc[live["action"] == "quy_hoach"]
+    if plan.empty:
+        return found
+    target = plan.set_index("proposal_id")["position_id"]
+    plan_ids = set(plan["proposal_id"])
+    drop = np.zeros(len(found), dtype=bool)
+    for me, other_prop, other_pos in (("proposal_a", "proposal_b", "position_b"),
+                                      ("proposal_b", "proposal_a", "position_a")):  # both sides
+        mine = found[me].isin(plan_ids)
+        succeeded = (found[other_prop] == "") & found[me].map(target).eq(found[other_pos]) & found[other_pos].ne("")
+        drop |= (mine & succeeded).to_numpy()
+    return found.loc[~drop]

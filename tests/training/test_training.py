@@ -62,49 +62,53 @@ def scenario(**kw):
 
 
 def brute_force(inst) -> float:
-    """Best weighted number of ready entries by enumerating every subset of the allowed options."""
-    opt = inst.options.reset_index(drop=True)
+    """Best weighted number of ready entries by enumerating every subset of the allowed (person, course, month)."""
+    from collections import Counter
+
+    opt = list(inst.options.reset_index(drop=True).itertuples(index=False))
     cat = inst.courses.set_index("course_id")
-    seats = inst.seats.set_index(["course_id", "year"])["seats"]
+    dur, cost, long = cat["dur"].to_dict(), cat["cost_million_vnd"].to_dict(), cat["long"].to_dict()
+    seats = inst.seats.set_index(["course_id", "year"])["seats"].to_dict()
     cand = inst.entries.loc[inst.entries["status"] == "candidate"]
-    needs = inst.needs
+    needs = {k: list(g.itertuples(index=False)) for k, g in inst.needs.groupby("k")}
     best = 0.0
     for pick in itertools.product((0, 1), repeat=len(opt)):
-        chosen = opt.loc[[bool(b) for b in pick]]
-        if (chosen.groupby(["course_id", "year"]).size() > chosen.groupby(["course_id", "year"]).size().index.map(
-                lambda i: seats[i]).to_numpy()).any():
+        chosen = [o for o, b in zip(opt, pick, strict=True) if b]
+        starts = Counter((o.course_id, o.year) for o in chosen)  # seats of the year a course starts in
+        if any(n > seats.get(key, 0) for key, n in starts.items()):
             continue
-        if chosen.duplicated(["cadre_id", "course_id"]).any():
+        if len({(o.cadre_id, o.course_id) for o in chosen}) < len(chosen):
             continue
-        spend, busy, ok = {}, set(), True
-        for r in chosen.itertuples():
-            d = int(cat.at[r.course_id, "dur"])
-            for t in range(r.year, r.year + d):
-                spend[t] = spend.get(t, 0.0) + cat.at[r.course_id, "cost_million_vnd"] / d
-                if cat.at[r.course_id, "long"]:
-                    ok &= (r.cadre_id, t) not in busy
-                    busy.add((r.cadre_id, t))
-            if r.rank_pre > r.rank:  # prerequisite finished in an earlier year
-                ok &= bool(((chosen["cadre_id"] == r.cadre_id) & (chosen["rank_grant"] >= r.rank_pre)
-                            & (chosen["end_year"] < r.year)).any())
+        spend, busy, ok = Counter(), set(), True
+        for o in chosen:
+            d = int(dur[o.course_id])
+            for t in range(o.month, o.month + d):  # months the course occupies
+                spend[t // 12] += cost[o.course_id] / d
+                if long[o.course_id]:
+                    ok &= (o.cadre_id, t) not in busy
+                    busy.add((o.cadre_id, t))
+            if o.rank_pre > o.rank:  # prerequisite finished in an earlier month
+                ok &= any(c.cadre_id == o.cadre_id and c.field == o.field and c.rank_grant >= o.rank_pre
+                          and c.end_month < o.month for c in chosen)
         ok &= all(v <= inst.budget.get(t, float("inf")) + 1e-9 for t, v in spend.items())
         if not ok:
             continue
-        value = 0.0
-        for k, w in zip(cand["k"], cand["weight"], strict=True):
-            nk = needs.loc[needs["k"] == k]
-            if all(((chosen["cadre_id"] == n.cadre_id) & (chosen["field"] == n.field)
-                    & (chosen["rank_grant"] >= n.req_rank)).any() for n in nk.itertuples()):
-                value += w
+        value = sum(w for k, w in zip(cand["k"], cand["weight"], strict=True)
+                    if all(any(c.cadre_id == n.cadre_id and c.field == n.field and c.rank_grant >= n.req_rank
+                               for c in chosen) for n in needs.get(k, [])))
         best = max(best, value)
     return best
 
 
-@pytest.mark.parametrize("budget, seats", [(None, 1), (20.0, 5), (15.0, 1), ({2018: 3.0, 2019: 12.0}, 5)])
+@pytest.mark.parametrize("budget, seats", [(None, 1), (20.0, 5), (15.0, 1), ({2019: 2.0, 2020: 12.0}, 5),
+                                           ({2019: 12.0, 2020: 3.0}, 5)])
 def test_schedule_matches_brute_force(budget, seats):
+    # short courses in a 7-month window over two budget years (December 2019 to June 2020)
     t = tables(["so_cap", "chua_co", "so_cap"], targets=["X1", "X2", "X2"], seats=[seats, seats, 50])
-    sc = scenario(budget_million_vnd=budget)
+    t["courses"]["months"] = [2.0, 4.0, 0.25]
+    sc = scenario(budget_million_vnd=budget, as_of="2019-11-30", first_year=None)
     inst = prepare(t, sc)
+    assert inst.months[0] % 12 == 11 and len(inst.months) == 7
     assert len(inst.options) <= 14  # keeps the enumeration small
     res = run(t, sc)
     assert res.objective == pytest.approx(brute_force(inst))
@@ -113,13 +117,32 @@ def test_schedule_matches_brute_force(budget, seats):
     assert (per <= seats).all()
 
 
+def _month(text: str) -> pd.Period:
+    return pd.Period(pd.to_datetime("01/" + text, format="%d/%m/%Y"), "M")
+
+
 def test_prerequisites_in_order():
     res = run(tables(["chua_co"]), scenario(first_year=2017))
     s = res.schedule.set_index("course_id")
     assert list(s.index) == ["SC", "TC"]
-    assert s.at["SC", "end_year"] < s.at["TC", "start_year"]
+    assert _month(s.at["SC", "end_month"]) < _month(s.at["TC", "start_month"])
+    assert (_month(s.at["SC", "end_month"]) - _month(s.at["SC", "start_month"])).n == 2  # three months
     r = res.readiness.iloc[0]
     assert r["status"] == "se_du" and bool(r["ready"])
+
+
+def test_eleven_month_ladder_fits_before_a_mid_year_term_start():
+    # as of 31-12-2018, term from 1-7-2020: January 2019 … June 2020 are 18 months for sơ cấp (3) + trung cấp (8)
+    res = run(tables(["chua_co"]), scenario(as_of="2018-12-31", first_year=None, term_start="2020-07-01"))
+    assert res.instance.months[0] == 2019 * 12 and len(res.instance.months) == 18
+    r = res.readiness.iloc[0]
+    assert r["status"] == "se_du", r["reason"]
+    s = res.schedule.set_index("course_id")
+    assert _month(s.at["SC", "end_month"]) < _month(s.at["TC", "start_month"])
+    assert _month(s.at["TC", "end_month"]) <= pd.Period("2020-06", "M")
+    # the first half of the term-start year is usable: a start in 2019-05 or later still fits
+    late = run(tables(["chua_co"]), scenario(as_of="2019-04-30", first_year=None, term_start="2020-07-01"))
+    assert late.readiness.iloc[0]["status"] == "se_du"
 
 
 def test_budget_binds_and_key_thin_slate_wins():
@@ -139,12 +162,24 @@ def test_budget_binds_and_key_thin_slate_wins():
 
 
 def test_impossible_in_time_has_its_reason():
-    # chưa có → sơ cấp → trung cấp needs two years; only 2019 is left
-    res = run(tables(["chua_co", "so_cap"]), scenario(first_year=2019))
+    # chưa có → sơ cấp → trung cấp needs 11 months; October 2019 … June 2020 are 9
+    res = run(tables(["chua_co", "so_cap"]), scenario(as_of="2019-09-30", first_year=None))
     r = res.readiness.set_index("cadre_id")
     assert r.at["C0", "status"] == "khong_kip"
-    assert "Cần tối thiểu 2 năm" in r.at["C0", "reason"] and "chỉ còn 1 năm (2019)" in r.at["C0", "reason"]
+    assert "Cần tối thiểu 11 tháng" in r.at["C0", "reason"]
+    assert "chỉ còn 9 tháng (10/2019–06/2020)" in r.at["C0", "reason"]
     assert r.at["C1", "status"] == "se_du"
+
+
+def test_discipline_blocks_only_the_months_it_runs():
+    # khiển trách from 1-3-2018 to 1-9-2018: the 8-month trung cấp fits from September 2018 on
+    disc = pd.DataFrame({"cadre_id": ["C0"], "form": ["khien_trach"], "decided_on": [pd.Timestamp("2018-03-01")],
+                         "expires_on": [pd.Timestamp("2018-09-01")]})
+    res = run(tables(["so_cap"], discipline=disc), scenario(first_year=2018, term_start="2019-07-01"))
+    assert res.readiness.iloc[0]["status"] == "se_du"
+    start = _month(res.schedule.iloc[0]["start_month"])
+    end = _month(res.schedule.iloc[0]["end_month"])
+    assert start >= pd.Period("2018-09", "M") or end < pd.Period("2018-03", "M")
 
 
 def test_no_training_under_discipline_or_after_retirement():

@@ -148,7 +148,7 @@ def test_missing_column_and_duplicate_ids(ds):
 def test_good_appointment_is_dat_with_reasons_and_references(ds):
     r = vet(ds, proposals(ds, [("D1", "C10", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01")]))
     c = r.checklist
-    assert list(c["item"]) == ["tuoi", "tieu_chuan", "quy_hoach", "xep_loai", "ky_luat", "khong_dia_phuong",
+    assert list(c["item"]) == ["vi_tri", "tuoi", "tieu_chuan", "quy_hoach", "xep_loai", "ky_luat", "khong_dia_phuong",
                                "nguoi_than", "tham_quyen"]
     assert set(c["status"]) <= {"dat", "khong_ap_dung"}
     assert (c["reason"] != "").all()
@@ -248,8 +248,11 @@ def test_relatives_with_current_holder_and_inside_the_batch(ds):
     assert (s[("D1", "nguoi_than")], s[("D2", "nguoi_than")]) == ("khong_dat", "khong_dat")
     assert "trong_dot" in set(r.conflicts["kind"])
     # a planning proposal only asks for review
-    rows = [("D1", "C21", "quy_hoach", None, "pho_bi_thu", "XA_B", "2020-06-01")]
+    rows = [("D1", "C21", "quy_hoach", None, "bi_thu", "XA_B", "2020-06-01")]
     assert statuses(vet(ds, proposals(ds, rows)))[("D1", "nguoi_than")] == "can_xem_xet"
+    # planned to succeed her brother in his own seat: the plan is not a holding beside his
+    rows = [("D1", "C21", "quy_hoach", None, "pho_bi_thu", "XA_B", "2020-06-01")]
+    assert statuses(vet(ds, proposals(ds, rows)))[("D1", "nguoi_than")] == "dat"
 
 
 def test_relatives_item_before_the_rules_exist(ds):
