@@ -133,8 +133,7 @@ def _run(args, outs: OutputSet) -> int:
             print(f"  - {su.RULES[rule][0]}: {n}")
         print(f"Chức danh có ít nhất 1 người sẵn sàng ngay: "
               f"{su.percent_text(share['Tỷ lệ chức danh có ít nhất 1 người sẵn sàng ngay'])}; "
-              f"có ít nhất 2 người quy hoạch: "
-              f"{su.percent_text(share['Tỷ lệ chức danh có ít nhất 2 người quy hoạch'])}.")
+              f"{share.index[2][len('Tỷ lệ chức danh '):]}: {su.percent_text(share.iloc[2])}.")
     elif args.mode == "optimise":
         try:
             res = sm.run(ds, scenario, as_of=as_of, term=term)
