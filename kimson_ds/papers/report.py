@@ -1090,7 +1090,7 @@ def _css() -> str:
 
 
 #: Sections (second-level headings of a notebook) printed in the appendix, not in the main part.
-APPENDIX_SECTIONS = ("Mục tiêu", "Bài toán", "Mô hình", "Dữ liệu", "Phân tích", "Căn cứ pháp lý")
+APPENDIX_SECTIONS = ("Mục tiêu", "Bài toán", "Mô hình", "Dữ liệu", "Phân tích", "Căn cứ pháp lý", "Phụ lục")
 #: Cell tags: ``summary`` opens the report, ``appendix`` goes to the appendix, ``main`` stays in the main part.
 SUMMARY_TAG, APPENDIX_TAG, MAIN_TAG = "summary", "appendix", "main"
 
