@@ -443,7 +443,8 @@ def share_summary(people: pd.DataFrame, params: ParameterSet) -> pd.DataFrame:
     """Target-vs-actual shares of a list of people (rows of :func:`person_facts`).
 
     Returns ``indicator, target, actual, count, met, param`` with shares as
-    fractions; ``met`` is NA where the indicator is shown only.
+    fractions; ``met`` is NA where the indicator is shown only. On an empty
+    list a share minimum is met only when it is 0 %.
     """
     n = len(people)
     women_min = float(params.get("planning.women_share_min"))
@@ -452,10 +453,10 @@ def share_summary(people: pd.DataFrame, params: ParameterSet) -> pd.DataFrame:
     rows = [
         ("Tổng số người trong danh sách", np.nan, float(n), n, pd.NA, ""),
         ("Tỷ lệ nữ", women_min, _share(people["is_woman"]), int(people["is_woman"].sum()),
-         _share(people["is_woman"]) >= women_min - 1e-9 if n else False, "planning.women_share_min"),
+         _share(people["is_woman"]) >= women_min - 1e-9 if n else women_min <= 0, "planning.women_share_min"),
         (f"Tỷ lệ cán bộ trẻ (dưới {young_limit} tuổi)", np.nan if young_min is None else young_min,
          _share(people["is_young"]), int(people["is_young"].sum()),
-         pd.NA if young_min is None else (_share(people["is_young"]) >= young_min - 1e-9 if n else False),
+         pd.NA if young_min is None else (_share(people["is_young"]) >= young_min - 1e-9 if n else young_min <= 0),
          "planning.young_share_min" if young_min is not None else ""),
         ("Tỷ lệ người dân tộc thiểu số (chỉ hiển thị)", np.nan, _share(people["is_minority"]),
          int(people["is_minority"].sum()), pd.NA, ""),
