@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kimson_ds.data.codes import SINGLE_HOLDER_TITLES
 from kimson_ds.data.io import load_dataset, read_dataset, write_csv_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +35,9 @@ def scaled_tables(factor: int) -> dict[str, pd.DataFrame]:
             part = df.copy()
             for col in ID_COLUMNS & set(part.columns):
                 part[col] = part[col].where(part[col].isna(), part[col].astype(str) + f"_{k}")
+            if name == "positions" and k:  # one head per unit: copies of head posts stay vacant
+                part["holder_id"] = part["holder_id"].where(~part["title"].isin(SINGLE_HOLDER_TITLES), None)
+                part["holder_since"] = part["holder_since"].where(part["holder_id"].notna())
             copies.append(part)
         out[name] = pd.concat(copies, ignore_index=True)
     return out

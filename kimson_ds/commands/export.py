@@ -9,6 +9,7 @@ from pathlib import Path
 from kimson_ds import audit
 from kimson_ds.data.excel import write_dataset
 from kimson_ds.data.io import load_dataset
+from kimson_ds.outputs import OutputSet
 
 
 def register(sub) -> None:
@@ -18,6 +19,7 @@ def register(sub) -> None:
     p.add_argument("dataset", help="thư mục tệp CSV hoặc tệp .xlsx")
     p.add_argument("--out", required=True, help="tệp .xlsx cần ghi")
     p.add_argument("--as-of", default=None, help="ngày đối chiếu khi kiểm tra dữ liệu (yyyy-mm-dd); mặc định hôm nay")
+    p.add_argument("--force", action="store_true", help="cho phép ghi đè một tệp Excel đã có dữ liệu")
     p.set_defaults(func=run)
 
 
@@ -27,15 +29,13 @@ def run(args) -> int:
         print(f"Lỗi: tệp đầu ra '{out}' phải có đuôi .xlsx.", file=sys.stderr)
         return 2
     src = Path(args.dataset)
-    if src.exists() and out.exists() and out.resolve() == src.resolve():
-        print("Lỗi: tệp đầu ra trùng với tệp dữ liệu đầu vào; hãy chọn tên khác.", file=sys.stderr)
-        return 2
-    ds = load_dataset(src, as_of=args.as_of)
-    write_dataset(ds, out)
-    cmd = f"export {shlex.quote(str(src))} --out {shlex.quote(str(out))}"
-    if args.as_of:
-        cmd += f" --as-of {args.as_of}"
-    audit.record_run(cmd, dataset=ds, outputs=[out])
+    with OutputSet(out, inputs=[src], force=args.force) as outs:
+        ds = load_dataset(src, as_of=args.as_of)
+        write_dataset(ds, outs / out)
+        cmd = f"export {shlex.quote(str(src))} --out {shlex.quote(str(out))}"
+        if args.as_of:
+            cmd += f" --as-of {args.as_of}"
+        outs.commit(lambda files: audit.record_run(cmd, dataset=ds, outputs=files))
     counts = ", ".join(f"{name}: {len(df)}" for name, df in ds.tables.items() if len(df))
     total = sum(len(df) for df in ds.tables.values())
     print(f"Đã xuất {total} dòng ({counts}) ra {out}.")

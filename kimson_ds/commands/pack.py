@@ -30,6 +30,9 @@ def register(sub) -> None:
     p.add_argument("--no-pdf", dest="pdf", action="store_false", help="không tạo bản PDF (không cần Chromium)")
     p.add_argument("--chromium", default=None, metavar="TỆP",
                    help="đường dẫn trình duyệt Chromium (mặc định /usr/bin/chromium hoặc $KIMSON_CHROMIUM)")
+    p.add_argument("--allow-notebook", action="append", default=[], metavar="TỆP.ipynb",
+                   help="cho phép chạy một notebook ngoài thư mục notebooks/ của dự án mà tệp kê khai yêu cầu "
+                        "(lặp lại được; chỉ dùng với notebook bạn tin cậy)")
     p.set_defaults(func=run)
 
 
@@ -39,8 +42,11 @@ def run(args) -> int:
     parts = ["pack", args.dataset, "--scenarios", args.scenarios, "--out", args.out]
     if not args.pdf:
         parts.append("--no-pdf")
+    for nb in args.allow_notebook:
+        parts += ["--allow-notebook", nb]
     result = build_pack(args.dataset, args.scenarios, args.out, pdf=args.pdf, chromium=args.chromium,
-                        progress=print, command=" ".join(shlex.quote(x) for x in parts))
+                        progress=print, command=" ".join(shlex.quote(x) for x in parts),
+                        allow_notebooks=args.allow_notebook)
     reps = result.reports
     n_ok = int((reps["status"] == "ok").sum())
     n_pdf = int(reps["pdf"].notna().sum())

@@ -26,6 +26,7 @@ from kimson_ds import __version__, audit
 from kimson_ds.config import load_scenario
 from kimson_ds.data.io import load_dataset
 from kimson_ds.errors import InfeasibleError, ScenarioError
+from kimson_ds.outputs import OutputSet, write_csv
 from kimson_ds.planning import slate_model as sm
 from kimson_ds.planning import succession as su
 from kimson_ds.rules.parameters import parameters
@@ -61,8 +62,7 @@ def _date(text: str | None, what: str):
 
 def _write(frame: pd.DataFrame, path: Path) -> Path:
     """Write a display-ready table for Excel: UTF-8 with BOM, dates as yyyy-mm-dd."""
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", date_format="%Y-%m-%d")
-    return path
+    return write_csv(frame, path, date_format="%Y-%m-%d")
 
 
 def _references(sets) -> pd.DataFrame:
@@ -88,6 +88,11 @@ def _used(sets) -> dict:
 
 
 def run(args) -> int:
+    with OutputSet(args.out, inputs=[args.dataset, args.scenario], folder=True) as outs:
+        return _run(args, outs)
+
+
+def _run(args, outs: OutputSet) -> int:
     scenario = load_scenario(args.scenario, sm.PlanScenario) if args.scenario else sm.PlanScenario()
     term = args.term or scenario.term
     su.parse_term(term)
@@ -97,8 +102,7 @@ def run(args) -> int:
         as_of = (su.term_window(term, parameters(dt.date.today()), scenario.term_start).start
                  - pd.Timedelta(days=1)).date()
     ds = load_dataset(args.dataset)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = outs.root
     written: list[Path] = []
     info: dict = {"mode": args.mode, "term": term, "as_of": str(as_of)}
     overrides = scenario.parameters or None
@@ -129,7 +133,7 @@ def run(args) -> int:
         except InfeasibleError as exc:
             (out / "diagnosis.txt").write_text(str(exc) + "\n", encoding="utf-8")
             info.update(status="Không khả thi", diagnosis=str(exc))
-            _finish(args, ds, scenario, info, [parameters(as_of, overrides)], written + [out / "diagnosis.txt"], out)
+            _finish(args, ds, scenario, info, [parameters(as_of, overrides)], out, outs)
             raise
         tables = sm.slate_tables(res)
         written += [_write(tables[name], out / f"{name}.csv") for name in
@@ -170,12 +174,12 @@ def run(args) -> int:
               f"giữ lại {c.get('giu', 0)}, bổ sung {c.get('them', 0)}, đưa ra {c.get('dua_ra', 0)} lượt; "
               f"{int((rows['flag'] != '').sum())} trường hợp cần xem xét.")
     written.append(_write(_references(sets), out / "references.csv"))
-    _finish(args, ds, scenario, info, sets, written, out)
-    print(f"Kết quả đã ghi vào thư mục {out}.")
+    _finish(args, ds, scenario, info, sets, out, outs)
+    print(f"Kết quả đã ghi vào thư mục {args.out}.")
     return 0
 
 
-def _finish(args, ds, scenario, info, sets, written, out: Path) -> None:
+def _finish(args, ds, scenario, info, sets, out: Path, outs: OutputSet) -> None:
     run_json = out / "run.json"
     record = {
         "command": "plan",
@@ -188,5 +192,5 @@ def _finish(args, ds, scenario, info, sets, written, out: Path) -> None:
     }
     run_json.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     cmd = "plan " + " ".join(shlex.quote(a) for a in sys.argv[2:]) if len(sys.argv) > 2 else "plan"
-    audit.record_run(cmd, dataset=ds, scenario=record["scenario"], parameters=record["parameters"],
-                     outputs=[*written, run_json])
+    outs.commit(lambda files: audit.record_run(cmd, dataset=ds, scenario=record["scenario"],
+                                               parameters=record["parameters"], outputs=files))

@@ -18,6 +18,7 @@ from kimson_ds import audit
 from kimson_ds.config import load_overrides
 from kimson_ds.data.codes import RATING_LEVEL, RATING_ORDER
 from kimson_ds.data.io import load_dataset
+from kimson_ds.outputs import OutputSet, write_csv
 from kimson_ds.rating.engine import check_year, compare, rate_dataset
 
 
@@ -99,6 +100,14 @@ def run(args) -> int:
         print(f"Lỗi: tệp kết quả '{out}' phải có đuôi .csv hoặc .xlsx.", file=sys.stderr)
         return 2
     as_of = args.as_of or f"{args.year}-12-31"
+    cmp_target = comparison_path(out)
+    outs = OutputSet(out, inputs=[args.dataset, args.params], files=[out, cmp_target] if suffix == ".csv" else [out],
+                     stale=[cmp_target] if suffix == ".csv" else [])
+    with outs:
+        return _run(args, out, suffix, as_of, outs)
+
+
+def _run(args, out: Path, suffix: str, as_of: str, outs: OutputSet) -> int:
     overrides = load_overrides(args.params)
     ds = load_dataset(args.dataset)
     check_year(ds["ratings"], args.year, source=str(args.dataset))  # DataError → exit 2
@@ -110,14 +119,12 @@ def run(args) -> int:
     if other is not None and name_b == name_a:
         name_b += " (so sánh)"
     cmp_full = compare(res, other) if other is not None else None
-    out.parent.mkdir(parents=True, exist_ok=True)
     outputs = [out]
     if suffix == ".csv":
-        res.vietnamese().to_csv(out, index=False, encoding="utf-8-sig")
+        write_csv(res.vietnamese(), outs / out)
         if cmp_full is not None:
             cmp_out = comparison_path(out)
-            _comparison_vi(cmp_full, name_a, name_b, only_differing=False).to_csv(
-                cmp_out, index=False, encoding="utf-8-sig")
+            write_csv(_comparison_vi(cmp_full, name_a, name_b, only_differing=False), outs / cmp_out)
             outputs.append(cmp_out)
     else:
         from kimson_ds.data.excel import write_workbook
@@ -132,7 +139,7 @@ def run(args) -> int:
         refs = refs.assign(assumption=refs["assumption"].map({True: "GIẢ ĐỊNH", False: ""}),
                            value=refs["value"].astype(str))
         refs.columns = ["Tham số", "Nội dung", "Giá trị", "Áp dụng từ", "Căn cứ", "Ghi chú"]
-        write_workbook(out, {"kết quả": res.vietnamese(), "tổng hợp": summary, "so sánh": cmp,
+        write_workbook(outs / out, {"kết quả": res.vietnamese(), "tổng hợp": summary, "so sánh": cmp,
                              "căn cứ pháp lý": refs},
                        title=f"Kết quả đánh giá, xếp loại cán bộ năm {args.year}", subtitle=name_a)
     cmd = " ".join(shlex.quote(a) for a in ["rate", str(args.dataset), "--year", str(args.year), "--as-of", as_of]
@@ -142,10 +149,10 @@ def run(args) -> int:
     used = res.params.used
     if other is not None:
         used = {"as_of": used, "compare_as_of": other.params.used}
-    audit.record_run(cmd, dataset=ds, scenario={"year": args.year, "as_of": as_of,
-                                                 "compare_as_of": args.compare_as_of, "group": args.group,
-                                                 "btv_only": not args.all_cadres, "overrides": overrides},
-                     parameters=used, outputs=outputs)
+    outs.commit(lambda files: audit.record_run(
+        cmd, dataset=ds, scenario={"year": args.year, "as_of": as_of, "compare_as_of": args.compare_as_of,
+                                   "group": args.group, "btv_only": not args.all_cadres, "overrides": overrides},
+        parameters=used, outputs=files))
     s = res.summary.iloc[0]
     scope = "cán bộ" if args.all_cadres else "cán bộ diện Ban Thường vụ quản lý"
     print(f"Xếp loại năm {args.year} theo {name_a.lower()}: {int(s['n'])} {scope}.")

@@ -21,6 +21,7 @@ import pandas as pd
 from kimson_ds import __version__, audit
 from kimson_ds.config import load_scenario
 from kimson_ds.data.io import load_dataset
+from kimson_ds.outputs import OutputSet, write_csv
 from kimson_ds.training.schedule import TrainingScenario, check_tables, gaps_table, run, run_knowledge_updates
 
 SCHEDULE_HEADERS = {
@@ -68,22 +69,24 @@ def _write(frame: pd.DataFrame, headers: dict, path: Path) -> Path:
     for c in out.columns:
         if out[c].dtype == bool:
             out[c] = out[c].map({True: "có", False: "không"})
-    out.rename(columns=headers).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-    return path
+    return write_csv(out.rename(columns=headers), path)
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> Path:
     """Write a table that already has Vietnamese headers and texts (UTF-8 with BOM for Excel)."""
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", date_format="%Y-%m-%d")
-    return path
+    return write_csv(frame, path, date_format="%Y-%m-%d")
 
 
 def run_command(args) -> int:
+    with OutputSet(args.out, inputs=[args.dataset, args.scenario], folder=True) as outs:
+        return _run(args, outs)
+
+
+def _run(args, outs: OutputSet) -> int:
     scenario = load_scenario(args.scenario, TrainingScenario)
     ds = load_dataset(args.dataset)
     check_tables(ds)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = outs.root
 
     res = run(ds, scenario)
     gaps = gaps_table(res)
@@ -122,8 +125,9 @@ def run_command(args) -> int:
     (out / "run.json").write_text(json.dumps(run_info, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     files.append(out / "run.json")
     cmd = " ".join(shlex.quote(a) for a in ["train", str(args.dataset), "--scenario", str(args.scenario),
-                                            "--out", str(out)])
-    audit.record_run(cmd, dataset=ds, scenario=scenario.model_dump(mode="json"), parameters=used, outputs=files)
+                                            "--out", str(args.out)])
+    outs.commit(lambda written: audit.record_run(cmd, dataset=ds, scenario=scenario.model_dump(mode="json"),
+                                                 parameters=used, outputs=written))
 
     r = res.readiness
     n = len(r)
@@ -150,5 +154,5 @@ def run_command(args) -> int:
           f"{int(ku['rosters']['year'].iloc[0]) if len(ku['rosters']) else '—'}: "
           f"{int((ku['rosters']['class_no'] > 0).sum())} người được xếp lớp, "
           f"{int((ku['rosters']['class_no'] == 0).sum())} người chờ.")
-    print(f"Đã ghi kết quả vào {out}/.")
+    print(f"Đã ghi kết quả vào {args.out}/.")
     return 0

@@ -6,6 +6,7 @@ import sys
 
 from kimson_ds.config import parse_date_option
 from kimson_ds.data.io import read_dataset
+from kimson_ds.data.validate import summarise_issues
 
 
 def register(sub) -> None:
@@ -18,8 +19,11 @@ def register(sub) -> None:
 
 def run(args) -> int:
     ds = read_dataset(args.dataset, as_of=parse_date_option(args.as_of))
-    for issue in ds.issues:
-        print(issue, file=sys.stderr if issue.severity == "error" else sys.stdout)
+    # bounded whatever the input: the first lines of each problem per column, then counts
+    for line in summarise_issues(ds.warnings, per_column=10, total=200):
+        print(line)
+    for line in summarise_issues(ds.errors, per_column=10, total=200):
+        print(line, file=sys.stderr)
     n_err, n_warn = len(ds.errors), len(ds.warnings)
     counts = ", ".join(f"{name}: {len(df)}" for name, df in ds.tables.items())
     if n_err:
@@ -27,5 +31,8 @@ def run(args) -> int:
               file=sys.stderr)
         return 2
     print(f"Bộ dữ liệu hợp lệ ({n_warn} cảnh báo). Số dòng — {counts}.")
+    from kimson_ds.history.state import MODE_VI, history_mode
+
+    print(f"Người giữ chức danh theo ngày: {MODE_VI[history_mode(ds)]}.")
     print(f"Dấu vân tay dữ liệu (sha256): {ds.fingerprint}")
     return 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shlex
-from pathlib import Path
 
 import pandas as pd
 
@@ -19,6 +18,7 @@ from kimson_ds import __version__, audit
 from kimson_ds.config import load_overrides
 from kimson_ds.data.io import load_dataset
 from kimson_ds.errors import ScenarioError
+from kimson_ds.outputs import OutputSet, write_csv
 from kimson_ds.vetting.checklist import read_proposals, vet
 
 #: Vietnamese headers of the output files.
@@ -74,21 +74,25 @@ def _as_of(text: str | None) -> pd.Timestamp | None:
 
 
 def run(args) -> int:
+    with OutputSet(args.out, inputs=[args.dataset, args.proposals, args.params], folder=True) as outs:
+        return _run(args, outs)
+
+
+def _run(args, outs: OutputSet) -> int:
     as_of = _as_of(args.as_of)
     overrides = load_overrides(args.params)
     ds = load_dataset(args.dataset, as_of=as_of)
     proposals = read_proposals(args.proposals, ds)
     result = vet(ds, proposals, as_of=as_of, overrides=overrides)
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = outs.root
     files = {
         "checklist.csv": result.checklist.rename(columns=CHECKLIST_HEADERS),
         "verdicts.csv": result.verdicts.rename(columns=VERDICT_HEADERS),
         "conflicts.csv": result.conflicts.rename(columns=CONFLICT_HEADERS),
     }
     for name, frame in files.items():
-        frame.to_csv(out / name, index=False, encoding="utf-8-sig", lineterminator="\n")
+        write_csv(frame, out / name)
 
     counts = result.verdicts["verdict"].value_counts()
     n_ok, n_fail, n_review = (int(counts.get(k, 0)) for k in ("dat", "khong_dat", "can_xem_xet"))
@@ -116,10 +120,11 @@ def run(args) -> int:
     }
     (out / "run.json").write_text(json.dumps(run_info, ensure_ascii=False, indent=2, default=str) + "\n",
                                   encoding="utf-8")
-    audit.record_run(run_info["command"], dataset=ds,
-                     scenario={"proposals_file": str(args.proposals), "proposals_sha256": run_info["proposals_sha256"],
-                               "as_of": run_info["as_of"], "overrides": overrides or {}},
-                     parameters=run_info["parameters"], outputs=[out / n for n in (*files, "run.json")])
+    outs.commit(lambda written: audit.record_run(
+        run_info["command"], dataset=ds,
+        scenario={"proposals_file": str(args.proposals), "proposals_sha256": run_info["proposals_sha256"],
+                  "as_of": run_info["as_of"], "overrides": overrides or {}},
+        parameters=run_info["parameters"], outputs=written))
 
     print(f"Đã thẩm định {len(result.verdicts)} đề xuất: {n_ok} đạt, {n_fail} không đạt, {n_review} cần xem xét.")
     for row in result.verdicts.loc[result.verdicts["verdict"] != "dat"].itertuples(index=False):
@@ -127,5 +132,5 @@ def run(args) -> int:
         print(f"  - {row.proposal_id} ({row.full_name}, {row.action_vi} {row.post}): {row.verdict_vi} — {items}")
     print(f"Xung đột người thân: {n_existing} giữa những người đang giữ chức vụ "
           f"(ngày {result.as_of:%d-%m-%Y}), {n_batch} do đợt đề xuất tạo ra.")
-    print(f"Kết quả ghi tại {out}: checklist.csv, verdicts.csv, conflicts.csv, run.json.")
+    print(f"Kết quả ghi tại {args.out}: checklist.csv, verdicts.csv, conflicts.csv, run.json.")
     return result.exit_code

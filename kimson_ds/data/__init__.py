@@ -4,6 +4,7 @@ Modules: ``codes``, ``excel``, ``io``, ``schema``, ``validate``.
 Names below are imported lazily, on first use.
 """
 
+from kimson_ds import outputs as _outputs
 from kimson_ds._lazy import lazy_exports
 
 _EXPORTS = {
@@ -30,3 +31,14 @@ _EXPORTS = {
 }
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
+
+
+def _dataset_reason(path):
+    """Tell :mod:`kimson_ds.outputs` what a dataset looks like (it knows no table names)."""
+    from kimson_ds.data.detect import dataset_reason
+
+    return dataset_reason(path)
+
+
+if _dataset_reason not in _outputs.DATASET_DETECTORS:
+    _outputs.DATASET_DETECTORS.append(_dataset_reason)

@@ -75,6 +75,10 @@ TITLE = {
     "cong_chuc_xa": "Công chức xã",
 }
 
+#: Head titles: one holder per unit (a second held post of the same head title is a contradiction).
+SINGLE_HOLDER_TITLES = ("bi_thu", "chu_tich_ubnd", "chu_tich_hdnd", "chu_tich_mttq", "chu_nhiem_ubkt",
+                        "truong_ban", "truong_phong", "truong_doan_the", "bi_thu_chi_bo")
+
 GENDER = {"nam": "Nam", "nu": "Nữ"}
 
 RATING_LEVEL = {
@@ -170,6 +174,9 @@ RELATION = {
     "anh_chi_em": "Anh, chị, em ruột",
 }
 
+#: The relation seen from the other side: if B is A's ``cha_me`` then A is B's ``con``.
+RELATION_INVERSE = {"cha_me": "con", "con": "cha_me", "vo_chong": "vo_chong", "anh_chi_em": "anh_chi_em"}
+
 DISCIPLINE_FORM = {
     "khien_trach": "Khiển trách",
     "canh_cao": "Cảnh cáo",
@@ -192,6 +199,40 @@ REMOVAL_REASON = {
     "khac": "Lý do khác",
 }
 
+#: How a holding in the work history was filled (quá trình công tác).
+FILL_MODE = {
+    "bau": "Bầu",
+    "bo_nhiem": "Bổ nhiệm",
+    "chi_dinh": "Chỉ định",
+    "luan_chuyen": "Luân chuyển",
+    "dieu_dong": "Điều động",
+    "biet_phai": "Biệt phái",
+}
+
+#: Who decides a post (phân cấp quản lý cán bộ); see ``management.competence``.
+MANAGING_BODY = {
+    "btv_huyen_uy": "Ban Thường vụ Huyện ủy",
+    "btv_tinh_uy": "Ban Thường vụ Tỉnh ủy",
+    "co_quan": "Cơ quan, đơn vị sử dụng (không thuộc diện cấp ủy quản lý)",
+}
+
+#: How a post is filled.
+FILLING_MODE = {
+    "bo_nhiem": "Bổ nhiệm",
+    "bau": "Bầu (giới thiệu ứng cử)",
+    "chi_dinh": "Chỉ định",
+    "hiep_thuong": "Hiệp thương, bầu",
+}
+
+#: Appointment and nomination procedures (quy trình bổ nhiệm, giới thiệu ứng cử).
+PROCEDURE_ACTION = {"bo_nhiem": "Bổ nhiệm", "gioi_thieu_ung_cu": "Giới thiệu ứng cử"}
+PROCEDURE_SOURCE = {"tai_cho": "Nguồn nhân sự tại chỗ", "ben_ngoai": "Nguồn nhân sự từ nơi khác"}
+COLLECTIVE = {
+    "tap_the_lanh_dao": "Tập thể lãnh đạo",
+    "hoi_nghi_mo_rong": "Hội nghị tập thể lãnh đạo mở rộng",
+    "can_bo_chu_chot": "Hội nghị cán bộ chủ chốt",
+}
+
 #: All code sets by name, as referenced by the table schemas.
 CODESETS: dict[str, dict[str, str]] = {
     "unit_kind": UNIT_KIND,
@@ -211,6 +252,12 @@ CODESETS: dict[str, dict[str, str]] = {
     "relation": RELATION,
     "discipline_form": DISCIPLINE_FORM,
     "removal_reason": REMOVAL_REASON,
+    "managing_body": MANAGING_BODY,
+    "filling_mode": FILLING_MODE,
+    "procedure_action": PROCEDURE_ACTION,
+    "procedure_source": PROCEDURE_SOURCE,
+    "collective": COLLECTIVE,
+    "fill_mode": FILL_MODE,
 }
 
 

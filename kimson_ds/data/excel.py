@@ -47,6 +47,34 @@ DEFAULT_TEMPLATE = Path("templates") / "kimson-nhap-lieu.xlsx"
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 LISTS_SHEET = "_lists"
 
+#: Sheet of personnel proposals read by ``kimson-ds vet DATASET --proposals WORKBOOK``
+#: (:func:`kimson_ds.vetting.checklist.read_proposals`); the dataset loader skips it.
+PROPOSALS_SHEET = "Đề xuất nhân sự"
+
+#: Proposal actions as the drop-down offers them (the labels of ``kimson_ds.vetting.checklist.ACTIONS``;
+#: a test keeps both equal — this layer cannot import the vetting room).
+PROPOSAL_ACTION_LABELS = ("Bổ nhiệm", "Giới thiệu ứng cử", "Luân chuyển", "Quy hoạch")
+
+#: Congress terms offered in the drop-down (the vetting parser checks a typed term against
+#: the dated term length ``term.length_years``).
+PROPOSAL_TERMS = ("2010-2015", "2015-2020", "2020-2025", "2025-2030", "2030-2035")
+
+#: Columns of the proposals sheet: (code, Vietnamese header, note, list source). The headers are
+#: those of ``kimson_ds.vetting.checklist.PROPOSAL_COLUMNS``.
+PROPOSAL_SHEET_COLUMNS = (
+    ("proposal_id", "Mã đề xuất", "Mã riêng của đề xuất trong đợt, ví dụ DX01.", None),
+    ("cadre_id", "Mã cán bộ", "Cán bộ được đề xuất: chọn mã trong bảng cán bộ (trang cadres).", ("table", "cadres")),
+    ("action", "Hình thức đề xuất", "Bổ nhiệm, Giới thiệu ứng cử, Luân chuyển hoặc Quy hoạch.", ("list", "action")),
+    ("position_id", "Mã chức danh", "Vị trí đề xuất: chọn mã vị trí trong bảng chức danh (trang positions); "
+     "hoặc để trống và điền Chức danh cùng Mã đơn vị.", ("table", "positions")),
+    ("target_title", "Chức danh", "Chức danh đề xuất (khi không chọn Mã chức danh).", ("code", "title")),
+    ("target_unit_id", "Mã đơn vị", "Đơn vị của vị trí đề xuất (khi không chọn Mã chức danh).", ("table", "units")),
+    ("term", "Nhiệm kỳ", "Nhiệm kỳ của vị trí, ví dụ 2025-2030 (cần cho đề xuất quy hoạch).", ("list", "term")),
+    ("effective_date", "Ngày hiệu lực", "Ngày quyết định có hiệu lực (dd/mm/yyyy); mọi tiêu chí được xét theo "
+     "quy định có hiệu lực ngày đó.", ("date", None)),
+    ("note", "Ghi chú", "Ghi chú tùy ý.", None),
+)
+
 YES, NO = "có", "không"
 DATE_FORMAT = "dd/mm/yyyy"
 TEXT_FORMAT = "@"
@@ -93,14 +121,20 @@ def _labels(codeset: str) -> list[str]:
     return [_nfc(v) for v in CODESETS[codeset].values()]
 
 
+def _list_values(name: str) -> list[str]:
+    if name == "bool":
+        return [YES, NO]
+    if name == "proposal_action":
+        return list(PROPOSAL_ACTION_LABELS)
+    if name == "term":
+        return list(PROPOSAL_TERMS)
+    return _labels(name)
+
+
 def _list_columns() -> dict[str, tuple[str, int]]:
-    """Column letter and length of each list on the ``_lists`` sheet."""
-    names = [*CODESETS, "bool"]
-    out = {}
-    for j, name in enumerate(names, start=1):
-        n = 2 if name == "bool" else len(CODESETS[name])
-        out[name] = (get_column_letter(j), n)
-    return out
+    """Column letter and length of each list on the ``_lists`` sheet (proposal lists last)."""
+    names = [*CODESETS, "bool", "proposal_action", "term"]
+    return {name: (get_column_letter(j), len(_list_values(name))) for j, name in enumerate(names, start=1)}
 
 
 def _list_ref(name: str) -> str:
@@ -236,7 +270,7 @@ def save_workbook(wb: Workbook, path: str | Path) -> Path:
 def _write_lists_sheet(wb: Workbook) -> None:
     ws = wb.create_sheet(LISTS_SHEET)
     for name, (letter, _n) in _list_columns().items():
-        values = [YES, NO] if name == "bool" else _labels(name)
+        values = _list_values(name)
         ws[f"{letter}1"] = name
         for i, v in enumerate(values, start=2):
             ws[f"{letter}{i}"] = v
@@ -326,6 +360,48 @@ def _write_table_sheet(wb: Workbook, table: Table, frame: pd.DataFrame | None) -
     return ws
 
 
+def _write_proposals_sheet(wb: Workbook) -> Worksheet:
+    """The "Đề xuất nhân sự" sheet: Vietnamese headers with notes, drop-downs fed from the data sheets."""
+    ws = wb.create_sheet(PROPOSALS_SHEET)
+    ws.append([head for _c, head, _n, _s in PROPOSAL_SHEET_COLUMNS])
+    common = dict(allow_blank=True, showErrorMessage=True, showInputMessage=True, errorStyle="warning")
+    for j, (code, head, note, src) in enumerate(PROPOSAL_SHEET_COLUMNS, start=1):
+        letter = get_column_letter(j)
+        cell = ws.cell(row=1, column=j)
+        cell.font, cell.alignment, cell.border = _BOLD, _HEADER_ALIGN, _BORDER
+        cell.fill = _FILL_REQUIRED if code in ("proposal_id", "cadre_id", "action", "effective_date") else _FILL_OPTIONAL
+        comment = Comment(f"{head}\nMã cột: {code}\n{note}", "kimson-ds")
+        comment.width, comment.height = 320, 140
+        cell.comment = comment
+        ws.column_dimensions[letter].width = 40 if code == "note" else 22
+        kind, arg = src if src else (None, None)
+        if kind == "date":
+            ws.column_dimensions[letter].number_format = DATE_FORMAT
+            dv = _validation_for(Column(code, "date", head, note))
+        elif kind in ("list", "code", "table"):
+            if kind == "table":
+                key = TABLES[arg].columns[0]
+                ref = f"'{arg}'!$A$2:$A${VALIDATION_LAST_ROW}"
+                prompt = f"Chọn {key.header_vi.lower()} có trong trang {arg}."
+            else:
+                ref = _list_ref("proposal_action" if arg == "action" else arg)
+                prompt = "Chọn trong danh sách thả xuống."
+            ws.column_dimensions[letter].number_format = TEXT_FORMAT
+            dv = DataValidation(type="list", formula1=ref, errorTitle="Giá trị ngoài danh sách",
+                                error="Hãy chọn một giá trị trong danh sách thả xuống.", promptTitle=head[:32],
+                                prompt=prompt, **common)
+        else:
+            ws.column_dimensions[letter].number_format = TEXT_FORMAT
+            dv = None
+        if dv is not None:
+            dv.add(f"{letter}2:{letter}{VALIDATION_LAST_ROW}")
+            ws.add_data_validation(dv)
+    ws.row_dimensions[1].height = 45
+    ws.freeze_panes = "A2"
+    _print_setup(ws, header_row=1)
+    return ws
+
+
 _INSTRUCTIONS = [
     ("h", "HƯỚNG DẪN NHẬP LIỆU — BỘ DỮ LIỆU CÔNG TÁC CÁN BỘ HUYỆN KIM SƠN"),
     ("p", "Tệp này dùng để nhập dữ liệu cho công cụ kimson-ds (Ban Tổ chức Huyện ủy Kim Sơn). "
@@ -358,7 +434,12 @@ _INSTRUCTIONS = [
     ("p", "• Xuất bộ dữ liệu hiện có ra mẫu này: kimson-ds export THƯ_MỤC_DỮ_LIỆU --out TÊN_TỆP.xlsx. "
           "Tạo lại mẫu trống: kimson-ds template --out TÊN_TỆP.xlsx."),
     ("p", "• Chữ tiếng Việt được chuẩn hóa Unicode (NFC) khi đọc, nên gõ bằng bảng mã nào cũng được."),
-    ("h", "7. Bảng mã"),
+    ("h", "7. Đề xuất nhân sự"),
+    ("p", f"• Trang '{PROPOSALS_SHEET}' ghi các đề xuất cần thẩm định (mỗi dòng một đề xuất): chọn mã cán bộ, "
+          "hình thức đề xuất, vị trí (mã chức danh, hoặc chức danh và mã đơn vị), nhiệm kỳ và ngày hiệu lực trong "
+          "các danh sách thả xuống. Trang này không thuộc bộ dữ liệu; kiểm tra bằng lệnh: "
+          "kimson-ds vet THƯ_MỤC_DỮ_LIỆU --proposals TÊN_TỆP.xlsx --out THƯ_MỤC_KẾT_QUẢ."),
+    ("h", "8. Bảng mã"),
     ("codes", ""),
 ]
 
@@ -430,14 +511,15 @@ def build_workbook(tables: dict[str, pd.DataFrame] | None = None) -> Workbook:
     Returns
     -------
     openpyxl.Workbook
-        Sheets: ``Hướng dẫn``, one per table (named by table code), hidden
-        ``_lists``.
+        Sheets: ``Hướng dẫn``, one per table (named by table code),
+        ``Đề xuất nhân sự`` (proposals to vet), hidden ``_lists``.
     """
     wb = Workbook()
     wb.remove(wb.active)
     _write_instructions(wb)
     for name, table in TABLES.items():
         _write_table_sheet(wb, table, None if tables is None else tables.get(name))
+    _write_proposals_sheet(wb)
     _write_lists_sheet(wb)
     wb.active = 0
     return wb

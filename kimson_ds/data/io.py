@@ -25,9 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kimson_ds.config import DATE_FORMATS_VI, DATE_MAX, DATE_MIN, DATE_RANGE_VI, shorten
 from kimson_ds.data.codes import CODESETS, code_lookup
 from kimson_ds.data.schema import TABLES, Column, Table
-from kimson_ds.data.validate import Issue, validate_tables
+from kimson_ds.data.validate import Issue, summarise_issues, validate_tables
 from kimson_ds.errors import DataError
 
 TRUE_WORDS = {"true", "1", "x", "có", "co", "yes", "đúng", "c"}
@@ -35,7 +36,24 @@ FALSE_WORDS = {"false", "0", "không", "khong", "no", "sai", "k"}
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( 00:00:00)?$")
 _DMY_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
-_COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
+#: Bound of a number column that names none in the schema (every column should name its own).
+NUMBER_CELL_MAX = 1e9
+_COMMA_DECIMAL = re.compile(r"^[-+]?\d+(,\d+)+$")
+_THOUSANDS_INT = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$")
+_THOUSANDS_FLOAT = re.compile(r"^[-+]?\d{1,3}((\.\d{3}){2,}|\.\d\d0)$")
+
+
+def _numeric_cell(v):
+    """A cell for :func:`pandas.to_numeric`: text and floats as is, huge ints as ±inf, others NaN."""
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, int):
+        return float(v) if abs(v) < 10**300 else float("inf")
+    if isinstance(v, (float, str)):
+        return v
+    if isinstance(v, (np.integer, np.floating)):
+        return float(v)
+    return None
 
 
 def _blank(v) -> bool:
@@ -142,8 +160,22 @@ class Dataset:
 # --------------------------------------------------------------------- reading
 def _read_csv_folder(folder: Path, issues: list[Issue]) -> dict[str, RawTable]:
     raws: dict[str, RawTable] = {}
-    for path in sorted(folder.glob("*.csv")):
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    by_table: dict[str, list[Path]] = {}
+    for path in files:
         table = _table_for_name(path.name)
+        if table is not None:
+            by_table.setdefault(table, []).append(path)
+    for table, paths in by_table.items():
+        if len(paths) > 1:  # cadres.csv beside "Cán bộ.csv" or CADRES.CSV: never pick one silently
+            names = ", ".join(f"'{q.name}'" for q in paths)
+            issues.append(Issue("error", table, paths[0].name, None, None, None,
+                                f"bảng {table} ({TABLES[table].title_vi}) có ở {len(paths)} tệp: {names}",
+                                "mỗi bảng chỉ một tệp; xóa hoặc đổi tên các tệp thừa"))
+    for path in files:
+        table = _table_for_name(path.name)
+        if table is not None and len(by_table[table]) > 1:
+            continue
         if table is None:
             expected = ", ".join(f"{t}.csv" for t in TABLES)
             issues.append(Issue("warning", "", path.name, None, None, None,
@@ -165,18 +197,31 @@ def _read_csv_folder(folder: Path, issues: list[Issue]) -> dict[str, RawTable]:
         from io import StringIO
 
         try:
-            frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+            # header=None: pandas would rename a repeated header to "year.1" and the copy would be
+            # dropped silently; the header row is taken as typed and checked column by column.
+            frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
+                                header=None)
         except (pd.errors.ParserError, ValueError) as exc:
             issues.append(Issue("error", table, path.name, None, None, None,
-                                f"không đọc được tệp CSV: {exc}", "tệp CSV phân cách bằng dấu phẩy"))
+                                f"không đọc được tệp CSV: {shorten(_csv_error_vi(exc), 200)}",
+                                "tệp CSV phân cách bằng dấu phẩy, mọi dòng cùng số cột với dòng tiêu đề"))
             continue
-        frame = frame.astype(object)
+        header = ["" if h is None else str(h) for h in frame.iloc[0].tolist()] if len(frame) else []
+        frame = frame.iloc[1:].reset_index(drop=True).astype(object)
+        frame.columns = pd.Index(header, dtype=object)
         rows = np.arange(len(frame)) + 2
         blank = frame.apply(lambda c: c.astype(str).str.strip() == "").all(axis=1) if len(frame.columns) else None
         if blank is not None and blank.any():
             frame, rows = frame.loc[~blank.to_numpy()].reset_index(drop=True), rows[~blank.to_numpy()]
         raws[table] = RawTable(table, path.name, frame, rows)
     return raws
+
+
+def _csv_error_vi(exc: Exception) -> str:
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+    if m:
+        return f"dòng {m.group(2)} có {m.group(3)} ô trong khi dòng tiêu đề có {m.group(1)} cột"
+    return "cấu trúc tệp không đúng dạng CSV (" + str(exc) + ")"
 
 
 def _read_workbook(path: Path, issues: list[Issue]) -> dict[str, RawTable]:
@@ -188,10 +233,25 @@ def _read_workbook(path: Path, issues: list[Issue]) -> dict[str, RawTable]:
         raise DataError(f"{path.name}: không mở được tệp Excel ({exc}).") from None
     raws: dict[str, RawTable] = {}
     try:
+        by_table: dict[str, list[str]] = {}
         for ws in wb.worksheets:
             table = _table_for_name(ws.title)
+            if table is not None:
+                hidden = " (trang ẩn)" if getattr(ws, "sheet_state", "visible") != "visible" else ""
+                by_table.setdefault(table, []).append(f"'{ws.title}'{hidden}")
+        for table, sheets in by_table.items():
+            if len(sheets) > 1:  # a hidden "Cán bộ" beside "cadres": never pick one silently
+                issues.append(Issue("error", table, path.name, None, None, None,
+                                    f"bảng {table} ({TABLES[table].title_vi}) có ở {len(sheets)} trang tính: "
+                                    + ", ".join(sheets),
+                                    "mỗi bảng chỉ một trang tính; xóa hoặc đổi tên các trang thừa"))
+        for ws in wb.worksheets:
+            table = _table_for_name(ws.title)
+            if table is not None and len(by_table[table]) > 1:
+                continue
             if table is None:
-                if _norm_key(ws.title) not in ("hướng dẫn", "huong dan", "danh mục", "_lists"):
+                # instructions, lists and the proposals to vet (read by ``vet``) are not dataset tables
+                if _norm_key(ws.title) not in ("hướng dẫn", "huong dan", "danh mục", "_lists", "đề xuất nhân sự"):
                     expected = ", ".join(f"{t.name} hoặc {t.title_vi}" for t in TABLES.values())
                     issues.append(Issue("warning", "", f"{path.name} › trang '{ws.title}'", None, None, None,
                                         "trang tính không thuộc bộ dữ liệu nên bị bỏ qua", expected))
@@ -234,15 +294,23 @@ def _issue_rows(issues, raw: RawTable, col: Column, mask, values, message, expec
     idx = np.flatnonzero(np.asarray(mask))
     for i in idx:
         issues.append(Issue(severity, raw.table, raw.source, int(raw.rows[i]), col.name,
-                            None if values is None else str(values.iloc[i]), message, expected))
+                            None if values is None else shorten(str(values.iloc[i])), message, expected))
 
 
 def _parse_column(raw: RawTable, col: Column, series: pd.Series, issues: list[Issue]) -> pd.Series:
     # NFC, no surrounding blanks, and one line-break convention: Excel files cannot keep "\r"
     # (XML turns "\r\n" into "\n"), so CSV and xlsx must agree on "\n".
-    text = series.map(lambda v: unicodedata.normalize("NFC", v).replace("\r\n", "\n").replace("\r", "\n").strip()
-                      if isinstance(v, str) else v)
-    missing = text.map(_blank).astype(bool)
+    series = series.astype(object)
+    is_str = series.map(type).eq(str).to_numpy()  # exact type: cheap, and what CSV cells all are
+    text = series.copy()
+    if is_str.any():
+        s = series[is_str].astype(str)
+        text[is_str] = s.str.normalize("NFC").str.replace("\r\n", "\n").str.replace("\r", "\n").str.strip().astype(object)
+    missing = pd.Series(~is_str, index=series.index)
+    if (~is_str).any():
+        missing[~is_str] = series[~is_str].map(_blank).astype(bool)
+    missing = missing | (pd.Series(is_str, index=series.index) & text.eq(""))
+    missing = missing.astype(bool)
     if col.required:
         _issue_rows(issues, raw, col, missing, None, "thiếu giá trị bắt buộc", col.description)
     kind = col.kind
@@ -268,65 +336,105 @@ def _parse_column(raw: RawTable, col: Column, series: pd.Series, issues: list[Is
     if kind in ("int", "float"):
         strs = text.map(lambda v: v if isinstance(v, str) else "")
         comma = strs.str.match(_COMMA_DECIMAL.pattern)
-        _issue_rows(issues, raw, col, comma & ~missing, text, "số dùng dấu phẩy thập phân",
-                    "số thập phân dùng dấu chấm, ví dụ 5.92 (không dùng dấu phân cách hàng nghìn)")
-        num = pd.to_numeric(text.where(~missing & ~comma, None).map(lambda v: v if not isinstance(v, bool) else None),
-                            errors="coerce")
-        bad = ~missing & ~comma & num.isna()
+        _issue_rows(issues, raw, col, comma & ~missing, text, "số dùng dấu phẩy",
+                    "số viết liền, dấu chấm thập phân, ví dụ 5.92 hoặc 12000 (không dùng dấu phân cách hàng nghìn)")
+        # "12.000" / "1.500.000": Vietnamese thousands groups, never guessed. In a whole-number
+        # column any dotted group is one; in a decimal column several groups, or one group of three
+        # digits ending in 0 (a real decimal is not written 12.000 or 2.250).
+        groups = strs.str.match(_THOUSANDS_INT.pattern if kind == "int" else _THOUSANDS_FLOAT.pattern)
+        _issue_rows(issues, raw, col, groups & ~missing & ~comma, text,
+                    "số có dấu chấm phân cách hàng nghìn (không rõ là phần nghìn hay phần thập phân)",
+                    "số viết liền không dấu phân cách, ví dụ 12000 (mười hai nghìn) hoặc 12 (mười hai)")
+        usable = ~missing & ~comma & ~groups
+        num = pd.to_numeric(text.where(usable, None).map(_numeric_cell), errors="coerce").astype(float)
+        bad = usable & num.isna()
         expected = "số nguyên" if kind == "int" else "số, ví dụ 12.5"
         _issue_rows(issues, raw, col, bad, text, "không phải là số", expected)
+        lo = col.min_value if col.min_value is not None else -NUMBER_CELL_MAX
+        hi = col.max_value if col.max_value is not None else NUMBER_CELL_MAX
+        infinite = num.notna() & ~np.isfinite(num)
+        _issue_rows(issues, raw, col, infinite, text, "số vô hạn hoặc quá lớn", f"số từ {lo:g} đến {hi:g}")
+        num = num.where(~infinite)
         if kind == "int":
             frac = num.notna() & (num % 1 != 0)
             _issue_rows(issues, raw, col, frac, text, "không phải số nguyên", "số nguyên")
+            num = num.where(~frac)
         ok = num.notna()
-        if col.min_value is not None:
-            low = ok & (num < col.min_value)
-            _issue_rows(issues, raw, col, low, text, "giá trị nhỏ hơn mức cho phép", f"≥ {col.min_value:g}")
-        if col.max_value is not None:
-            high = ok & (num > col.max_value)
-            _issue_rows(issues, raw, col, high, text, "giá trị lớn hơn mức cho phép", f"≤ {col.max_value:g}")
+        low = ok & (num < lo)
+        _issue_rows(issues, raw, col, low, text, "giá trị nhỏ hơn mức cho phép", f"≥ {lo:g}")
+        high = ok & (num > hi)
+        _issue_rows(issues, raw, col, high, text, "giá trị lớn hơn mức cho phép", f"≤ {hi:g}")
+        num = num.where(~low & ~high)  # never carried on: an overflowing Int64 or a wrong total
         if kind == "int":
-            return num.where(num % 1 == 0).astype("Int64")
-        return num.astype(float)
+            return num.astype("Int64")
+        return num
     if kind == "date":
-        out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-        is_dt = text.map(lambda v: isinstance(v, (datetime, date)) and not pd.isna(v)).astype(bool)
-        if is_dt.any():
-            out[is_dt] = pd.to_datetime(text[is_dt].map(lambda v: pd.Timestamp(v).normalize()))
-        strs = text.map(lambda v: v if isinstance(v, str) and v else "")
-        iso = strs.str.match(_ISO_DATE.pattern)
-        dmy = strs.str.match(_DMY_DATE.pattern)
-        if iso.any():
-            out[iso] = pd.to_datetime(strs[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-        if dmy.any():
-            out[dmy] = pd.to_datetime(strs[dmy], format="%d/%m/%Y", errors="coerce")
-        bad = ~missing & out.isna()
+        # Years are checked before any timestamp is built: datetime64[ns] only spans 1677–2262,
+        # and a typed 0001 or a "never" 9999 must be an error naming the cell, not an overflow.
+        out, far = parse_date_cells(text)
+        far = far & ~missing
+        _issue_rows(issues, raw, col, far, text, "năm ngoài khoảng cho phép",
+                    f"một ngày {DATE_RANGE_VI} (để trống nếu không có hoặc không thời hạn)")
+        bad = ~missing & ~far & out.isna()
         _issue_rows(issues, raw, col, bad, text, "ngày không hợp lệ",
-                    "ngày dạng yyyy-mm-dd (2018-12-31), dd/mm/yyyy (31/12/2018) hoặc ô kiểu ngày của Excel")
+                    f"ngày có thật dạng {DATE_FORMATS_VI} hoặc ô kiểu ngày của Excel")
         return out
     raise ValueError(f"unknown column kind {kind}")  # pragma: no cover - schema bug
+
+
+def parse_date_cells(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates typed by users (ISO, dd/mm/yyyy, Excel date cells) as ``datetime64[ns]``.
+
+    Returns the dates (NaT where not a date) and the mask of cells whose year lies
+    outside :data:`kimson_ds.config.DATE_MIN` … ``DATE_MAX`` (left NaT): years are
+    checked before any timestamp is built, so 0001 or 9999 never overflow.
+    """
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    is_dt = text.map(lambda v: isinstance(v, (datetime, date)) and not pd.isna(v)).astype(bool)
+    strs = text.map(lambda v: v.strip() if isinstance(v, str) else "")
+    iso = strs.str.match(_ISO_DATE.pattern)
+    dmy = strs.str.match(_DMY_DATE.pattern)
+    year = pd.Series(np.nan, index=text.index)
+    if is_dt.any():
+        year[is_dt] = text[is_dt].map(lambda v: v.year).astype(float)
+    year[iso] = pd.to_numeric(strs[iso].str.slice(0, 4), errors="coerce")
+    year[dmy] = pd.to_numeric(strs[dmy].str.slice(-4), errors="coerce")
+    in_range = year.between(DATE_MIN.year, DATE_MAX.year)
+    if (is_dt & in_range).any():
+        sel = is_dt & in_range
+        out[sel] = pd.to_datetime(text[sel].map(lambda v: pd.Timestamp(v.year, v.month, v.day)))
+    if (iso & in_range).any():
+        sel = iso & in_range
+        out[sel] = pd.to_datetime(strs[sel].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    if (dmy & in_range).any():
+        sel = dmy & in_range
+        out[sel] = pd.to_datetime(strs[sel], format="%d/%m/%Y", errors="coerce")
+    return out, year.notna() & ~in_range
 
 
 def _parse_table(raw: RawTable, issues: list[Issue]) -> pd.DataFrame:
     table = TABLES[raw.table]
     hmap = _header_map(table)
-    rename: dict[str, str] = {}
+    positions: dict[str, int] = {}  # by position: duplicated headers must never collapse into one
     seen: dict[str, str] = {}
-    for h in raw.frame.columns:
+    for i, h in enumerate(raw.frame.columns):
+        shown = shorten(str(h))
         target = hmap.get(_norm_key(h))
         if target is None:
             if str(h).strip() and not str(h).startswith("Unnamed:"):
-                issues.append(Issue("warning", raw.table, raw.source, 1, str(h), None,
+                issues.append(Issue("warning", raw.table, raw.source, 1, shown, None,
                                     "cột không thuộc bảng nên bị bỏ qua",
                                     "các cột: " + ", ".join(table.column_names)))
             continue
         if target in seen:
-            issues.append(Issue("error", raw.table, raw.source, 1, str(h), None,
-                                f"cột trùng với cột '{seen[target]}'", "mỗi cột chỉ xuất hiện một lần"))
+            issues.append(Issue("error", raw.table, raw.source, 1, shown, None,
+                                f"cột trùng với cột '{seen[target]}' (cột thứ {i + 1} của dòng tiêu đề)",
+                                "mỗi cột chỉ xuất hiện một lần; xóa hoặc đổi tên cột thừa"))
             continue
-        seen[target] = str(h)
-        rename[h] = target
-    frame = raw.frame[list(rename)].rename(columns=rename)
+        seen[target] = shown
+        positions[target] = i
+    frame = raw.frame.iloc[:, list(positions.values())].copy()
+    frame.columns = list(positions)
     out = {}
     for col in table.columns:
         if col.name not in frame.columns:
@@ -420,10 +528,9 @@ def read_dataset(path: str | Path, *, as_of=None) -> Dataset:
 
 def _summary(ds: Dataset) -> str:
     errs = ds.errors
-    head = "\n".join(f"  - {e}" for e in errs[:50])
-    more = f"\n  … và {len(errs) - 50} lỗi khác" if len(errs) > 50 else ""
-    name = ds.path if ds.path is not None else "bộ dữ liệu"
-    return f"Bộ dữ liệu '{name}' có {len(errs)} lỗi:\n{head}{more}"
+    head = "\n".join(f"  - {line}" for line in summarise_issues(errs, per_column=5, total=50))
+    name = shorten(str(ds.path), 200) if ds.path is not None else "bộ dữ liệu"
+    return f"Bộ dữ liệu '{name}' có {len(errs):,} lỗi:".replace(",", ".") + f"\n{head}"
 
 
 def load_dataset(path: str | Path, *, as_of=None) -> Dataset:

@@ -33,6 +33,7 @@ class Column:
     references: str | None = None  # "table.column"
     unit: str = ""
     min_value: float | None = None
+    #: Every number column has a plausible upper bound (a typo such as 1e19 is an error).
     max_value: float | None = None
     #: Event dates must not lie after the validation date.
     not_future: bool = False
@@ -75,9 +76,9 @@ TABLES: dict[str, Table] = {
                 C("kind", "code", "Loại đơn vị", "Loại đơn vị", codeset="unit_kind"),
                 C("function", "code", "Chức năng", "Lĩnh vực, chức năng của đơn vị", required=False, codeset="unit_function"),
                 C("parent_unit_id", "id", "Mã đơn vị cấp trên", "Cấp ủy, địa phương mà đơn vị trực thuộc (trống nếu là cấp huyện)", required=False, references="units.unit_id"),
-                C("area_km2", "float", "Diện tích (km²)", "Diện tích tự nhiên", required=False, unit="km²", min_value=0),
-                C("population", "int", "Dân số", "Dân số", required=False, unit="người", min_value=0),
-                C("distance_km", "float", "Khoảng cách đến trung tâm huyện (km)", "Khoảng cách từ trung tâm huyện (Phát Diệm)", required=False, unit="km", min_value=0),
+                C("area_km2", "float", "Diện tích (km²)", "Diện tích tự nhiên", required=False, unit="km²", min_value=0, max_value=10_000),
+                C("population", "int", "Dân số", "Dân số", required=False, unit="người", min_value=0, max_value=10_000_000),
+                C("distance_km", "float", "Khoảng cách đến trung tâm huyện (km)", "Khoảng cách từ trung tâm huyện (Phát Diệm)", required=False, unit="km", min_value=0, max_value=2_000),
                 C("valid_from", "date", "Hiệu lực từ ngày", "Ngày đơn vị bắt đầu tồn tại", required=False),
                 C("valid_to", "date", "Hiệu lực đến ngày", "Ngày cuối cùng đơn vị tồn tại (trống nếu còn)", required=False),
                 C("successor_unit_id", "id", "Mã đơn vị kế thừa", "Đơn vị mới sau sáp nhập", required=False, references="units.unit_id"),
@@ -174,9 +175,9 @@ TABLES: dict[str, Table] = {
                 C("name", "text", "Tên khóa học", "Tên khóa học"),
                 C("field", "code", "Lĩnh vực", "Lĩnh vực đào tạo", codeset="course_field"),
                 C("grants_level", "code", "Trình độ đạt được", "Trình độ cấp khi hoàn thành", required=False, codeset="qualification_level"),
-                C("months", "float", "Thời gian (tháng)", "Độ dài khóa học", unit="tháng", min_value=0),
-                C("seats_per_year", "int", "Chỉ tiêu mỗi năm", "Số chỗ học mỗi năm", unit="người", min_value=0),
-                C("cost_million_vnd", "float", "Kinh phí (triệu đồng)", "Kinh phí cho một học viên", unit="triệu đồng", min_value=0),
+                C("months", "float", "Thời gian (tháng)", "Độ dài khóa học", unit="tháng", min_value=0, max_value=120),
+                C("seats_per_year", "int", "Chỉ tiêu mỗi năm", "Số chỗ học mỗi năm", unit="người", min_value=0, max_value=100_000),
+                C("cost_million_vnd", "float", "Kinh phí (triệu đồng)", "Kinh phí cho một học viên", unit="triệu đồng", min_value=0, max_value=1_000_000),
                 C("prerequisite_level", "code", "Trình độ yêu cầu", "Trình độ phải có trước khi học", required=False, codeset="qualification_level"),
             ),
             key=("course_id",),
@@ -190,7 +191,7 @@ TABLES: dict[str, Table] = {
                 C("course_id", "id", "Mã khóa học", "Khóa học", references="courses.course_id"),
                 C("year", "int", "Năm", "Năm học", min_value=1970, max_value=2100),
                 C("status", "code", "Tình trạng", "Tình trạng", codeset="training_status"),
-                C("days", "float", "Số ngày", "Số ngày học", required=False, unit="ngày", min_value=0),
+                C("days", "float", "Số ngày", "Số ngày học", required=False, unit="ngày", min_value=0, max_value=3_660),
             ),
             key=("cadre_id", "course_id", "year"),
         ),
@@ -233,6 +234,100 @@ TABLES: dict[str, Table] = {
                   required=False),
             ),
             key=("cadre_id", "decided_on", "form"),
+        ),
+        Table(
+            "work_history",
+            "Quá trình công tác",
+            "Mỗi dòng là một lần giữ chức danh (lý lịch mẫu 2C): ai, ở đơn vị nào, chức danh gì, từ ngày, "
+            "đến ngày, hình thức và quyết định. Khi có bảng này, người giữ chức danh ở bất kỳ ngày nào được "
+            "dựng lại từ lịch sử; không có thì dùng ảnh chụp trong bảng positions.",
+            (
+                C("cadre_id", "id", "Mã cán bộ", "Cán bộ giữ chức danh", references="cadres.cadre_id"),
+                C("unit_id", "id", "Mã đơn vị", "Đơn vị nơi giữ chức danh", references="units.unit_id"),
+                C("title", "code", "Chức danh", "Chức danh đã giữ", codeset="title"),
+                C("position_id", "id", "Mã vị trí", "Vị trí trong bảng positions (trống nếu không rõ)", required=False, references="positions.position_id"),
+                C("start_date", "date", "Từ ngày", "Ngày bắt đầu giữ chức danh (không muộn hơn hôm nay; có thể sau ngày phân tích)"),
+                C("end_date", "date", "Đến ngày", "Ngày cuối cùng giữ chức danh (trống nếu đang giữ)", required=False),
+                C("filled_by", "code", "Hình thức", "Bầu, bổ nhiệm, chỉ định, luân chuyển, điều động, biệt phái", required=False, codeset="fill_mode"),
+                C("decision_no", "text", "Số quyết định", "Số quyết định, nghị quyết (ví dụ 125-QĐ/HU)", required=False),
+                C("decision_date", "date", "Ngày quyết định", "Ngày ký quyết định", required=False),
+            ),
+            key=("cadre_id", "unit_id", "title", "start_date"),
+        ),
+        Table(
+            "unit_successions",
+            "Kế thừa đơn vị",
+            "Đơn vị cũ chuyển sang đơn vị mới từ một ngày, có thể chia cho nhiều đơn vị kế thừa theo tỷ lệ "
+            "(ví dụ Yên Mật năm 2020 chia cho Kim Chính và Như Hòa).",
+            (
+                C("unit_id", "id", "Mã đơn vị cũ", "Đơn vị hết hiệu lực", references="units.unit_id"),
+                C("successor_unit_id", "id", "Mã đơn vị kế thừa", "Đơn vị nhận một phần hay toàn bộ", references="units.unit_id"),
+                C("effective_date", "date", "Từ ngày", "Ngày đơn vị kế thừa tiếp nhận"),
+                C("share", "float", "Tỷ lệ", "Phần (0–1) dân số, địa bàn chuyển sang đơn vị kế thừa", required=False, min_value=0, max_value=1),
+            ),
+            key=("unit_id", "successor_unit_id"),
+        ),
+        Table(
+            "procedures",
+            "Quy trình nhân sự",
+            "Mỗi dòng một quy trình bổ nhiệm hoặc giới thiệu ứng cử một chức danh (Quy định 80-QĐ/TW, 377-QĐ/TW).",
+            (
+                C("procedure_id", "id", "Mã quy trình", "Mã duy nhất của quy trình"),
+                C("title", "code", "Chức danh", "Chức danh cần bổ nhiệm, giới thiệu", codeset="title"),
+                C("unit_id", "id", "Mã đơn vị", "Đơn vị của chức danh", references="units.unit_id"),
+                C("action", "code", "Hình thức", "Bổ nhiệm hoặc giới thiệu ứng cử", codeset="procedure_action"),
+                C("source", "code", "Nguồn nhân sự", "Nguồn tại chỗ (năm bước) hoặc từ nơi khác (hai bước)", codeset="procedure_source"),
+                C("started_on", "date", "Ngày bắt đầu", "Ngày hội nghị bước 1", not_future=True),
+                C("head_choice_id", "id", "Người đứng đầu lựa chọn", "Cán bộ người đứng đầu chọn khi có số phiếu bằng nhau ở vị trí cuối (nếu có)", required=False, references="cadres.cadre_id"),
+                C("note", "text", "Ghi chú", "Ghi chú", required=False),
+            ),
+            key=("procedure_id",),
+        ),
+        Table(
+            "ballot_rounds",
+            "Kiểm phiếu - hội nghị",
+            "Mỗi dòng một hội nghị có bỏ phiếu của một quy trình: số người được triệu tập, có mặt, số phiếu phát ra, thu về, hợp lệ.",
+            (
+                C("procedure_id", "id", "Mã quy trình", "Quy trình", references="procedures.procedure_id"),
+                C("step", "int", "Bước", "Số thứ tự bước trong quy trình", min_value=1, max_value=5),
+                C("held_on", "date", "Ngày họp", "Ngày hội nghị", not_future=True),
+                C("members", "int", "Số người được triệu tập", "Tổng số thành viên của tập thể được triệu tập", min_value=1, max_value=100_000, unit="người"),
+                C("present", "int", "Số người có mặt", "Số người có mặt", min_value=0, max_value=100_000, unit="người"),
+                C("issued", "int", "Số phiếu phát ra", "Số phiếu phát ra", min_value=0, max_value=100_000, unit="phiếu"),
+                C("returned", "int", "Số phiếu thu về", "Số phiếu thu về", min_value=0, max_value=100_000, unit="phiếu"),
+                C("valid", "int", "Số phiếu hợp lệ", "Số phiếu hợp lệ", min_value=0, max_value=100_000, unit="phiếu"),
+            ),
+            key=("procedure_id", "step"),
+        ),
+        Table(
+            "ballot_votes",
+            "Kiểm phiếu - số phiếu",
+            "Số phiếu giới thiệu (hoặc đồng ý) của từng người ở từng bước.",
+            (
+                C("procedure_id", "id", "Mã quy trình", "Quy trình", references="procedures.procedure_id"),
+                C("step", "int", "Bước", "Số thứ tự bước", min_value=1, max_value=5),
+                C("cadre_id", "id", "Mã cán bộ", "Người được giới thiệu", references="cadres.cadre_id"),
+                C("votes", "int", "Số phiếu", "Số phiếu giới thiệu hoặc đồng ý", min_value=0, max_value=100_000, unit="phiếu"),
+            ),
+            key=("procedure_id", "step", "cadre_id"),
+        ),
+        Table(
+            "confidence_votes",
+            "Lấy phiếu tín nhiệm",
+            "Kết quả lấy phiếu tín nhiệm đối với người giữ chức vụ (Quy định 262-QĐ/TW, 96-QĐ/TW).",
+            (
+                C("cadre_id", "id", "Mã cán bộ", "Người được lấy phiếu", references="cadres.cadre_id"),
+                C("held_on", "date", "Ngày lấy phiếu", "Ngày hội nghị lấy phiếu", not_future=True),
+                C("title", "code", "Chức danh", "Chức vụ được lấy phiếu", codeset="title"),
+                C("unit_id", "id", "Mã đơn vị", "Đơn vị của chức vụ", required=False, references="units.unit_id"),
+                C("members", "int", "Số người được triệu tập", "Số người được triệu tập tham gia lấy phiếu", min_value=1, max_value=100_000, unit="người"),
+                C("present", "int", "Số người có mặt", "Số người có mặt", min_value=0, max_value=100_000, unit="người"),
+                C("valid", "int", "Số phiếu hợp lệ", "Số phiếu hợp lệ", min_value=0, max_value=100_000, unit="phiếu"),
+                C("high", "int", "Tín nhiệm cao", "Số phiếu tín nhiệm cao", min_value=0, max_value=100_000, unit="phiếu"),
+                C("medium", "int", "Tín nhiệm", "Số phiếu tín nhiệm", min_value=0, max_value=100_000, unit="phiếu"),
+                C("low", "int", "Tín nhiệm thấp", "Số phiếu tín nhiệm thấp", min_value=0, max_value=100_000, unit="phiếu"),
+            ),
+            key=("cadre_id", "held_on", "title"),
         ),
     ]
 }

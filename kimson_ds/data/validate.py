@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kimson_ds.data.codes import LADDERS, TITLE
+from kimson_ds.config import shorten
+from kimson_ds.data.codes import LADDERS, RELATION, RELATION_INVERSE, SINGLE_HOLDER_TITLES, TITLE
 from kimson_ds.data.schema import TABLES
 
 SEVERITY_VI = {"error": "LỖI", "warning": "CẢNH BÁO"}
@@ -80,6 +81,41 @@ class Issue:
         }
 
 
+def _vn_int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def summarise_issues(issues: list[Issue], per_column: int = 10, total: int = 200) -> list[str]:
+    """Issues as printable lines, bounded whatever the input.
+
+    The first ``per_column`` issues of each (file, column, problem) are listed,
+    then one line counts the rest; at most ``total`` issue lines in all, then a
+    count per file. Values are already shortened (see :func:`kimson_ds.config.shorten`).
+    """
+    lines: list[str] = []
+    shown: dict[tuple, int] = {}
+    hidden: dict[tuple, int] = {}
+    order: list[tuple] = []
+    for issue in issues:
+        key = (issue.severity, issue.source, issue.column, issue.message)
+        if key not in shown:
+            shown[key], hidden[key] = 0, 0
+            order.append(key)
+        if shown[key] < per_column and len(lines) < total:
+            lines.append(str(issue))
+            shown[key] += 1
+        else:
+            hidden[key] += 1
+    rest = [(k, n) for k, n in ((k, hidden[k]) for k in order) if n]
+    for (severity, source, column, message), n in rest[:50]:
+        where = f"{source}, cột {column}" if column else source
+        lines.append(f"[{SEVERITY_VI[severity]}] {where}: … và {_vn_int(n)} dòng khác cùng lỗi «{message}»")
+    if len(rest) > 50:
+        more = sum(n for _, n in rest[50:])
+        lines.append(f"… và {_vn_int(more)} vấn đề khác ở {len(rest) - 50} nhóm lỗi khác")
+    return lines
+
+
 def issues_frame(issues: list[Issue]) -> pd.DataFrame:
     """Issues as a table with Vietnamese column names, for reports."""
     cols = {"muc_do": "Mức độ", "tep": "Tệp/trang", "dong": "Dòng", "cot": "Cột",
@@ -96,13 +132,14 @@ class _Collector:
         self.sources, self.rows, self.issues = sources, rows, []
 
     def add(self, severity, table, mask, column, values, message, expected=None):
+        if isinstance(mask, pd.Series):  # comparisons with a missing value are "not flagged", never a crash
+            mask = mask.astype("boolean").fillna(False).to_numpy(dtype=bool)
         idx = np.flatnonzero(np.asarray(mask, dtype=bool))
         rows = self.rows.get(table, np.arange(0))
         for i in idx:
             val = None
             if values is not None:
-                v = values.iloc[i]
-                val = v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else (None if v is None or v != v else str(v))
+                val = _cell_text(values.iloc[i]) or None
             self.issues.append(Issue(severity, table, self.sources.get(table, table),
                                      int(rows[i]) if i < len(rows) else None, column, val, message, expected))
 
@@ -133,7 +170,19 @@ def validate_tables(tables: dict[str, pd.DataFrame], sources: dict[str, str], ro
     _references(tables, c, unavailable)
     _dates(tables, c, today)
     _domain(tables, c, unavailable)
+    history_issues(tables, c, unavailable)
     return c.issues
+
+
+def _cell_text(v) -> str:
+    """A typed cell as the user would type it: ISO dates, whole numbers without .0, blanks empty."""
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return shorten(str(v))
 
 
 def _keys(tables, c: _Collector) -> None:
@@ -142,14 +191,15 @@ def _keys(tables, c: _Collector) -> None:
         if not table.key or df.empty:
             continue
         key = list(table.key)
-        complete = df[key].notna().all(axis=1)
+        complete = df[key].notna().all(axis=1)  # rows missing a key part already have their own error
         dup = df[key].duplicated(keep="first") & complete
         label = " + ".join(key)
         if len(key) == 1:
             c.add("error", name, dup, key[0], df[key[0]], f"mã trùng ({label} đã xuất hiện ở dòng trước)",
                   "mỗi mã chỉ xuất hiện một lần")
-        else:
-            vals = df[key].astype(str).agg(" / ".join, axis=1)
+        elif dup.any():
+            vals = pd.Series("", index=df.index, dtype=object)
+            vals[dup] = df.loc[dup, key].apply(lambda col: col.map(_cell_text)).agg(" / ".join, axis=1)
             c.add("error", name, dup, label, vals, "dòng trùng khóa với một dòng trước",
                   f"mỗi tổ hợp {label} chỉ xuất hiện một lần")
 
@@ -198,14 +248,68 @@ def _dates(tables, c: _Collector, today: pd.Timestamp) -> None:
         df = tables[name]
         if not df.empty:
             c.add("error", name, df[end] < df[start], end, df[end], msg, f"ngày không sớm hơn {start}")
+    _people(tables, c, today)
+
+
+#: Plausibility bands of the data contract (not regulation values: a row outside them is a typing
+#: slip to fix before any analysis runs, never a case a rule should decide).
+WORKING_AGE_MIN = 18  #: no cadre works, holds a post, joins the Party or is rated before 18
+WORKING_AGE_MAX = 75  #: no cadre in the working records is older (retirement is at most ~62)
+WORK_START_AGE_MIN = 15  #: labour starts at 15 at the earliest
+BIRTH_YEAR_MIN = 1900  #: nobody in the records was born earlier
+
+
+def _people(tables, c: _Collector, today: pd.Timestamp) -> None:
+    """Implausible people and dates: ages, and events before birth or before working age."""
     cad = tables["cadres"]
-    if not cad.empty:
-        for col, min_age, label in (("work_start_date", 15, "bắt đầu công tác"), ("party_join_date", 18, "vào Đảng")):
-            early = cad[col].notna() & cad["birth_date"].notna() & (cad[col] < cad["birth_date"])
-            c.add("error", "cadres", early, col, cad[col], f"ngày {label} trước ngày sinh", "ngày sau ngày sinh")
-            young = ~early & cad[col].notna() & (cad[col] < cad["birth_date"] + pd.DateOffset(years=min_age))
-            c.add("warning", "cadres", young, col, cad[col], f"{label} khi chưa đủ {min_age} tuổi",
-                  "kiểm tra lại ngày sinh và ngày " + label)
+    if cad.empty:
+        return
+    birth = cad["birth_date"]
+    c.add("error", "cadres", birth.notna() & (birth.dt.year < BIRTH_YEAR_MIN), "birth_date", birth,
+          f"năm sinh trước {BIRTH_YEAR_MIN}", f"ngày sinh từ 01/01/{BIRTH_YEAR_MIN}")
+    age_min = birth + pd.DateOffset(years=WORKING_AGE_MIN)
+    c.add("error", "cadres", birth.notna() & (age_min > today), "birth_date", birth,
+          f"cán bộ chưa đủ {WORKING_AGE_MIN} tuổi vào ngày {today:%d/%m/%Y}",
+          f"ngày sinh không muộn hơn {today - pd.DateOffset(years=WORKING_AGE_MIN):%d/%m/%Y}")
+    too_old = birth.notna() & (birth + pd.DateOffset(years=WORKING_AGE_MAX + 1) <= today)
+    c.add("error", "cadres", too_old, "birth_date", birth,
+          f"cán bộ trên {WORKING_AGE_MAX} tuổi vào ngày {today:%d/%m/%Y} (không còn công tác)",
+          f"ngày sinh sau {today - pd.DateOffset(years=WORKING_AGE_MAX + 1):%d/%m/%Y}")
+    for col, min_age, label in (("work_start_date", WORK_START_AGE_MIN, "bắt đầu công tác"),
+                                ("party_join_date", WORKING_AGE_MIN, "vào Đảng")):
+        early = cad[col].notna() & birth.notna() & (cad[col] < birth)
+        c.add("error", "cadres", early, col, cad[col], f"ngày {label} trước ngày sinh", "ngày sau ngày sinh")
+        young = ~early & cad[col].notna() & (cad[col] < birth + pd.DateOffset(years=min_age))
+        c.add("error", "cadres", young, col, cad[col], f"{label} khi chưa đủ {min_age} tuổi",
+              f"ngày từ khi đủ {min_age} tuổi; kiểm tra lại ngày sinh và ngày {label}")
+    born = cad.dropna(subset=["cadre_id"]).drop_duplicates("cadre_id").set_index("cadre_id")["birth_date"]
+    adult = born + pd.DateOffset(years=WORKING_AGE_MIN)
+    events = (("positions", "holder_id", "holder_since", "giữ chức vụ"),
+              ("rotations", "cadre_id", "start_date", "luân chuyển"),
+              ("rotations", "cadre_id", "end_date", "kết thúc luân chuyển"),
+              ("planning", "cadre_id", "added_on", "được đưa vào quy hoạch"),
+              ("discipline", "cadre_id", "decided_on", "bị kỷ luật"))
+    for name, who, col, label in events:
+        df = tables[name]
+        if df.empty:
+            continue
+        b = df[who].map(born)
+        before_birth = df[col].notna() & b.notna() & (df[col] < b)
+        c.add("error", name, before_birth, col, df[col], f"ngày {label} trước ngày sinh của cán bộ",
+              "ngày sau ngày sinh")
+        minor = ~before_birth & df[col].notna() & b.notna() & (df[col] < df[who].map(adult))
+        c.add("error", name, minor, col, df[col], f"{label} khi cán bộ chưa đủ {WORKING_AGE_MIN} tuổi",
+              f"ngày từ khi cán bộ đủ {WORKING_AGE_MIN} tuổi; kiểm tra lại ngày sinh trong bảng cadres")
+    for name, label in (("ratings", "được đánh giá"), ("trainings", "đi học")):
+        df = tables[name]
+        if df.empty:
+            continue
+        by = df["cadre_id"].map(born).dt.year
+        minor = df["year"].notna() & by.notna() & (df["year"].astype("Float64") < by + WORKING_AGE_MIN - (
+            0 if name == "ratings" else WORKING_AGE_MIN - WORK_START_AGE_MIN))
+        age = WORKING_AGE_MIN if name == "ratings" else WORK_START_AGE_MIN
+        c.add("error", name, minor, "year", df["year"], f"năm {label} khi cán bộ chưa đủ {age} tuổi",
+              f"năm từ khi cán bộ đủ {age} tuổi; kiểm tra lại ngày sinh trong bảng cadres")
 
 
 def _domain(tables, c: _Collector, unavailable) -> None:
@@ -246,9 +350,139 @@ def _domain(tables, c: _Collector, unavailable) -> None:
         bad = (org["scheme"] == "chinh_quyen") & kind.notna() & ~kind.isin(["xa", "thi_tran"])
         c.add("warning", "org_ratings", bad, "scheme", org["scheme"],
               "xếp loại chính quyền cho đơn vị không phải xã, thị trấn", "tccsd hoặc co_quan")
+    _contradictions(tables, c)
     pos = tables["positions"]
     if not pos.empty:
         dup_holder = pos["holder_id"].notna() & pos.duplicated(["unit_id", "title", "holder_id"], keep="first")
         c.add("error", "positions", dup_holder, "holder_id", pos["holder_id"],
               "một người giữ hai vị trí cùng chức danh trong cùng đơn vị", "mỗi người một vị trí cho mỗi chức danh")
 
+
+
+# Two holdings of the same unit and a title of SINGLE_HOLDER_TITLES (codes) may not overlap,
+# even without a position id.
+#: Minimum age to hold a post: 18 (Luật Cán bộ, công chức 2008, Điều 36: đủ 18 tuổi trở lên).
+MIN_HOLDING_AGE_YEARS = 18
+
+
+def _overlaps(h: pd.DataFrame, key: list[str]) -> pd.Series:
+    """Rows of ``h`` overlapping another row with the same ``key`` but another cadre (vectorised self-join)."""
+    far = pd.Timestamp.max.normalize()
+    x = h[key + ["cadre_id", "start_date", "end_date"]].assign(_row=np.arange(len(h)),
+                                                               _end=h["end_date"].fillna(far))
+    m = x.merge(x, on=key, suffixes=("", "_o"))
+    m = m[(m["_row"] != m["_row_o"]) & (m["cadre_id"] != m["cadre_id_o"])
+          & (m["start_date"] <= m["_end_o"]) & (m["start_date_o"] <= m["_end"])]
+    out = np.zeros(len(h), dtype=bool)
+    out[m["_row"].to_numpy()] = True
+    return pd.Series(out, index=h.index)
+
+
+def history_issues(tables, c: _Collector, unavailable) -> None:
+    """Checks of the work history: order of dates, overlaps of single-holder posts, age, units in force."""
+    h = tables.get("work_history")
+    if h is None or h.empty:
+        return
+    c.add("error", "work_history", h["end_date"] < h["start_date"], "end_date", h["end_date"],
+          "ngày kết thúc trước ngày bắt đầu", "ngày không sớm hơn start_date")
+    # The history may run past the analysis date (a run "as of 2016" on a history to 2026) but not past today.
+    today = pd.Timestamp.today().normalize()
+    c.add("error", "work_history", h["start_date"] > today, "start_date", h["start_date"],
+          f"ngày bắt đầu ở tương lai (sau hôm nay {today:%d/%m/%Y})", "ngày đã diễn ra")
+    ok = h["start_date"].notna() & ~(h["end_date"] < h["start_date"])
+    hp = h[ok & h["position_id"].notna()]
+    if len(hp):
+        bad = _overlaps(hp, ["position_id"]).reindex(h.index, fill_value=False)
+        c.add("error", "work_history", bad, "position_id", h["position_id"],
+              "hai người giữ cùng một vị trí trong cùng thời gian",
+              "thời gian giữ vị trí của người trước kết thúc trước khi người sau bắt đầu")
+    hs = h[ok & h["title"].isin(SINGLE_HOLDER_TITLES)]
+    if len(hs):
+        bad = _overlaps(hs, ["unit_id", "title"]).reindex(h.index, fill_value=False)
+        c.add("error", "work_history", bad, "title", h["title"],
+              "hai người cùng giữ chức danh người đứng đầu của một đơn vị trong cùng thời gian",
+              "mỗi đơn vị chỉ có một người đứng đầu ở mỗi thời điểm")
+    if "cadres" not in unavailable and not tables["cadres"].empty:
+        cad = tables["cadres"].drop_duplicates("cadre_id").set_index("cadre_id")
+        birth = h["cadre_id"].map(cad["birth_date"])
+        young = birth.notna() & (h["start_date"] < birth + pd.DateOffset(years=MIN_HOLDING_AGE_YEARS))
+        c.add("error", "work_history", young, "start_date", h["start_date"],
+              f"giữ chức danh khi chưa đủ {MIN_HOLDING_AGE_YEARS} tuổi (trước tuổi lao động)",
+              "ngày bắt đầu sau ngày sinh ít nhất 18 năm; kiểm tra lại ngày sinh hoặc ngày bắt đầu")
+        ws = h["cadre_id"].map(cad["work_start_date"])
+        c.add("warning", "work_history", ~young & ws.notna() & (h["start_date"] < ws), "start_date",
+              h["start_date"], "giữ chức danh trước ngày bắt đầu công tác ghi ở bảng cán bộ",
+              "ngày không sớm hơn work_start_date của cán bộ")
+    if "units" not in unavailable and not tables["units"].empty:
+        u = tables["units"].drop_duplicates("unit_id").set_index("unit_id")
+        vf, vt = h["unit_id"].map(u["valid_from"]), h["unit_id"].map(u["valid_to"])
+        known = h["unit_id"].isin(u.index)
+        before = known & vf.notna() & (h["start_date"] < vf)
+        after = known & vt.notna() & (h["end_date"].isna() | (h["end_date"] > vt))
+        c.add("error", "work_history", before, "start_date", h["start_date"],
+              "giữ chức danh ở đơn vị trước ngày đơn vị bắt đầu hiệu lực",
+              "ngày bắt đầu không sớm hơn valid_from của đơn vị")
+        c.add("error", "work_history", after & ~before, "end_date", h["end_date"],
+              "giữ chức danh ở đơn vị sau ngày đơn vị hết hiệu lực (hoặc chưa ghi ngày kết thúc)",
+              "ngày kết thúc không muộn hơn valid_to của đơn vị")
+    us = tables.get("unit_successions")
+    if us is not None and not us.empty:
+        total = us.groupby("unit_id")["share"].transform("sum")
+        c.add("error", "unit_successions", us["share"].notna() & (total > 1.0001), "share", us["share"],
+              "tổng tỷ lệ chuyển cho các đơn vị kế thừa vượt 1", "tổng tỷ lệ của một đơn vị cũ không quá 1")
+
+
+def _contradictions(tables, c: _Collector) -> None:
+    """Rows that cannot all be true: two heads of one unit, units above themselves, relations that disagree."""
+    pos = tables["positions"]
+    if not pos.empty:
+        head = pos["title"].isin(SINGLE_HOLDER_TITLES) & pos["holder_id"].notna() & pos["unit_id"].notna()
+        second = head & pos.loc[:, ["unit_id", "title"]].where(head).duplicated(keep="first") & head
+        c.add("error", "positions", second, "holder_id",
+              pos["holder_id"].astype(object) + " (" + pos["title"].map(TITLE).fillna("") + " tại "
+              + pos["unit_id"].astype(object) + ")",
+              "chức danh chỉ có một người giữ mà đơn vị đã có người giữ ở dòng trước",
+              "mỗi đơn vị chỉ một người giữ chức danh đứng đầu; để trống người giữ ở vị trí thừa")
+    units = tables["units"]
+    if not units.empty:
+        ids = units["unit_id"]
+        parent = units.dropna(subset=["unit_id"]).drop_duplicates("unit_id").set_index("unit_id")["parent_unit_id"]
+        own = units["parent_unit_id"].notna() & (units["parent_unit_id"] == ids)
+        c.add("error", "units", own, "parent_unit_id", units["parent_unit_id"],
+              "đơn vị là cấp trên của chính nó", "mã một đơn vị khác, hoặc để trống nếu là cấp huyện")
+        # follow the parents once per level (vectorised over units): back at the start = a cycle
+        cur, in_cycle = units["parent_unit_id"].copy(), pd.Series(False, index=units.index)
+        for _ in range(len(parent)):
+            cur = cur.map(parent).where(cur.notna())
+            in_cycle |= cur.notna() & (cur == ids)
+            if cur.isna().all():
+                break
+        c.add("error", "units", in_cycle & ~own, "parent_unit_id", units["parent_unit_id"],
+              "vòng lặp cấp trên (đơn vị gián tiếp là cấp trên của chính nó)",
+              "cây đơn vị không có vòng: đi lên theo cấp trên phải dừng ở một đơn vị cấp huyện")
+    rel = tables["relatives"]
+    if not rel.empty:
+        r = rel.loc[rel["cadre_id"].notna() & rel["relative_id"].notna() & rel["relation"].notna()]
+        back = r.drop_duplicates(["cadre_id", "relative_id"]).rename(
+            columns={"cadre_id": "relative_id", "relative_id": "cadre_id", "relation": "other"})
+        other = rel[["cadre_id", "relative_id"]].merge(back[["cadre_id", "relative_id", "other"]],
+                                                       on=["cadre_id", "relative_id"], how="left")["other"]
+        other.index = rel.index
+        expect = rel["relation"].map(RELATION_INVERSE)
+        clash = other.notna() & expect.notna() & (other != expect)
+        first = clash & (rel["cadre_id"].astype(str) < rel["relative_id"].astype(str))
+        c.add("error", "relatives", first, "relation",
+              rel["relation"].map(RELATION).fillna("") + " / ngược lại: " + other.map(RELATION).fillna(""),
+              "hai dòng quan hệ giữa cùng hai người mâu thuẫn nhau",
+              "quan hệ ngược phải tương ứng (cha, mẹ ↔ con; vợ, chồng ↔ vợ, chồng; anh, chị, em ↔ anh, chị, em)")
+        cad = tables["cadres"]
+        if not cad.empty:
+            born = cad.dropna(subset=["cadre_id"]).drop_duplicates("cadre_id").set_index("cadre_id")["birth_date"]
+            b_self, b_rel = rel["cadre_id"].map(born), rel["relative_id"].map(born)
+            older = pd.Series(np.where(rel["relation"] == "cha_me", b_rel, b_self), index=rel.index)
+            younger = pd.Series(np.where(rel["relation"] == "cha_me", b_self, b_rel), index=rel.index)
+            gen = rel["relation"].isin(["cha_me", "con"]) & b_self.notna() & b_rel.notna()
+            bad = gen & (pd.to_datetime(older) + pd.DateOffset(years=12) > pd.to_datetime(younger))
+            c.add("warning", "relatives", bad, "relation", rel["relation"].map(RELATION),
+                  "cha, mẹ không lớn hơn con ít nhất 12 tuổi theo ngày sinh trong bảng cadres",
+                  "kiểm tra lại quan hệ (ai là cha, mẹ của ai) hoặc ngày sinh")

@@ -199,8 +199,21 @@ def _notebook_path(folder: Path, name: str) -> Path:
     return _NOTEBOOKS / f"{name}.ipynb"
 
 
-def load_pack(scenarios: str | Path, dataset: str | Path | None = None) -> PackPlan:
+def _project_notebook(nb: Path) -> bool:
+    """``nb`` is one of the project's own analysis notebooks (``notebooks/*.ipynb``, not through a link)."""
+    real = nb.resolve()
+    return real.parent == _NOTEBOOKS.resolve() and real.suffix == ".ipynb" and not nb.is_symlink()
+
+
+def load_pack(scenarios: str | Path, dataset: str | Path | None = None, *,
+              allow_notebooks=()) -> PackPlan:
     """Read and check every manifest of a scenarios folder.
+
+    Only the project's own notebooks (``notebooks/*.ipynb``) run; a manifest
+    naming any other notebook is refused unless that notebook is listed in
+    ``allow_notebooks`` (``kimson-ds pack --allow-notebook FILE``): a
+    scenarios folder received from someone else cannot make the pack run
+    code the user did not choose.
 
     Parameters
     ----------
@@ -208,6 +221,8 @@ def load_pack(scenarios: str | Path, dataset: str | Path | None = None) -> PackP
         The folder (``data/scenarios/hop-btv``).
     dataset : path, optional
         Injected as the ``dataset`` parameter of every notebook that has one.
+    allow_notebooks : iterable of path
+        Extra notebooks the user explicitly allows.
 
     Returns
     -------
@@ -225,6 +240,7 @@ def load_pack(scenarios: str | Path, dataset: str | Path | None = None) -> PackP
     from kimson_ds.papers.report import ReportInputError, notebook_parameters, resolve_parameters
 
     folder = Path(scenarios).expanduser().resolve()
+    allowed = {Path(a).expanduser().resolve() for a in allow_notebooks}
     if not folder.is_dir():
         raise ScenarioError(f"Không tìm thấy thư mục kịch bản '{scenarios}'.")
     mpath = folder / MANIFEST_NAME
@@ -248,6 +264,11 @@ def load_pack(scenarios: str | Path, dataset: str | Path | None = None) -> PackP
             raise ScenarioError(f"Tệp '{path.name}': không đặt tham số 'dataset' — lệnh pack dùng bộ dữ liệu "
                                 "đã chỉ định cho mọi báo cáo.")
         nb = _notebook_path(folder, spec.notebook)
+        if nb.is_file() and not _project_notebook(nb) and nb.resolve() not in allowed:
+            raise ScenarioError(
+                f"Tệp kê khai '{path.name}' yêu cầu chạy notebook '{spec.notebook}' không thuộc các notebook của "
+                f"dự án ({_NOTEBOOKS}). Gói tài liệu chỉ chạy notebook của dự án; nếu bạn tin notebook này, "
+                f"chạy lại với --allow-notebook {shlex.quote(str(nb))}.")
         if not nb.is_file():
             if spec.required:
                 missing_nb.append(f"'{nb}' (kê khai trong {path.name})")
@@ -547,7 +568,7 @@ def _check_offline(path: Path) -> list[str]:
 
 def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, pdf: bool = True,
                chromium: str | None = None, progress: Callable[[str], None] | None = None,
-               command: str | None = None) -> PackResult:
+               command: str | None = None, allow_notebooks=()) -> PackResult:
     """Build the meeting pack (see the module docstring).
 
     Parameters
@@ -566,6 +587,8 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
         Receives one Vietnamese line per step.
     command : str, optional
         Command text for the audit record.
+    allow_notebooks : iterable of path
+        Notebooks outside the project that the manifests may run (see :func:`load_pack`).
 
     Returns
     -------
@@ -578,6 +601,17 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
     ChromiumMissingError
         ``pdf`` and no Chromium (exit code 2), before any report is built.
     """
+    from kimson_ds.outputs import OutputSet
+
+    allow_notebooks = list(allow_notebooks)
+    # The whole pack folder is one output set: staged, then swapped in with the audit record.
+    with OutputSet(out, inputs=[dataset, scenarios, *allow_notebooks], folder=True) as outs:
+        return _build_pack(dataset, scenarios, Path(out), outs, pdf=pdf, chromium=chromium, progress=progress,
+                           command=command, allow_notebooks=allow_notebooks)
+
+
+def _build_pack(dataset, scenarios, final_out: Path, outs, *, pdf, chromium, progress, command,
+                allow_notebooks) -> PackResult:
     from kimson_ds.audit import record_run
     from kimson_ds.data.io import load_dataset
     from kimson_ds.papers.pdf import find_chromium, html_to_pdf
@@ -585,7 +619,7 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
 
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
-    plan = load_pack(scenarios, dataset)
+    plan = load_pack(scenarios, dataset, allow_notebooks=allow_notebooks)
     exe = None
     if pdf and any(r.spec.pdf and r.notebook is not None for r in plan.reports):
         exe = find_chromium(chromium)
@@ -598,7 +632,7 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
                 "Chưa cài thư viện Python 'playwright' để tạo PDF (pip install playwright), "
                 "hoặc chạy lại với --no-pdf.") from None
     ds = load_dataset(dataset)
-    out = Path(out)
+    out = outs.root
     rep_dir = out / REPORTS_DIR
     rep_dir.mkdir(parents=True, exist_ok=True)
 
@@ -624,7 +658,7 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
         cmd = " ".join(shlex.quote(p) for p in ["pack", "report", str(r.notebook)]
                        + [x for k, v in r.parameters.items() for x in ("-p", k, str(v))])
         try:
-            res = build_report(r.notebook, r.parameters, rep_dir, command=cmd)
+            res = build_report(r.notebook, r.parameters, rep_dir, command=cmd, record=False)
         except ReportError as exc:
             row.update(status="loi", note=f"Lỗi khi chạy notebook: {exc}")
             say(f"  Lỗi: {exc}")
@@ -668,6 +702,9 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
     timings = {"reports": round(t_reports, 2), "lists": round(t_lists, 2), "pdf": round(t_pdf, 2),
                "total": round(time.perf_counter() - started, 2)}
     table = pd.DataFrame(rows).drop(columns=["pdf_wanted"])
+    def final(p: Path | None) -> Path | None:
+        return None if p is None else final_out / Path(p).relative_to(out)
+
     record = {
         "command": command or "pack",
         "version": __version__,
@@ -678,17 +715,19 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
         "manifest": plan.manifest.model_dump(mode="json"),
         "reports": [{"key": r.key, "notebook": None if r.notebook is None else str(r.notebook),
                      "parameters": r.parameters, "status": row["status"], "note": row["note"],
-                     "html": None if row["html"] is None else str(row["html"]),
-                     "pdf": None if row["pdf"] is None else str(row["pdf"]), "pages": row["pages"],
+                     "html": None if row["html"] is None else str(final(row["html"])),
+                     "pdf": None if row["pdf"] is None else str(final(row["pdf"])), "pages": row["pages"],
                      "seconds": row["seconds"]} for r, row in zip(plan.reports, rows, strict=True)],
         "lists": [{"sheet": x.sheet, "rows": len(x.frame), "summary": x.summary, "ok": x.ok} for x in lists],
         "timings_seconds": timings,
     }
     run_json = out / "pack.json"
     run_json.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    outputs = [index, workbook, run_json] + [p for row in rows for p in (row["html"], row["pdf"]) if p is not None]
-    record_run(record["command"], dataset=ds,
-               scenario={"scenarios": str(plan.folder), "manifest": record["manifest"],
-                         "reports": {r.key: r.parameters for r in plan.reports}},
-               parameters={x.sheet: x.parameters for x in lists}, outputs=outputs)
-    return PackResult(out, index, workbook, table, lists, timings, ds.fingerprint)
+    outs.commit(lambda files: record_run(
+        record["command"], dataset=ds,
+        scenario={"scenarios": str(plan.folder), "manifest": record["manifest"],
+                  "reports": {r.key: r.parameters for r in plan.reports}},
+        parameters={x.sheet: x.parameters for x in lists}, outputs=files))
+    table["html"] = table["html"].map(final)
+    table["pdf"] = table["pdf"].map(final)
+    return PackResult(final_out, final(index), final(workbook), table, lists, timings, ds.fingerprint)

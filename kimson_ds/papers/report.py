@@ -46,6 +46,7 @@ import html
 import io
 import json
 import logging
+import math
 import os
 import re
 import shlex
@@ -63,6 +64,7 @@ import pandas as pd
 
 from kimson_ds import __version__
 from kimson_ds.errors import DataError, ReportError
+from kimson_ds.outputs import OutputSet
 
 __all__ = [
     "ReportError",
@@ -395,6 +397,13 @@ PARAM_KEYS_VI = {
     "severity": "Kết luận khi vi phạm",
     "actions": "Hình thức đề xuất",
     "reference": "Căn cứ",
+    # procedure and competence (procedure.*, management.competence)
+    "level": "Cấp", "body": "Cấp có thẩm quyền", "mode": "Hình thức",
+    "tai_cho": "Nguồn tại chỗ", "ben_ngoai": "Nguồn từ nơi khác", "step": "Bước", "collective": "Hội nghị",
+    "ballot": "Bỏ phiếu", "threshold": "Ngưỡng (phải vượt)", "fallback_top": "Số người đi tiếp khi không ai vượt ngưỡng",
+    "tie_at_cut": "Khi bằng phiếu ở vị trí cuối", "quorum_share": "Tỷ lệ có mặt tối thiểu", "denominator": "Mẫu số",
+    "bands": "Ngưỡng tín nhiệm thấp", "above": "Trên tỷ lệ", "inclusive": "Kể cả đúng bằng",
+    "consequence_vi": "Hệ quả",
 }
 #: Keys left out of the display (internal identifiers).
 _PARAM_KEYS_HIDDEN = {"rule_id", "code", "group"}
@@ -418,13 +427,22 @@ PARAM_CODES_VI = {
     "mttq": "Ủy ban MTTQ",
     "nhom_4": "Nhóm 4",
     "nhom_5": "Nhóm 5",
+    "khong": "Không bỏ phiếu",
+    "gioi_thieu": "Giới thiệu (mỗi phiếu một người)",
+    "y_kien": "Lấy ý kiến",
+    "bieu_quyet": "Biểu quyết",
+    "nguoi_dung_dau": "Người đứng đầu lựa chọn",
+    "trieu_tap": "Tổng số người được triệu tập",
 }
 #: Values of these keys are codes of one code set (its labels win over the others).
 _KEY_CODESET = {"education": "education", "political_theory": "political_theory", "state_mgmt": "state_mgmt",
                 "scheme": "org_scheme", "relations": "relation", "path": "relation", "unit_kinds": "unit_kind",
-                "unit_function": "unit_function", "unit_functions": "unit_function"}
+                "unit_function": "unit_function", "unit_functions": "unit_function", "body": "managing_body",
+                "mode": "filling_mode", "collective": "collective"}
 #: Scope codes that clash with unit kinds ("xa") keep their own meaning under ``scope``.
 _SCOPE_VI = {"xa": "cùng xã, thị trấn", "huyen": "trong huyện"}
+#: Levels of a post in ``management.competence``.
+_LEVEL_VI = {"xa": "xã, thị trấn", "huyen": "cấp huyện"}
 
 
 def _code_labels() -> dict[str, str]:
@@ -443,6 +461,8 @@ def _code_labels() -> dict[str, str]:
 def _code_text(v: Any, key: str | None = None) -> str:
     """Vietnamese label of a code value (the value formatted as is when it is not a code)."""
     if isinstance(v, str):
+        if key == "level" and v in _LEVEL_VI:
+            return _LEVEL_VI[v]
         if key == "scope" and v in _SCOPE_VI:
             return _SCOPE_VI[v]
         if key in _KEY_CODESET:
@@ -631,7 +651,22 @@ def _parse_cli_value(raw: str, declared: str) -> Any:
 _TYPE_VI = {"int": "số nguyên", "float": "số", "bool": "True hoặc False", "str": "chuỗi ký tự"}
 
 
+#: Notebook parameters that hold a date (typed as text): accepted in the formats the data
+#: accepts and passed on as ISO ``yyyy-mm-dd``; empty text keeps its "not set" meaning.
+_DATE_PARAMETER = re.compile(r"(^|_)(as_of|date|from|to|start|end)$")
+
+
 def _check_type(name: str, value: Any, declared: str) -> Any:
+    from kimson_ds.config import DATE_FORMATS_VI, DATE_RANGE_VI, parse_user_date, shorten
+
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ReportInputError(f"Tham số '{name}' cần một số hữu hạn, nhận được '{shorten(value)}'.")
+    if declared == "str" and _DATE_PARAMETER.search(name) and isinstance(value, (str, dt.date)) and value != "":
+        day = parse_user_date(value)
+        if day is None:
+            raise ReportInputError(f"Tham số '{name}' cần một ngày có thật dạng {DATE_FORMATS_VI}, "
+                                   f"{DATE_RANGE_VI}; nhận được '{shorten(value)}'.")
+        return day.isoformat()
     if declared == "float" and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     ok = {
@@ -642,7 +677,7 @@ def _check_type(name: str, value: Any, declared: str) -> Any:
     }.get(declared)
     if ok is not None and value is not None and not ok(value):
         raise ReportInputError(
-            f"Tham số '{name}' cần giá trị kiểu {_TYPE_VI[declared]}, nhận được {value!r}."
+            f"Tham số '{name}' cần giá trị kiểu {_TYPE_VI[declared]}, nhận được '{shorten(value)}'."
         )
     return value
 
@@ -831,6 +866,16 @@ def _first_line(source: str) -> str:
             text = line.strip()
             return text if len(text) <= 90 else text[:87] + "…"
     return "(ô trống)"
+
+
+def _keep_failed(outs, staged_ipynb: Path) -> None:
+    """Keep the executed notebook of a failed run (to see the error), and no stale report beside it."""
+    with contextlib.suppress(OSError):
+        for other in outs.root.iterdir():
+            if other != staged_ipynb:
+                other.unlink()
+        if staged_ipynb.exists():
+            outs.commit()
 
 
 def _cell_error_message(exc, executed: Path, nb_name: str) -> str:
@@ -1040,7 +1085,8 @@ def _command_text(notebook, parameters: dict, params_file) -> str:
 
 
 def build_report(notebook, parameters: dict | None = None, out_dir=".", *, params_file=None,
-                 cli_pairs=None, command: str | None = None, timeout: int = 600) -> ReportResult:
+                 cli_pairs=None, command: str | None = None, timeout: int = 600,
+                 record: bool = True) -> ReportResult:
     """Run ``notebook`` with papermill and write ``<stem>.ipynb`` and ``<stem>.html`` into ``out_dir``.
 
     Parameters
@@ -1059,6 +1105,9 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
         Command text for the audit record.
     timeout : int
         Seconds allowed per cell.
+    record : bool
+        Append the audit record (``False`` when a caller such as the meeting
+        pack records the whole set it writes).
 
     Returns
     -------
@@ -1074,12 +1123,7 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
         A cell failed (the message names the cell and the error; the
         executed notebook is kept) or the kernel could not run.
     """
-    import nbformat
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    from kimson_ds.audit import record_run
-    from kimson_ds.data.io import read_dataset
+    from kimson_ds.data.io import load_dataset
 
     started = time.perf_counter()
     nb_path = Path(notebook)
@@ -1095,15 +1139,32 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
     fingerprint = None
     if "dataset" in declared and effective.get("dataset"):
         dataset_path = find_dataset(str(effective["dataset"]))
-        dataset_obj = read_dataset(dataset_path)
+        dataset_obj = load_dataset(dataset_path)  # bad data: the clean error (exit 2) before any kernel starts
         fingerprint = dataset_obj.fingerprint
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     stem = nb_path.stem
-    ipynb, html_path, sidecar = out / f"{stem}.ipynb", out / f"{stem}.html", out / f"{stem}.references.json"
-    for stale in (html_path, sidecar):
-        stale.unlink(missing_ok=True)
+    final = {"ipynb": out / f"{stem}.ipynb", "html": out / f"{stem}.html", "refs": out / f"{stem}.references.json"}
+    # Staged next to the targets and moved into place with the audit record (kimson_ds.outputs):
+    # never over the notebook itself, the dataset, a source notebook or through a link.
+    outs = OutputSet(final["html"], inputs=[nb_path, dataset_path, params_file], files=list(final.values()),
+                     what="Báo cáo")
+    with outs:
+        return _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, fingerprint, outs, final,
+                           params_file=params_file, command=command, timeout=timeout, started=started,
+                           record=record)
+
+
+def _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, fingerprint, outs, final, *,
+                params_file, command, timeout, started, record) -> ReportResult:
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from kimson_ds.audit import record_run
+
+    stem = nb_path.stem
+    ipynb, html_path, sidecar = outs / final["ipynb"], outs / final["html"], outs / final["refs"]
     sidecar.write_text(json.dumps({"references": []}), encoding="utf-8")
 
     kernel = ensure_kernel()
@@ -1120,13 +1181,16 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
                 log_output=False, cwd=os.getcwd(), start_timeout=120, execution_timeout=timeout,
             )
         except PapermillExecutionError as exc:
-            raise ReportError(_cell_error_message(exc, ipynb, nb_path.name)) from None
+            message = _cell_error_message(exc, ipynb, nb_path.name).replace(str(ipynb), str(final["ipynb"]))
+            _keep_failed(outs, ipynb)
+            raise ReportError(message) from None
         except Exception as exc:  # noqa: BLE001 - kernel death, timeouts, ZMQ errors
             msg = _ANSI.sub("", str(exc)).strip().splitlines()
             first = msg[0] if msg else ""
+            _keep_failed(outs, ipynb)
             raise ReportError(
                 f"Không chạy được notebook '{nb_path.name}' ({type(exc).__name__}: {first}). "
-                f"Bản đã chạy (nếu có) ở: {ipynb}"
+                f"Bản đã chạy (nếu có) ở: {final['ipynb']}"
             ) from None
 
     executed = nbformat.read(ipynb, as_version=4)
@@ -1155,13 +1219,16 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
             used[r["name"]] = [*(prev if isinstance(prev, list) else [prev]), r["value"]]
         else:
             used[r["name"]] = r["value"]
-    audit = record_run(
+    records: list = [None]
+    outs.commit(lambda files: record and records.append(record_run(
         command or _command_text(nb_path, given, params_file),
-        dataset=dataset_obj,
+        dataset=dataset_obj if dataset_obj is not None else dataset_path,
         scenario={"notebook": str(nb_path), "parameters": effective,
                   "params_file": None if params_file is None else str(params_file)},
         parameters=used,
-        outputs=[html_path, ipynb, sidecar],
-    )
+        outputs=files,
+    )))
+    audit = records[-1] or {}
+    html_path, ipynb, sidecar = final["html"], final["ipynb"], final["refs"]
     return ReportResult(html_path, ipynb, sidecar, title, effective, refs, fingerprint,
                         time.perf_counter() - started, audit)

@@ -263,12 +263,15 @@ def candidate_facts(tables, cadre_ids, as_of: Any, params: ParameterSet) -> pd.D
         from kimson_ds.rules.notions import discipline_in_force, discipline_periods
 
         bar = params.get("rotation.discipline_bar_months")
+        # until NaT = in force without end (no expiry date, no bar length for the form): never a
+        # far-future sentinel, which datetime64[ns] cannot hold (9999-12-31 wraps to 1816).
         d = discipline_in_force(discipline_periods(disc[disc["cadre_id"].isin(ids)], bar), t)
-        d["until"] = d["until"].fillna(pd.Timestamp("9999-12-31"))  # never expires
         if len(d):
             order = {f: i for i, f in enumerate(DISCIPLINE_FORM)}
             d["sev"] = d["form"].map(order)
-            d = d.sort_values(["cadre_id", "sev", "until"], ascending=[True, False, False], kind="mergesort")
+            d["open"] = d["until"].isna()
+            d = d.sort_values(["cadre_id", "sev", "open", "until"], ascending=[True, False, False, False],
+                              kind="mergesort")
             d = d.drop_duplicates("cadre_id").set_index("cadre_id")
             out["discipline_form"] = out["cadre_id"].map(d["form"])
             out["discipline_until"] = out["cadre_id"].map(d["until"])
@@ -409,7 +412,7 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
         form = cands["discipline_form"]
         c_bad = form.notna().to_numpy()
         until = pd.to_datetime(cands["discipline_until"])
-        far = until.dt.year >= 9000
+        far = until.isna()  # in force without end date
         txt = ("đang trong thời hạn kỷ luật " + form.map(DISCIPLINE_FORM).fillna("").str.lower()
                + np.where(far, "", " (đến " + until.dt.strftime("%d-%m-%Y").fillna("") + ")")).to_numpy(dtype=object)
         add("discipline", c_bad[ci], lambda idx: txt[ci[idx]])

@@ -50,6 +50,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -172,15 +173,79 @@ def _value_kind(value: object) -> str | None:
     return type(value).__name__
 
 
+#: Typed range of every number in an override, by the parameter's ``metadata.unit``
+#: (inclusive bounds; the unit in Vietnamese for the message). Parameters without a unit
+#: take :data:`_DEFAULT_RANGE`; a negative value is allowed only where the regulation's own
+#: values are negative (``rating.org_rating_year_offset``).
+_UNIT_RANGES: dict[str, tuple[float, float, str]] = {
+    "share": (0, 1, "tỷ lệ"),
+    "percent": (0, 100, "%"),
+    "month": (0, 1200, "tháng"),
+    "year": (0, 100, "năm"),
+    "day": (0, 366, "ngày"),
+    "person": (0, 1000, "người"),
+    "post": (1, 20, "chức vụ"),
+    "point": (0, 101, "điểm"),  # 101: a threshold nobody reaches (a what-if)
+    "rank": (0, 100, "bậc"),
+    "term": (0, 10, "nhiệm kỳ"),
+}
+_DEFAULT_RANGE = (0, 1_000_000, "")
+#: Parameters whose natural range is narrower than their unit's.
+_NAME_RANGES: dict[str, tuple[float, float, str]] = {
+    "retirement.age_men_months": (540, 900, "tháng (45–75 tuổi)"),
+    "retirement.age_women_months": (540, 900, "tháng (45–75 tuổi)"),
+    "term.length_years": (1, 10, "năm"),
+    "rotation.min_duration_years": (0, 10, "năm"),
+    "rotation.young_age_limit": (18, 75, "tuổi"),
+    "planning.young_age_limit_district": (18, 75, "tuổi"),
+    "rating.org_rating_year_offset": (-5, 5, "năm"),
+}
+
+
+def override_range(name: str) -> tuple[float, float, str]:
+    """``(low, high, unit)`` every number of an override of ``name`` must lie in."""
+    if name in _NAME_RANGES:
+        return _NAME_RANGES[name]
+    unit = str((_param(name).metadata or {}).get("unit") or "")
+    return _UNIT_RANGES.get(unit, _DEFAULT_RANGE)
+
+
+def _numbers(value: object, depth: int = 0):
+    if isinstance(value, bool) or depth > 20:
+        return
+    if isinstance(value, (int, float)):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _numbers(v, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _numbers(v, depth + 1)
+
+
 def _check_override(param: _Parameter, value: object) -> None:
-    """An override must have the shape of the parameter's own values."""
+    """An override must have the shape of the parameter's own values, and numbers in range."""
+    from kimson_ds.config import shorten
+
     kinds = {_value_kind(e.value) for e in param.entries} - {None}
     got = _value_kind(value)
     if kinds and got not in kinds:
         want = " hoặc ".join(_KIND_VI.get(k, k) for k in sorted(kinds))
         raise ParameterError(
-            f"Giá trị ghi đè cho tham số '{param.name}' không đúng kiểu: nhận {value!r}, cần {want}."
+            f"Giá trị ghi đè cho tham số '{param.name}' không đúng kiểu: nhận '{shorten(value)}', cần {want}."
         )
+    low, high, unit = override_range(param.name)
+    for number in _numbers(value):
+        if not (isinstance(number, int) or math.isfinite(number)) or not low <= number <= high:
+            shown = f"{low:g} đến {high:g} {unit}".strip()
+            raise ParameterError(
+                f"Giá trị ghi đè cho tham số '{param.name}' ngoài khoảng cho phép: nhận '{shorten(number)}', "
+                f"cần một số hữu hạn từ {shown}."
+            )
+    if got == "list" and isinstance(value, (list, tuple)):
+        seen = [str(v) for v in value if not isinstance(v, (dict, list))]
+        if len(seen) != len(set(seen)):
+            raise ParameterError(f"Giá trị ghi đè cho tham số '{param.name}' có phần tử trùng lặp.")
     if got == "mapping":
         known = set().union(*(e.value.keys() for e in param.entries if isinstance(e.value, dict)))
         extra = sorted(set(value) - known)

@@ -240,6 +240,12 @@ def show_dataset(dataset=None) -> None:
         f"Dấu vân tay (sha256): <code>{html.escape(ds.fingerprint[:16])}…</code></div>"))
 
 
+#: Where the app may save a scenario file (relative to the project).
+SCENARIO_ROOTS = ("reports", "data/scenarios")
+#: Where the app may build reports.
+REPORT_ROOTS = ("reports",)
+
+
 def resolve_path(path: str | os.PathLike) -> Path:
     """A path typed in a panel: absolute as given, else relative to the repository root."""
     p = Path(str(path).strip()).expanduser()
@@ -627,7 +633,7 @@ class SaveButton:
         self.path = w.Text(value=default_path, description="Tệp kịch bản:",
                            layout=w.Layout(width="440px"), style={"description_width": "initial"})
         self.path.add_class("kimson-save-path")
-        self.button = w.Button(description="Lưu kịch bản", icon="save", button_style="primary",
+        self.button = w.Button(description="Lưu kịch bản", button_style="primary",
                                tooltip="Ghi các lựa chọn hiện tại thành tệp kịch bản YAML dùng được với lệnh kimson-ds")
         self.button.add_class("kimson-save")
         self.out = w.HTML("")
@@ -638,7 +644,11 @@ class SaveButton:
     def save(self) -> Path | None:
         """Write the scenario to the path in the field; show where (or why not)."""
         try:
-            target = resolve_path(self.path.value)
+            from kimson_ds.outputs import OutputError, confine
+
+            target = confine(self.path.value, SCENARIO_ROOTS, what="Tệp kịch bản")
+            if target.suffix.lower() not in (".yaml", ".yml"):
+                raise OutputError(f"Tệp kịch bản '{self.path.value}' phải có đuôi .yaml.")
             target.parent.mkdir(parents=True, exist_ok=True)
             self.saved = self._write(target)
             self.out.value = (f'<span class="kimson-ok">Đã lưu kịch bản vào {html.escape(str(self.saved))}.'
@@ -670,7 +680,7 @@ class ReportButton:
         self._prepare = prepare
         self.folder = w.Text(value=default_dir, description="Thư mục báo cáo:",
                              layout=w.Layout(width="440px"), style={"description_width": "initial"})
-        self.button = w.Button(description="Xuất báo cáo", icon="file", button_style="success",
+        self.button = w.Button(description="Xuất báo cáo", button_style="success",
                                tooltip="Chạy notebook phân tích với đúng kịch bản này và tạo báo cáo HTML")
         self.button.add_class("kimson-report-button")
         self.out = w.HTML("")
@@ -685,7 +695,10 @@ class ReportButton:
         self.button.disabled = True
         self.out.value = '<span class="kimson-spinner"></span>Đang tạo báo cáo (khoảng 10–30 giây)…'
         try:
-            target = Path(out_dir) if out_dir is not None else resolve_path(self.folder.value) / _stamp()
+            from kimson_ds.outputs import confine
+
+            target = confine(Path(out_dir) if out_dir is not None else Path(self.folder.value.strip()) / _stamp(),
+                             REPORT_ROOTS, what="Thư mục báo cáo")
             target.mkdir(parents=True, exist_ok=True)
             params = self._prepare(target)
             self.result = build_report(self.notebook, params, target)

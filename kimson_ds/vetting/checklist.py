@@ -13,9 +13,14 @@ column              meaning
 ``position_id``     the post (a row of ``positions``), or else
 ``target_title``    the title code and
 ``target_unit_id``  the unit of the post
+``term``            optional: the term of the post, ``YYYY-YYYY`` spanning ``term.length_years``
 ``effective_date``  the date the decision takes effect: every item below is
                     judged under the rules in force on that date
 ==================  =====================================================================
+
+Files: a ``.csv`` with these codes or their Vietnamese headers, or a workbook
+whose sheet "Đề xuất nhân sự" (the data-entry template's sheet, with drop-down
+lists), "Đề xuất" or ``proposals`` holds them.
 
 Checklist items (one row per proposal and item, each with its reason and its
 regulation reference, read from the dated parameters):
@@ -138,6 +143,7 @@ PROPOSAL_COLUMNS = {
     "position_id": "Mã chức danh",
     "target_title": "Chức danh",
     "target_unit_id": "Mã đơn vị",
+    "term": "Nhiệm kỳ",
     "effective_date": "Ngày hiệu lực",
     "note": "Ghi chú",
 }
@@ -183,18 +189,13 @@ def _cell(v: Any) -> Any:
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    is_dt = values.map(lambda v: isinstance(v, (datetime, date, pd.Timestamp)))
-    if is_dt.any():
-        out[is_dt] = pd.to_datetime(values[is_dt].map(lambda v: pd.Timestamp(v).normalize()))
-    text = values.where(~is_dt).map(lambda v: v if isinstance(v, str) else "")
-    iso = text.str.match(r"^\d{4}-\d{2}-\d{2}( 00:00:00)?$")
-    dmy = text.str.match(r"^\d{1,2}/\d{1,2}/\d{4}$")
-    if iso.any():
-        out[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-    if dmy.any():
-        out[dmy] = pd.to_datetime(text[dmy], format="%d/%m/%Y", errors="coerce")
-    return out
+    from kimson_ds.data.io import parse_date_cells
+
+    return parse_date_cells(values)[0]  # years outside 1800–2100 stay NaT (an error, never an overflow)
+
+
+#: Largest proposal batch (one meeting's proposals are a few dozen); keeps vetting memory bounded.
+MAX_PROPOSALS = 500
 
 
 def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất",
@@ -217,7 +218,7 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
     -------
     DataFrame
         ``proposal_id, cadre_id, action, position_id, target_title,
-        target_unit_id, effective_date, note, row``. A given ``position_id``
+        target_unit_id, term, effective_date, note, row``. A given ``position_id``
         fills the title and unit; a title and unit with exactly one position
         fill ``position_id``.
 
@@ -233,20 +234,28 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
     for code, vi in PROPOSAL_COLUMNS.items():
         header[_norm(code)] = code
         header[_norm(vi)] = code
-    rename, seen = {}, {}
-    for h in frame.columns:
+    from kimson_ds.config import shorten
+
+    positions_of, seen = {}, {}
+    for i, h in enumerate(frame.columns):  # by position: a repeated header never collapses into one
         code = header.get(_norm(h))
         if code is None:
             if str(h).strip() and not str(h).startswith("Unnamed:"):
-                issues.append(Issue("warning", _TABLE, source, 1, str(h), None, "cột không được dùng nên bị bỏ qua",
-                                    "các cột: " + ", ".join(PROPOSAL_COLUMNS)))
+                issues.append(Issue("warning", _TABLE, source, 1, shorten(str(h)), None,
+                                    "cột không được dùng nên bị bỏ qua", "các cột: " + ", ".join(PROPOSAL_COLUMNS)))
             continue
         if code in seen:
-            issues.append(Issue("error", _TABLE, source, 1, str(h), None, f"cột trùng với cột '{seen[code]}'",
-                                "mỗi cột chỉ xuất hiện một lần"))
+            issues.append(Issue("error", _TABLE, source, 1, shorten(str(h)), None,
+                                f"cột trùng với cột '{seen[code]}' (cột thứ {i + 1})", "mỗi cột chỉ xuất hiện một lần"))
             continue
-        seen[code], rename[h] = str(h), code
-    df = frame[list(rename)].rename(columns=rename).reset_index(drop=True)
+        seen[code], positions_of[code] = shorten(str(h)), i
+    df = frame.iloc[:, list(positions_of.values())].copy()
+    df.columns = list(positions_of)
+    df = df.reset_index(drop=True)
+    if len(df) > MAX_PROPOSALS:
+        issues.append(Issue("error", _TABLE, source, None, None, None,
+                            f"tệp có {len(df):,} dòng đề xuất".replace(",", ".") + ", quá số đề xuất của một đợt",
+                            f"tối đa {MAX_PROPOSALS} đề xuất mỗi đợt; chia thành nhiều tệp"))
     for code in _REQUIRED:
         if code not in df.columns:
             issues.append(Issue("error", _TABLE, source, 1, code, None,
@@ -270,7 +279,7 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
         for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
             v = (values if values is not None else df[col]).iloc[i]
             exp = expected.iloc[i] if isinstance(expected, pd.Series) else expected
-            issues.append(Issue("error", _TABLE, source, int(rows[i]), col, None if _blank(v) else str(v),
+            issues.append(Issue("error", _TABLE, source, int(rows[i]), col, None if _blank(v) else shorten(str(v)),
                                 message, exp))
 
     blank = {c: df[c].map(_blank).astype(bool) for c in PROPOSAL_COLUMNS}
@@ -279,6 +288,12 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
     ids = df["proposal_id"].where(~blank["proposal_id"])
     flag(ids.notna() & ids.duplicated(keep="first"), "proposal_id", "mã đề xuất bị trùng",
          "mỗi đề xuất một mã riêng")
+    same = [c for c in ("cadre_id", "action", "position_id", "target_title", "target_unit_id", "effective_date")
+            if c in df.columns]
+    content = df[same].astype(str).apply(lambda c: c.str.strip().str.casefold())
+    flag(~blank["cadre_id"] & content.duplicated(keep="first") & ~(ids.notna() & ids.duplicated(keep="first")),
+         "proposal_id", "đề xuất trùng nội dung với một dòng trước (cùng cán bộ, hình thức, vị trí và ngày)",
+         "mỗi đề xuất chỉ một dòng; xóa các dòng chép lặp")
 
     actions = {_norm(k): k for k in ACTIONS} | {_norm(v): k for k, v in ACTIONS.items()}
     action = df["action"].map(lambda v: None if _blank(v) else actions.get(_norm(v)))
@@ -312,7 +327,15 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
          "đơn vị không khớp với vị trí đề xuất", "đơn vị của vị trí: " + pos_unit.fillna("").astype(str))
     when = _parse_dates(df["effective_date"])
     flag(~blank["effective_date"] & when.isna(), "effective_date", "ngày không hợp lệ",
-         "ngày dạng yyyy-mm-dd (2020-03-01) hoặc dd/mm/yyyy (01/03/2020)")
+         "ngày có thật từ 01/01/1800 đến 31/12/2100, dạng yyyy-mm-dd (2020-03-01) hoặc dd/mm/yyyy (01/03/2020)")
+    term = df["term"].map(lambda v: None if _blank(v) else str(v).replace("–", "-").replace(" ", ""))
+    span = term.str.extract(r"^(\d{4})-(\d{4})$").astype(float)
+    lengths = {d: float(parameters(d).get("term.length_years")) for d in when[term.notna()].dropna().unique()}
+    length = when.map(lengths).astype(float)
+    flag(term.notna() & span[0].isna(), "term", "nhiệm kỳ không hợp lệ", "nhiệm kỳ dạng năm-năm, ví dụ 2025-2030")
+    flag(span[0].notna() & length.notna() & (span[1] - span[0] != length), "term",
+         "nhiệm kỳ không đúng độ dài một nhiệm kỳ",
+         "nhiệm kỳ dài " + length.map(lambda x: "" if pd.isna(x) else f"{x:g}") + " năm, ví dụ 2025-2030")
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise DataError(_summary(source, errors), errors)
@@ -324,6 +347,7 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
         "position_id": df["position_id"].where(has_pos, None),
         "target_title": title.where(~has_pos, pos_title),
         "target_unit_id": df["target_unit_id"].where(~has_pos, pos_unit),
+        "term": term.where(term.notna(), None),
         "effective_date": when,
         "note": df["note"].fillna("").astype(str),
         "row": rows,
@@ -340,17 +364,18 @@ def parse_proposals(frame: pd.DataFrame, tables, *, source: str = "đề xuất"
 
 
 def _summary(source: str, issues: list[Issue]) -> str:
+    from kimson_ds.data.validate import summarise_issues
+
     errs = [i for i in issues if i.severity == "error"]
-    head = "\n".join(f"  - {e}" for e in errs[:30])
-    more = f"\n  … và {len(errs) - 30} lỗi khác" if len(errs) > 30 else ""
-    return f"Tệp đề xuất '{source}' có {len(errs)} lỗi:\n{head}{more}"
+    head = "\n".join(f"  - {line}" for line in summarise_issues(errs, per_column=5, total=30))
+    return f"Tệp đề xuất '{source}' có {len(errs)} lỗi:\n{head}"
 
 
 def read_proposals(path: str | Path, tables) -> pd.DataFrame:
     """Read a proposal batch from a ``.csv`` (UTF-8) or ``.xlsx`` file and check it.
 
-    The workbook's sheet named ``proposals`` or "Đề xuất" is read, else the
-    first sheet. See :func:`parse_proposals` for the result and the errors.
+    The workbook's sheet "Đề xuất nhân sự" (the data-entry template's), ``proposals``
+    or "Đề xuất" is read, else the first sheet. See :func:`parse_proposals` for the result and the errors.
 
     Raises
     ------
@@ -376,7 +401,10 @@ def read_proposals(path: str | Path, tables) -> pd.DataFrame:
         from io import StringIO
 
         try:
-            frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+            frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, header=None)
+            head = [str(h) for h in frame.iloc[0]]  # as typed: pandas would rename a repeated header
+            frame = frame.iloc[1:].reset_index(drop=True)
+            frame.columns = head
         except (pd.errors.ParserError, ValueError) as exc:
             issue = Issue("error", _TABLE, path.name, None, None, None, f"không đọc được tệp CSV: {exc}",
                           "tệp CSV phân cách bằng dấu phẩy")
@@ -392,7 +420,8 @@ def read_proposals(path: str | Path, tables) -> pd.DataFrame:
             raise DataError(f"{path.name}: không mở được tệp Excel ({exc}).") from None
         try:
             sheets = {_norm(ws.title): ws for ws in wb.worksheets}
-            ws = sheets.get("proposals") or sheets.get(_norm("Đề xuất")) or wb.worksheets[0]
+            ws = (sheets.get(_norm("Đề xuất nhân sự")) or sheets.get("proposals") or sheets.get(_norm("Đề xuất"))
+                  or wb.worksheets[0])
             values = list(ws.iter_rows(values_only=True))
             source = f"{path.name} › trang '{ws.title}'"
         finally:

@@ -23,7 +23,7 @@ def test_environment_yml_lists_the_same_dependencies():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = project["dependencies"] + project["optional-dependencies"]["test"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    conda = [d for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))]
+    conda = [d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in ("python", "pip")]
     assert {_name(d): _spec(d) for d in conda} == {_name(d): _spec(d) for d in wanted}
     pip_part = [d for d in env["dependencies"] if isinstance(d, dict)]
     assert pip_part and "-e ." in pip_part[0]["pip"], "environment.yml must install the package itself"

@@ -113,7 +113,7 @@ def template(tmp_path_factory) -> Path:
 
 def test_template_has_every_sheet_and_headers(template):
     wb = openpyxl.load_workbook(template)
-    assert wb.sheetnames == [excel.INSTRUCTIONS_SHEET, *TABLES, excel.LISTS_SHEET]
+    assert wb.sheetnames == [excel.INSTRUCTIONS_SHEET, *TABLES, excel.PROPOSALS_SHEET, excel.LISTS_SHEET]
     assert wb[excel.LISTS_SHEET].sheet_state == "hidden"
     for name, table in TABLES.items():
         ws = wb[name]

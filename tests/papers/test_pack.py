@@ -146,9 +146,11 @@ def test_dataset_parameter_duplicate_notebook_and_missing_files_are_rejected(tmp
 def test_missing_chromium_exits_2_with_install_hint_before_building(tmp_path, capsys):
     from kimson_ds.cli import main
 
-    _write(tmp_path, "00-tong-quan.yaml", {"notebook": "00-tong-quan"})
+    scenarios = tmp_path / "kich-ban"
+    scenarios.mkdir()
+    _write(scenarios, "00-tong-quan.yaml", {"notebook": "00-tong-quan"})
     out = tmp_path / "goi"
-    code = main(["pack", str(SAMPLE), "--scenarios", str(tmp_path), "--out", str(out),
+    code = main(["pack", str(SAMPLE), "--scenarios", str(scenarios), "--out", str(out),
                  "--chromium", str(tmp_path / "khong-co-chromium")])
     err = capsys.readouterr().err
     assert code == 2
@@ -301,8 +303,11 @@ class TestSamplePack:
         assert last["command"].startswith("pack ")
         assert any(k.endswith("index.html") for k in last["outputs"])
         assert any(k.endswith("danh-sach-de-xuat.xlsx") for k in last["outputs"])
-        # one record per report before it, from the report pipeline
-        assert sum(r["command"].startswith("pack report") for r in records) == len(_reports(Path(pack["out"])))
+        # one record for the whole pack, listing exactly the files it wrote (reports included)
+        assert not any(r["command"].startswith("pack report") for r in records)
+        on_disk = {str(p) for p in Path(pack["out"]).rglob("*") if p.is_file()}
+        assert set(last["outputs"]) == on_disk
+        assert sum(k.endswith(".html") and "bao-cao" in k for k in last["outputs"]) == len(_reports(Path(pack["out"])))
 
 
 @pytest.mark.slow
@@ -322,7 +327,8 @@ def test_a_failing_report_is_listed_and_the_pack_exits_1(tmp_path, capsys):
     nbformat.write(nb, scen / "thu.ipynb")
     _write(scen, "90-thu.yaml", {"notebook": "thu.ipynb", "title": "Báo cáo thử", "parameters": {"nam": 2019}})
     out = tmp_path / "goi"
-    code = main(["pack", str(SAMPLE), "--scenarios", str(scen), "--out", str(out), "--no-pdf"])
+    code = main(["pack", str(SAMPLE), "--scenarios", str(scen), "--out", str(out), "--no-pdf",
+                 "--allow-notebook", str(scen / "thu.ipynb")])  # a notebook outside the project: named explicitly
     captured = capsys.readouterr()
     assert code == 1
     assert "dữ liệu thiếu năm 2019" in captured.err and "Traceback" not in captured.err + captured.out

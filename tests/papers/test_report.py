@@ -99,8 +99,8 @@ def test_legal_basis_appends_to_sidecar_and_marks_assumptions(tmp_path, monkeypa
 
 
 def test_resolve_parameters_types_and_unknown_names(tiny_nb, tmp_path):
-    got = report.resolve_parameters(tiny_nb, [("as_of", "2018"), ("n", "7"), ("ratio", "2")])
-    assert got == {"as_of": "2018", "n": 7, "ratio": 2.0}
+    got = report.resolve_parameters(tiny_nb, [("as_of", "31/12/2018"), ("n", "7"), ("ratio", "2")])
+    assert got == {"as_of": "2018-12-31", "n": 7, "ratio": 2.0}
     with pytest.raises(report.ReportInputError) as err:
         report.resolve_parameters(tiny_nb, [("asof", "2018-12-31")])
     assert err.value.exit_code == 2

@@ -8,146 +8,31 @@ tables), never on sleeps. The expected plans are computed here with
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import App, needs_browser
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "kimson"
 SCENARIO = REPO / "data" / "scenarios" / "luan-chuyen-2016.yaml"
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOAD_MS = 120_000  # page load incl. kernel start and first solve (≈ 3–5 s here)
 CHANGE_MS = 60_000  # one control change to updated table (≈ 0.3 s here)
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (/usr/bin/chromium)"),
-    pytest.mark.skipif(not SAMPLE.is_dir(), reason="data/kimson is not generated"),
-]
-
-playwright_sync = pytest.importorskip("playwright.sync_api")
+pytestmark = needs_browser()
 
 
 # =========================================================================== server
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    """Every descendant of ``pid`` (the kernels Voilà started)."""
-    import psutil
-
-    try:
-        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
-    except psutil.Error:
-        return []
-
-
-class App:
-    """One ``kimson-ds app`` process with isolated Jupyter folders."""
-
-    def __init__(self, tmp: Path, *, token: bool = True, env: dict | None = None) -> None:
-        self.port = _free_port()
-        home = tmp / f"app-{self.port}"
-        dirs = {"JUPYTER_CONFIG_DIR": "cfg", "JUPYTER_DATA_DIR": "data", "JUPYTER_RUNTIME_DIR": "rt",
-                "IPYTHONDIR": "ipy", "MPLCONFIGDIR": "mpl"}
-        full_env = {**os.environ, **{k: str(home / v) for k, v in dirs.items()},
-                    "KIMSON_AUDIT_LOG": str(home / "audit.jsonl"), "PYTHONUNBUFFERED": "1", **(env or {})}
-        for v in dirs.values():
-            (home / v).mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "kimson_ds.cli", "app", "--port", str(self.port), "--no-browser"]
-        if not token:
-            cmd.append("--no-token")
-        self.lines: list[str] = []
-        self.proc = subprocess.Popen(cmd, cwd=home, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True, encoding="utf-8", start_new_session=True)
-        threading.Thread(target=self._read, daemon=True).start()
-        self.url = self._wait_ready()
-
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def _wait_ready(self, timeout: float = 90.0) -> str:
-        deadline = time.monotonic() + timeout
-        url = None
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("kimson-ds app stopped:\n" + "\n".join(self.lines))
-            if url is None:
-                url = next((m.group(0) for ln in list(self.lines)
-                            if (m := re.search(r"http://127\.0\.0\.1:\d+/\S+", ln))), None)
-            if url is not None:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{self.port}/voila/static/", timeout=5)
-                    return url
-                except urllib.error.HTTPError:  # any HTTP answer (even 404) means the server is up
-                    return url
-                except OSError:
-                    pass
-            time.sleep(0.2)  # polling a server process, not synchronising with the page
-        raise AssertionError("kimson-ds app did not start:\n" + "\n".join(self.lines))
-
-    def page_url(self, notebook: str) -> str:
-        return self.url.replace("index.ipynb", notebook)
-
-    def stop(self) -> None:
-        kids = _children(self.proc.pid)
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        for pid in kids:  # kernels left behind
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     a = App(tmp_path_factory.mktemp("voila"))
     yield a
     a.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
-    pg = ctx.new_page()
-    pg.set_default_timeout(CHANGE_MS)
-    pg.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
-             else route.abort())
-    pg.errors = []
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    ctx.close()
 
 
 # =========================================================================== helpers

@@ -44,6 +44,9 @@ def panel(ds, base):
 @pytest.fixture(autouse=True)
 def _audit(tmp_path, monkeypatch):
     monkeypatch.setenv("KIMSON_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    # the panels' save fields are confined to reports/ and data/scenarios/; tests also allow their tmp folder
+    monkeypatch.setattr(common, "SCENARIO_ROOTS", (*common.SCENARIO_ROOTS, str(tmp_path)))
+    monkeypatch.setattr(common, "REPORT_ROOTS", (*common.REPORT_ROOTS, str(tmp_path)))
 
 
 def _pairs(result) -> list[tuple[str, str]]:

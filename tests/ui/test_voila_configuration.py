@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -68,3 +69,46 @@ def test_app_notebooks_are_trusted_for_the_server_only(tmp_path, monkeypatch):
     other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
     assert not cm.notary.check_signature(other)
     assert not (tmp_path / "data").exists() or not any((tmp_path / "data").iterdir())  # nothing written
+
+
+def test_server_preheats_pages_culls_idle_kernels_and_loads_no_unused_extension():
+    argv = app_cmd.voila_argv(8866, "t", pool_size=2)
+    assert "--VoilaConfiguration.preheat_kernel=True" in argv
+    assert "--VoilaConfiguration.default_pool_size=2" in argv
+    assert f"--MappingKernelManager.cull_idle_timeout={app_cmd.CULL_IDLE_SECONDS}" in argv
+    assert "--MappingKernelManager.cull_connected=False" in argv  # an open page is never culled
+    assert any(a.startswith("--VoilaConfiguration.extension_denylist=") for a in argv)
+    assert not any("preheat" in a for a in app_cmd.voila_argv(8866, None, pool_size=0))
+
+
+def test_page_handler_sets_the_xsrf_cookie_the_close_beacon_needs():
+    from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    table = [("/voila/render/(.*)", TornadoVoilaHandler, {"x": 1}), ("/", TornadoVoilaTreeHandler, {}),
+             ("/other", object)]
+    out = app_cmd.adapt_handlers(table, "/")
+    page_cls = out[0][1]
+    assert issubclass(page_cls, TornadoVoilaHandler) and page_cls is not TornadoVoilaHandler
+    assert out[0][2] == {"x": 1}
+    assert "xsrf_token" in __import__("inspect").getsource(page_cls.get)
+    assert out[1][2] == {"url": "/voila/render/index.ipynb"}  # the root leads to the landing page
+    assert out[2] == ("/other", object)
+
+
+def test_refused_requests_are_logged_in_vietnamese_without_the_token(caplog):
+    from types import SimpleNamespace
+
+    req = SimpleNamespace(method="GET", path="/voila/render/khong-co.ipynb", query="token=bi-mat", uri="x?token=bi-mat")
+    with caplog.at_level("WARNING", logger="tornado.access"):
+        app_cmd.log_request_vi(SimpleNamespace(get_status=lambda: 404, request=req))
+        app_cmd.log_request_vi(SimpleNamespace(get_status=lambda: 200, request=req))
+    assert [r.getMessage() for r in caplog.records] == [
+        "Cảnh báo: GET /voila/render/khong-co.ipynb → mã 404 (không tìm thấy)."]
+
+
+def test_server_pages_are_vietnamese_and_self_contained():
+    for name in ("login.html", "404.html", "error.html", "kimson_page.html", "index.html.j2"):
+        text = (app_cmd.TEMPLATE_DIR / name).read_text(encoding="utf-8")
+        assert not re.search(r'(href|src)="(https?:)?//', text) and "cdn." not in text.lower(), name
+    assert "Nhập mã truy cập" in (app_cmd.TEMPLATE_DIR / "login.html").read_text(encoding="utf-8")

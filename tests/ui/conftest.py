@@ -1,0 +1,224 @@
+"""Browser-test support: one ``kimson-ds app`` server per test module, Debian chromium through Playwright.
+
+Every request that does not go to 127.0.0.1 is aborted and recorded
+(``page.external``), so a page that asks a public server cannot hang a test
+and a test can assert that nothing left the machine. Servers and their
+kernels are stopped by PID at the end of their fixture.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+READY_LINE = "Ứng dụng đã sẵn sàng ("
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class App:
+    """One ``kimson-ds app`` process with isolated Jupyter folders.
+
+    Parameters
+    ----------
+    tmp : Path
+        Folder for the server's Jupyter, IPython and matplotlib folders and its audit log.
+    token : bool
+        Run behind a token (the default of the command).
+    pool_size : int or None
+        ``--pool-size``; None keeps the command's default.
+    env : dict, optional
+        Extra environment variables of the server (and so of its kernels).
+    """
+
+    def __init__(self, tmp: Path, *, token: bool = True, pool_size: int | None = None,
+                 env: dict | None = None, timeout: float = 240.0) -> None:
+        self.port = _free_port()
+        home = tmp / f"app-{self.port}"
+        dirs = {"JUPYTER_CONFIG_DIR": "cfg", "JUPYTER_DATA_DIR": "data", "JUPYTER_RUNTIME_DIR": "rt",
+                "IPYTHONDIR": "ipy", "MPLCONFIGDIR": "mpl"}
+        full_env = {**os.environ, **{k: str(home / v) for k, v in dirs.items()},
+                    "KIMSON_AUDIT_LOG": str(home / "audit.jsonl"), "PYTHONUNBUFFERED": "1",
+                    "PYTHONPATH": os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]),
+                    **(env or {})}
+        for v in dirs.values():
+            (home / v).mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "kimson_ds.cli", "app", "--port", str(self.port), "--no-browser"]
+        if not token:
+            cmd.append("--no-token")
+        if pool_size is not None:
+            cmd += ["--pool-size", str(pool_size)]
+        self.pool_size = 1 if pool_size is None else pool_size
+        self.lines: list[str] = []
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(cmd, cwd=home, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, encoding="utf-8", start_new_session=True)
+        threading.Thread(target=self._read, daemon=True).start()
+        try:
+            self.url = self._wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        self.ready_seconds = time.monotonic() - self.started
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def _wait_ready(self, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        url = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("kimson-ds app stopped:\n" + "\n".join(self.lines))
+            if url is None:
+                url = next((m.group(0) for ln in list(self.lines)
+                            if (m := re.search(r"http://127\.0\.0\.1:\d+/\S+", ln))), None)
+            warm = self.pool_size == 0 or any(ln.startswith(READY_LINE) for ln in list(self.lines))
+            if url is not None and warm:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{self.port}/voila/static/", timeout=5)
+                    return url
+                except urllib.error.HTTPError:  # any HTTP answer (even 404) means the server is up
+                    return url
+                except OSError:
+                    pass
+            time.sleep(0.2)  # polling a server process, not synchronising with a page
+        raise AssertionError("kimson-ds app did not start:\n" + "\n".join(self.lines))
+
+    @property
+    def token(self) -> str | None:
+        m = re.search(r"token=([^&\s]+)", self.url)
+        return m.group(1) if m else None
+
+    def page_url(self, notebook: str) -> str:
+        return self.url.replace("index.ipynb", notebook)
+
+    def kernels(self) -> list:
+        """The kernel processes (ipykernel) this server runs now."""
+        import psutil
+
+        try:
+            kids = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.Error:
+            return []
+        out = []
+        for k in kids:
+            try:
+                if "ipykernel" in " ".join(k.cmdline()):
+                    out.append(k)
+            except psutil.Error:
+                pass
+        return out
+
+    def wait_kernels(self, n: int, timeout: float = 90.0) -> int:
+        """Wait until the server runs exactly ``n`` kernels, stably for 2 s; return the last count."""
+        deadline = time.monotonic() + timeout
+        stable_since = None
+        count = len(self.kernels())
+        while time.monotonic() < deadline:
+            count = len(self.kernels())
+            if count == n:
+                stable_since = stable_since or time.monotonic()
+                if time.monotonic() - stable_since >= 2.0:
+                    return count
+            else:
+                stable_since = None
+            time.sleep(0.25)  # polling processes
+        return count
+
+    def wait_idle(self, n: int, timeout: float = 120.0) -> bool:
+        """Wait until ``n`` kernels run and none of them computes (a refilled pool has finished its page)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.wait_kernels(n, timeout=max(deadline - time.monotonic(), 1)) != n:
+                return False
+            try:
+                busy = sum(k.cpu_percent(interval=None) for k in self.kernels())
+                time.sleep(1.0)  # sampling CPU use over one second
+                busy = sum(k.cpu_percent(interval=None) for k in self.kernels())
+            except Exception:  # noqa: BLE001 - a kernel replaced meanwhile: look again
+                continue
+            if busy < 10.0 and len(self.kernels()) == n:
+                return True
+        return False
+
+    def stop(self) -> None:
+        kids = self.kernels()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        for k in kids:  # kernels left behind
+            try:
+                os.kill(k.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def needs_browser():
+    return [
+        pytest.mark.slow,
+        pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (/usr/bin/chromium)"),
+        pytest.mark.skipif(not (REPO / "data" / "kimson").is_dir(), reason="data/kimson is not generated"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def offline_context(browser, **kwargs):
+    """A browser context that aborts, and records in ``ctx.external``, every request not to this machine."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN", **kwargs)
+    ctx.external = []
+
+    def route(r):
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            ctx.external.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
+    return ctx
+
+
+@pytest.fixture
+def page(browser):
+    ctx = offline_context(browser)
+    pg = ctx.new_page()
+    pg.set_default_timeout(60_000)
+    pg.errors = []
+    pg.external = ctx.external
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    ctx.close()
