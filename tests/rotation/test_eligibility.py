@@ -127,3 +127,21 @@ def test_home_commune_merged_away_is_read_as_its_successor():
     after = candidate_facts(tables, ["R"], "2020-03-01", parameters("2020-03-01"))
     before = candidate_facts(tables, ["R"], "2019-03-01", parameters("2019-03-01"))
     assert after["home_unit_id"].tolist() == ["DT"] and before["home_unit_id"].tolist() == ["TS"]
+
+
+def test_seniority_counts_calendar_years_on_the_anniversary():
+    """Work start 1-3-2009, as of 1-3-2019: exactly 10 years (not 9.9986 from days / 365.25)."""
+    from kimson_ds.rotation.eligibility import candidate_facts
+    from kimson_ds.rules.parameters import parameters
+
+    tables = {
+        "cadres": pd.DataFrame([dict(cadre_id="A", full_name="A", gender="nam", birth_date="1975-01-01",
+                                     work_start_date="2009-03-01", unit_id="X1", home_unit_id=None)]),
+        "units": pd.DataFrame([dict(unit_id="X1", name="Xã Một", kind="xa", parent_unit_id=None,
+                                    valid_from=None, valid_to=None)]),
+        "positions": pd.DataFrame(columns=["position_id", "unit_id", "title", "holder_id"]),
+    }
+    f = candidate_facts(tables, ["A"], "2019-03-01", parameters("2019-03-01"))
+    assert f.loc[0, "years_service"] == 10.0
+    f = candidate_facts(tables, ["A"], "2019-02-28", parameters("2019-02-28"))
+    assert f.loc[0, "years_service"] == 119 / 12
