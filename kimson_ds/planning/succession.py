@@ -1004,14 +1004,27 @@ def candidate_pairs(data, term: str, as_of, *, params: ParameterSet | None = Non
         pairs.reset_index().merge(cur[["cadre_id", "post_id"]])["index"])
     rows = annotate_rows(tables, pairs, as_of, P, window, posts, merit_years=merit_years, used_params=used_params)
     rows = lower_level_basis(rows, held, plan, posts, P)
+    # only a higher post (the same rule as check_compliance's HIGHER_POST)
+    not_higher = np.zeros(len(rows), dtype=bool)
+    if "planning.higher_post_only" in P and bool(P.get("planning.higher_post_only")) and len(rows):
+        rank = P.get("rotation.title_rank")
+        target_rank = rows["target_title"].map(rank).fillna(0).astype(int)
+        same_unit = rows[["cadre_id", "target_unit_id"]].assign(_r=target_rank.to_numpy()).merge(
+            held[["cadre_id", "unit_id", "rank"]], left_on=["cadre_id", "target_unit_id"],
+            right_on=["cadre_id", "unit_id"], how="left")
+        nh = (same_unit["rank"].notna() & (same_unit["rank"] >= same_unit["_r"])).to_numpy()
+        bad = same_unit.assign(_nh=nh).groupby(["cadre_id", "target_unit_id", "_r"], sort=False)["_nh"].any()
+        idx = pd.MultiIndex.from_arrays([rows["cadre_id"], rows["target_unit_id"], target_rank])
+        not_higher = bad.reindex(idx).fillna(False).to_numpy(dtype=bool)
     reasons = pd.DataFrame({
         "age": np.where(~rows["can_serve_term"].fillna(False).astype(bool),
                         "không đủ tuổi công tác trọn nhiệm kỳ", ""),
         "disc": np.where(rows["disciplined"], "bị kỷ luật (" + rows["discipline_vi"] + ")", ""),
         "std": np.where(~rows["closable_by_start"], "chưa đạt tiêu chuẩn, không kịp bù trước nhiệm kỳ ("
                         + rows["standards_vi"] + ")", ""),
+        "higher": np.where(not_higher, "không phải chức danh cao hơn chức danh đang giữ tại đơn vị", ""),
     })
-    joined = reasons["age"] + "; " + reasons["disc"] + "; " + reasons["std"]
+    joined = reasons["age"] + "; " + reasons["disc"] + "; " + reasons["std"] + "; " + reasons["higher"]
     rows["reasons"] = joined.str.replace(r"(; )+", "; ", regex=True).str.strip("; ").to_numpy()
     rows["eligible"] = rows["reasons"] == ""
     return rows, posts

