@@ -51,6 +51,14 @@ def write_outputs(result, stage: Path, *, before: tuple[str, ...] = (), after: t
         _write(result.sensitivity, stage / "sensitivity.csv")
     for j, plan in enumerate(result.alternative_plans, start=2):
         _write(plan, stage / f"alternative_{j}.csv")
+    from kimson_ds.papers import vi
+    from kimson_ds.papers.workbook import RESULT_WORKBOOK, write_result_workbook
+    from kimson_ds.rotation.model import vietnamese
+
+    write_result_workbook(stage / RESULT_WORKBOOK, {
+        "Phương án luân chuyển": vietnamese(t["assignments"]), "Các phương án khác": vietnamese(result.alternatives),
+        "Vị trí chưa bố trí": vietnamese(t["unfilled"])}, title=f"PHƯƠNG ÁN LUÂN CHUYỂN CÁN BỘ — {pb.scenario.name}",
+        subtitle=f"Ngày áp dụng quy định {vi.date(pb.scenario.as_of)}")
     text = "\n".join([*before, *result.diagnosis, *after]) + "\n"
     (stage / "diagnosis.txt").write_text(text, encoding="utf-8")
     record = result.run_record()
@@ -89,13 +97,15 @@ def _run(args, outs, load_rotation_scenario, run_rotation) -> int:
     outs.commit(lambda files: record_run(command, dataset=ds, scenario=record["scenario"],
                                          parameters=pb.params.used, outputs=files))
 
+    from kimson_ds.papers import vi
+
     n = len(t["assignments"])
     if not result.feasible:
         print(f"Kịch bản '{sc.name}': yêu cầu KHÔNG thực hiện được với đầy đủ các quy tắc.", file=sys.stderr)
         print(text, end="", file=sys.stderr)
         print(f"Phương án nới lỏng ({n} người) và chẩn đoán đã ghi vào {out}.", file=sys.stderr)
         return 3
-    print(f"Kịch bản '{sc.name}': bố trí {n} cán bộ, tổng điểm {result.solution.objective:.3f} "
+    print(f"Kịch bản '{sc.name}': bố trí {n} cán bộ, tổng điểm {vi.number(result.solution.objective)} "
           f"({result.solution.status_text}).")
     print(text, end="")
     if len(t["unused"]) and sc.merger is not None:
