@@ -107,6 +107,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _REMOVED_TAGS = {"parameters", "injected-parameters", "papermill-error-cell-tag", "remove_cell", "hide"}
 
 
+#: Errors a notebook raises on bad input (the user's data, scenario or parameters): exit code 2.
+_INPUT_ERRORS = frozenset({"DataError", "ScenarioError", "ParameterError", "ReportInputError", "ValidationError"})
+
+
 class ReportInputError(ReportError):
     """Bad report request (unknown parameter, bad value, missing notebook): exit code 2."""
 
@@ -246,6 +250,26 @@ def figure_png(fig, dpi: int = 110) -> bytes:
 SOURCE_LINE = "Nguồn: bộ dữ liệu cán bộ, xử lý bằng kimson-ds"
 
 
+def _finite(values) -> np.ndarray | None:
+    """Values as floats (None when they are not numbers, e.g. category labels)."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def _line_has_data(line) -> bool:
+    """A line draws data unless all its values are missing or it is a reference line (axhline/axvline)."""
+    x, y = _finite(line.get_xdata()), _finite(line.get_ydata())
+    if x is None or y is None:  # category axis: the labels are the data
+        return len(line.get_xdata()) > 0 and len(line.get_ydata()) > 0
+    if len(x) == 0 or len(y) == 0 or not (np.isfinite(x).any() and np.isfinite(y).any()):
+        return False
+    reference = (len(x) == 2 and ((tuple(x.tolist()) == (0.0, 1.0) and y[0] == y[1])
+                                  or (tuple(y.tolist()) == (0.0, 1.0) and x[0] == x[1])))
+    return not reference
+
+
 def figure_facts(fig) -> dict:
     """What a chart shows: its title, axis labels and whether it draws any data.
 
@@ -275,16 +299,10 @@ def figure_facts(fig) -> dict:
             if np.isfinite(w) and np.isfinite(h) and (w != 0 and h != 0):
                 has_data = True
         for line in ax.lines:
-            y = np.asarray(line.get_ydata(), dtype=float) if len(line.get_ydata()) else np.array([])
-            x = np.asarray(line.get_xdata(), dtype=float) if len(line.get_xdata()) else np.array([])
-            # reference lines (axhline/axvline) span the axes: they are not data
-            if len(y) > 1 and not (len(set(y.tolist())) == 1 and len(set(x.tolist())) == 2 and
-                                   tuple(x.tolist()) == (0.0, 1.0)) and not (
-                    len(set(x.tolist())) == 1 and tuple(y.tolist()) == (0.0, 1.0)) and np.isfinite(y).any():
-                has_data = True
+            has_data = has_data or _line_has_data(line)
         for coll in ax.collections:
-            if isinstance(coll, Collection) and len(coll.get_offsets()) and np.isfinite(
-                    np.asarray(coll.get_offsets(), dtype=float)).any():
+            offsets = _finite(coll.get_offsets()) if isinstance(coll, Collection) else None
+            if offsets is not None and offsets.size and np.isfinite(offsets).any():
                 has_data = True
         if any(isinstance(im, AxesImage) for im in ax.images):
             has_data = True
@@ -448,8 +466,8 @@ PARAM_CODES_VI = {
     "hdnd": "Hội đồng nhân dân",
     "ubnd": "Ủy ban nhân dân",
     "mttq": "Ủy ban MTTQ",
-    "nhom_4": "Nhóm 4",
-    "nhom_5": "Nhóm 5",
+    "doi_tuong_4_xa": "Đối tượng 4 (cấp xã)",
+    "doi_tuong_4_huyen": "Đối tượng 4 (cấp huyện)",
     "khong": "Không bỏ phiếu",
     "gioi_thieu": "Giới thiệu (mỗi phiếu một người)",
     "y_kien": "Lấy ý kiến",
@@ -1076,7 +1094,7 @@ def _css() -> str:
 
 
 #: Sections (second-level headings of a notebook) printed in the appendix, not in the main part.
-APPENDIX_SECTIONS = ("Mục tiêu", "Bài toán", "Mô hình", "Dữ liệu", "Phân tích", "Căn cứ pháp lý")
+APPENDIX_SECTIONS = ("Mục tiêu", "Bài toán", "Mô hình", "Dữ liệu", "Phân tích", "Căn cứ pháp lý", "Phụ lục")
 #: Cell tags: ``summary`` opens the report, ``appendix`` goes to the appendix, ``main`` stays in the main part.
 SUMMARY_TAG, APPENDIX_TAG, MAIN_TAG = "summary", "appendix", "main"
 
@@ -1287,6 +1305,8 @@ def _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, 
         except PapermillExecutionError as exc:
             message = _cell_error_message(exc, ipynb, nb_path.name).replace(str(ipynb), str(final["ipynb"]))
             _keep_failed(outs, ipynb)
+            if str(exc.ename or "") in _INPUT_ERRORS:  # bad data, scenario or parameter: exit 2, not a crash
+                raise ReportInputError(message) from None
             raise ReportError(message) from None
         except Exception as exc:  # noqa: BLE001 - kernel death, timeouts, ZMQ errors
             msg = _ANSI.sub("", str(exc)).strip().splitlines()
