@@ -400,7 +400,7 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
     p_name = posts["unit_name"].fillna("").to_numpy(dtype=object)
 
     # holder: already in this post
-    add("holder", c_id[ci] == posts["holder_id"].to_numpy(dtype=object)[pi], "đang giữ chính vị trí này")
+    add("holder", c_id[ci] == posts["holder_id"].astype(object).where(posts["holder_id"].notna(), "").to_numpy(dtype=object)[pi], "đang giữ chính vị trí này")
 
     # ban
     if bans is not None and len(bans):
