@@ -445,6 +445,9 @@ PARAM_KEYS_VI = {
     "tie_at_cut": "Khi bằng phiếu ở vị trí cuối", "quorum_share": "Tỷ lệ có mặt tối thiểu", "denominator": "Mẫu số",
     "bands": "Ngưỡng tín nhiệm thấp", "above": "Trên tỷ lệ", "inclusive": "Kể cả đúng bằng",
     "consequence_vi": "Hệ quả",
+    # age cohort share targets (planning)
+    "young_share_min": "Tỷ lệ nhóm trẻ tối thiểu", "middle_share_min": "Tỷ lệ nhóm giữa tối thiểu",
+    "middle_share_max": "Tỷ lệ nhóm giữa tối đa",
 }
 #: Keys left out of the display (internal identifiers).
 _PARAM_KEYS_HIDDEN = {"rule_id", "code", "group"}
@@ -474,6 +477,11 @@ PARAM_CODES_VI = {
     "bieu_quyet": "Biểu quyết",
     "nguoi_dung_dau": "Người đứng đầu lựa chọn",
     "trieu_tap": "Tổng số người được triệu tập",
+    # organs of a unit (vetting.title_organ)
+    "ubkt": "Ủy ban Kiểm tra",
+    "don_vi": "chính đơn vị",
+    "toan_don_vi": "toàn đơn vị (cùng cơ quan với mọi chức danh)",
+    "chi_bo": "chi bộ",
 }
 #: Values of these keys are codes of one code set (its labels win over the others).
 _KEY_CODESET = {"education": "education", "political_theory": "political_theory", "state_mgmt": "state_mgmt",
@@ -492,7 +500,7 @@ def _code_labels() -> dict[str, str]:
     out: dict[str, str] = {}
     for name in ("title", "rating_level", "discipline_form", "org_scheme", "unit_kind", "unit_function",
                  "relation", "qualification_level", "removal_reason", "course_field", "gender",
-                 "training_status"):
+                 "training_status", "discipline_rating_exception"):
         for code, text in CODESETS[name].items():
             out.setdefault(code, text)
     out.update(PARAM_CODES_VI)

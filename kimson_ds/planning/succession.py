@@ -501,12 +501,12 @@ def share_summary(people: pd.DataFrame, params: ParameterSet) -> pd.DataFrame:
         share = _share(hit)
         met, target, pname = bool(hit.any()), np.nan, "planning.age_cohort_bounds"
         if targets is not None and k == 1:
-            target, pname = float(targets["young_min"]), "planning.age_cohort_share_targets"
+            target, pname = float(targets["young_share_min"]), "planning.age_cohort_share_targets"
             met = met and share >= target - 1e-9
         elif targets is not None and k == 2:
-            target, pname = float(targets["middle_min"]), "planning.age_cohort_share_targets"
-            met = met and float(targets["middle_min"]) - 1e-9 <= share <= float(targets["middle_max"]) + 1e-9
-            label += f" (mục tiêu {targets['middle_min']:.0%}–{targets['middle_max']:.0%})".replace(".", ",")
+            target, pname = float(targets["middle_share_min"]), "planning.age_cohort_share_targets"
+            met = met and float(targets["middle_share_min"]) - 1e-9 <= share <= float(targets["middle_share_max"]) + 1e-9
+            label += f" (mục tiêu {targets['middle_share_min']:.0%}–{targets['middle_share_max']:.0%})".replace(".", ",")
         rows.append((f"Độ tuổi {k}: {label}", target, share, int(hit.sum()), met, pname))
     out = pd.DataFrame(rows, columns=["indicator", "target", "actual", "count", "met", "param"])
     if young_min is None:

@@ -1471,16 +1471,21 @@ def _pair_ids(pairs: list[tuple[str, str]]) -> str:
 def describe_changes(pb: Problem, removed: list[tuple[str, str]], added: list[tuple[str, str]]) -> str:
     """Vietnamese description of how an alternative differs from the best plan.
 
-    Each change names the person and the post, e.g. ``"bỏ Lê Xuân Đạt (CB0021) → Phó Bí thư
-    Hồi Ninh"``; the ids alone are in the ``removed_ids`` / ``added_ids`` columns.
+    Each change names the person and the post, e.g. ``"bỏ Lê Xuân Đạt → Phó Bí thư Hồi Ninh"``;
+    two candidates of the same name are told apart by their year of birth, never by an id (the
+    ids alone are in the ``removed_ids`` / ``added_ids`` columns, for machines).
     """
-    names = pb.cands.set_index("cadre_id")["full_name"]
+    cands = pb.cands.drop_duplicates("cadre_id").set_index("cadre_id")
+    names = cands["full_name"].astype(str)
+    if "birth_date" in cands.columns:
+        same = names.duplicated(keep=False)
+        years = pd.to_datetime(cands["birth_date"], errors="coerce").dt.year
+        names = names.where(~same | years.isna(), names + " (sinh năm " + years.astype("Int64").astype(str) + ")")
     posts = pb.posts.set_index("post_id")
     post_label = (posts["title_label"].astype(str) + " " + posts["unit_name"].astype(str)).to_dict()
 
     def one(verb: str, c: str, p: str) -> str:
-        who = f"{names.get(c, c)} ({c})" if c in names.index else c
-        return f"{verb} {who} → {post_label.get(p, p)}"
+        return f"{verb} {names.get(c, 'một cán bộ ngoài danh sách')} → {post_label.get(p, p)}"
 
     return "; ".join([one("bỏ", c, p) for c, p in removed] + [one("thêm", c, p) for c, p in added])
 
