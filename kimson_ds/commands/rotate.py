@@ -7,11 +7,6 @@ import shlex
 import sys
 from pathlib import Path
 
-from kimson_ds.audit import record_run
-from kimson_ds.data.io import load_dataset
-from kimson_ds.outputs import OutputSet, write_csv
-from kimson_ds.rotation.eligibility import describe
-
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -30,25 +25,18 @@ def register(sub) -> None:
 
 
 def _write(frame, path: Path) -> Path:
+    from kimson_ds.outputs import write_csv
     from kimson_ds.rotation.model import vietnamese
 
     return write_csv(vietnamese(frame), path)
 
 
-def run(args) -> int:
-    from kimson_ds.rotation.model import load_rotation_scenario
-    from kimson_ds.rotation.model import run as run_rotation
+def write_outputs(result, stage: Path) -> dict:
+    """Write every table of a rotation result, ``diagnosis.txt`` and ``run.json`` into ``stage``
+    (the staging folder of an :class:`~kimson_ds.outputs.OutputSet`, or any folder); return the record."""
+    from kimson_ds.rotation.eligibility import describe
 
-    with OutputSet(args.out, inputs=[args.dataset, args.scenario], folder=True) as outs:
-        return _run(args, outs, load_rotation_scenario, run_rotation)
-
-
-def _run(args, outs: OutputSet, load_rotation_scenario, run_rotation) -> int:
-    sc = load_rotation_scenario(args.scenario)
-    ds = load_dataset(args.dataset)
-    result = run_rotation(ds, sc)
-    out = Path(args.out)
-    stage = outs.root
+    stage.mkdir(parents=True, exist_ok=True)
     pb = result.problem
     t = result.tables
     _write(t["assignments"], stage / "assignments.csv")
@@ -57,17 +45,53 @@ def _run(args, outs: OutputSet, load_rotation_scenario, run_rotation) -> int:
         _write(t[name], stage / f"{name}.csv")
     _write(result.alternatives, stage / "alternatives.csv")
     _write(result.rule_costs, stage / "rule_costs.csv")
+    if len(result.sensitivity):
+        _write(result.sensitivity, stage / "sensitivity.csv")
     for j, plan in enumerate(result.alternative_plans, start=2):
         _write(plan, stage / f"alternative_{j}.csv")
+    from kimson_ds.papers import vi
+    from kimson_ds.papers.workbook import RESULT_WORKBOOK, write_result_workbook
+    from kimson_ds.rotation.model import vietnamese
+
+    write_result_workbook(stage / RESULT_WORKBOOK, {
+        "Phương án luân chuyển": vietnamese(t["assignments"]), "Các phương án khác": vietnamese(result.alternatives),
+        "Vị trí chưa bố trí": vietnamese(t["unfilled"])}, title=f"PHƯƠNG ÁN LUÂN CHUYỂN CÁN BỘ — {pb.scenario.name}",
+        subtitle=f"Ngày áp dụng quy định {vi.date(pb.scenario.as_of)}")
     text = "\n".join(result.diagnosis) + "\n"
     (stage / "diagnosis.txt").write_text(text, encoding="utf-8")
     record = result.run_record()
     (stage / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n",
-                                  encoding="utf-8")
+                                    encoding="utf-8")
+    return record
+
+
+def run(args) -> int:
+    from kimson_ds.outputs import OutputSet
+    from kimson_ds.rotation.model import load_rotation_scenario
+    from kimson_ds.rotation.model import run as run_rotation
+
+    with OutputSet(args.out, inputs=[args.dataset, args.scenario], folder=True) as outs:
+        return _run(args, outs, load_rotation_scenario, run_rotation)
+
+
+def _run(args, outs, load_rotation_scenario, run_rotation) -> int:
+    from kimson_ds.audit import record_run
+    from kimson_ds.data.io import load_dataset
+
+    sc = load_rotation_scenario(args.scenario)
+    ds = load_dataset(args.dataset)
+    result = run_rotation(ds, sc)
+    out = Path(args.out)
+    record = write_outputs(result, outs.root)
+    pb = result.problem
+    t = result.tables
+    text = "\n".join(result.diagnosis) + "\n"
     command = "rotate " + " ".join(shlex.quote(a) for a in (args.dataset, "--scenario", args.scenario,
                                                              "--out", args.out))
     outs.commit(lambda files: record_run(command, dataset=ds, scenario=record["scenario"],
                                          parameters=pb.params.used, outputs=files))
+
+    from kimson_ds.papers import vi
 
     n = len(t["assignments"])
     if not result.feasible:
@@ -75,7 +99,7 @@ def _run(args, outs: OutputSet, load_rotation_scenario, run_rotation) -> int:
         print(text, end="", file=sys.stderr)
         print(f"Phương án nới lỏng ({n} người) và chẩn đoán đã ghi vào {out}.", file=sys.stderr)
         return 3
-    print(f"Kịch bản '{sc.name}': bố trí {n} cán bộ, tổng điểm {result.solution.objective:.3f} "
+    print(f"Kịch bản '{sc.name}': bố trí {n} cán bộ, tổng điểm {vi.number(result.solution.objective)} "
           f"({result.solution.status_text}).")
     print(text, end="")
     if len(t["unused"]) and sc.merger is not None:

@@ -974,7 +974,7 @@ def knowledge_update_members(positions: pd.DataFrame, units: pd.DataFrame, as_of
     """Who must attend knowledge updates on ``as_of`` (regulation in force that day).
 
     A holder of a position whose title and unit kind are listed in a group of
-    ``training.knowledge_update_groups`` belongs to it (164-QĐ/TW groups 4 and 5
+    ``training.knowledge_update_groups`` belongs to it (164-QĐ/TW đối tượng 4, commune and district parts
     until 9-5-2024; 145-QĐ/TW group 3 from 10-5-2024). Holders who took the
     post after ``as_of`` are not counted.
 

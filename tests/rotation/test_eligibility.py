@@ -108,3 +108,21 @@ def test_exclusion_counts_name_rules_in_vietnamese():
     assert counts["Quê quán, nơi đang công tác"] == int(t["fail_home"].sum()) >= 2
     assert counts["Không đủ số năm công tác còn lại"] == int(t["fail_years_left"].sum())
     assert (counts > 0).all() and counts.is_monotonic_increasing
+
+
+def test_seniority_counts_calendar_years_on_the_anniversary():
+    """Work start 1-3-2009, as of 1-3-2019: exactly 10 years (not 9.9986 from days / 365.25)."""
+    from kimson_ds.rotation.eligibility import candidate_facts
+    from kimson_ds.rules.parameters import parameters
+
+    tables = {
+        "cadres": pd.DataFrame([dict(cadre_id="A", full_name="A", gender="nam", birth_date="1975-01-01",
+                                     work_start_date="2009-03-01", unit_id="X1", home_unit_id=None)]),
+        "units": pd.DataFrame([dict(unit_id="X1", name="Xã Một", kind="xa", parent_unit_id=None,
+                                    valid_from=None, valid_to=None)]),
+        "positions": pd.DataFrame(columns=["position_id", "unit_id", "title", "holder_id"]),
+    }
+    f = candidate_facts(tables, ["A"], "2019-03-01", parameters("2019-03-01"))
+    assert f.loc[0, "years_service"] == 10.0
+    f = candidate_facts(tables, ["A"], "2019-02-28", parameters("2019-02-28"))
+    assert f.loc[0, "years_service"] == 119 / 12

@@ -84,6 +84,8 @@ def test_units_and_mergers(t):
     on = lambda d: communes[(communes["valid_from"] <= d) & ((communes["valid_to"] == "") | (communes["valid_to"] >= d))]  # noqa: E731
     assert len(on("2019-12-31")) == 27
     assert len(on("2020-01-01")) == 25
+    assert len(on("2024-12-31")) == 25
+    assert len(on("2025-01-01")) == 24  # Lưu Phương into thị trấn Phát Diệm (NQ 1318/NQ-UBTVQH15)
     assert len(on("2025-07-01")) == 8
     assert (communes.loc[["TT_PHAT_DIEM", "TT_BINH_MINH"], "kind"] == "thi_tran").all()
     xc = u.loc["XA_XUAN_CHINH"]
@@ -96,6 +98,10 @@ def test_units_and_mergers(t):
     for new, olds in sample.MERGER_2025.items():
         assert u.loc[new, "valid_from"] == "2025-07-01"
         for old in olds:
+            if old == "XA_LUU_PHUONG":
+                assert u.loc[old, "successor_unit_id"] == "TT_PHAT_DIEM"
+                assert u.loc[old, "valid_to"] == "2024-12-31"
+                continue
             assert u.loc[old, "successor_unit_id"] == new
             assert u.loc[old, "valid_to"] == "2025-06-30"
     assert set(sample.MERGER_2025["XA2025_CHAT_BINH"]) == {"XA_XUAN_CHINH", "XA_HOI_NINH", "XA_CHAT_BINH"}
@@ -343,7 +349,10 @@ def test_planning_lists_check_mostly_compliant_with_a_few_stories():
     # a year later the disciplined candidate shows up as well
     v19 = su.check_compliance(ds, "2020-2025", "2019-12-31", term_start="2020-07-01").violations
     assert list(v19.loc[v19["rule"] == "DISCIPLINE", "cadre_ids"]) == [facts["disc"]]
-    assert len(v19) == len(v) + 1
+    # from 23-9-2019 (Quy định 205-QĐ/TW) the planted couple planned in Bình Minh is flagged for review
+    rel = v19.loc[v19["rule"] == "RELATIVES"]
+    assert list(rel["cadre_ids"]) == ["CB0016, CB0051"] and "cần xem xét" in rel["detail"].iloc[0]
+    assert len(v19) == len(v) + 2
     # district deputy slates exist, and district head slates draw on deputies
     pl = ds.tables["planning"]
     assert {"pho_truong_phong", "pho_truong_ban", "pho_doan_the"} <= set(pl["target_title"])

@@ -16,7 +16,7 @@ SAMPLE = REPO / "data" / "kimson"
 SCENARIO = REPO / "data" / "scenarios" / "luan-chuyen-2016.yaml"
 APPS = REPO / "apps"
 ANALYSES = ["tong-quan.ipynb", "luan-chuyen.ipynb", "xep-loai.ipynb", "quy-hoach.ipynb", "dao-tao.ipynb",
-            "tham-dinh.ipynb"]
+            "tham-dinh.ipynb", "kiem-phieu.ipynb"]
 
 needs_sample = pytest.mark.skipif(not SAMPLE.is_dir(), reason="data/kimson is not generated")
 
@@ -42,7 +42,8 @@ def _audit(tmp_path, monkeypatch):
 def test_alternatives_name_people_and_posts_and_keep_ids_apart(ds, base):
     r = rotation.run(ds, base.model_copy(update={"alternatives": 3}), rule_costs=False)
     alts = r.alternatives
-    assert list(alts.columns) == ["plan", "objective", "delta", "changes", "removed_ids", "added_ids"]
+    assert list(alts.columns) == ["plan", "objective", "score", "bonus", "penalty", "delta", "people_changed",
+                                  "changes", "removed_ids", "added_ids", "equivalent"]
     assert len(alts) >= 2
     names = ds["cadres"].set_index("cadre_id")["full_name"]
     for row in alts.iloc[1:].itertuples():
