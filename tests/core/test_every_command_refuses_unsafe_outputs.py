@@ -32,6 +32,8 @@ ARGS = {
     "report": ([str(ROOT / "notebooks" / "00-tong-quan.ipynb"), "-p", "dataset", "{data}"], "bao-cao"),
     "pack": (["{data}", "--scenarios", str(SCEN / "hop-btv"), "--no-pdf"], "goi"),
     "kiem_phieu": (["{data}", "--no-pdf"], "ra"),
+    "ho_so": (["{data}", "--id", "CB0001"], "ra"),
+    "to_trinh": (["{data}", "--scenarios", str(SCEN / "hop-btv")], "ra"),
 }
 
 
