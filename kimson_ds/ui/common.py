@@ -626,10 +626,13 @@ class SaveButton:
         Shown in the field; relative paths are taken from the repository root.
     """
 
-    def __init__(self, write: Callable[[Path], Path], default_path: str) -> None:
+    def __init__(self, write: Callable[[Path], Path], default_path: str, *,
+                 suffixes: tuple[str, ...] = (".yaml", ".yml"), what: str = "Tệp kịch bản") -> None:
         import ipywidgets as w
 
         self._write = write
+        self._suffixes = suffixes
+        self._what = what
         self.path = w.Text(value=default_path, description="Tệp kịch bản:",
                            layout=w.Layout(width="440px"), style={"description_width": "initial"})
         self.path.add_class("kimson-save-path")
@@ -646,13 +649,13 @@ class SaveButton:
         try:
             from kimson_ds.outputs import OutputError, confine
 
-            target = confine(self.path.value, SCENARIO_ROOTS, what="Tệp kịch bản")
-            if target.suffix.lower() not in (".yaml", ".yml"):
-                raise OutputError(f"Tệp kịch bản '{self.path.value}' phải có đuôi .yaml.")
+            target = confine(self.path.value, SCENARIO_ROOTS, what=self._what)
+            if target.suffix.lower() not in self._suffixes:
+                raise OutputError(f"{self._what} '{self.path.value}' phải có đuôi {self._suffixes[0]}.")
             target.parent.mkdir(parents=True, exist_ok=True)
             self.saved = self._write(target)
-            self.out.value = (f'<span class="kimson-ok">Đã lưu kịch bản vào {html.escape(str(self.saved))}.'
-                              "</span>")
+            self.out.value = (f'<span class="kimson-ok">Đã lưu {self._what.removeprefix("Tệp ").lower()} vào '
+                              f"{html.escape(str(self.saved))}.</span>")
             return self.saved
         except Exception as exc:  # noqa: BLE001
             self.out.value = error_html(exc, "Không lưu được kịch bản")

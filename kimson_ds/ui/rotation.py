@@ -98,7 +98,7 @@ class RotationPanel(Panel):
     title = "Luân chuyển cán bộ về xã, thị trấn — thử các phương án"
 
     def __init__(self, ds: Dataset, base: rotation.RotationScenario, *, dataset_path=None,
-                 scenario_name: str | None = None) -> None:
+                 scenario_name: str | None = None, _first_run: bool = True) -> None:
         super().__init__()
         w = self._w
         self.ds = ds
@@ -190,11 +190,49 @@ class RotationPanel(Panel):
         controls = [w.HBox([request, numbers, switches], layout=box),
                     w.Accordion(children=[pairs], titles=("Chỉ định và loại trừ từng cặp cán bộ – vị trí",)),
                     ]
+        self.opener = self._opener()
         self._assemble(controls,
                        [self.diagnosis, w.HTML("<h3>Phương án luân chuyển</h3>"), self.plan, self.tabs],
-                       [self.saver.widget, self.reporter.widget])
+                       [self.opener, self.saver.widget, self.reporter.widget])
         self.observe(*c.values())
-        self.refresh()
+        if _first_run:
+            self.refresh()
+
+    # ----------------------------------------------------------------- open a scenario file
+    def _opener(self):
+        w = self._w
+        self.open_path = w.Text(value="", placeholder="ví dụ data/scenarios/luan-chuyen-2016.yaml",
+                                description="Tệp kịch bản cần mở:", layout=w.Layout(width="440px"),
+                                style={"description_width": "initial"})
+        self.open_path.add_class("kimson-open-path")
+        button = w.Button(description="Mở kịch bản", tooltip="Đọc một tệp kịch bản luân chuyển (YAML) vào các ô nhập")
+        button.add_class("kimson-open")
+        self.open_out = w.HTML("")
+        button.on_click(lambda _b: self.open_scenario(self.open_path.value))
+        return w.VBox([w.HBox([self.open_path, button]), self.open_out])
+
+    def open_scenario(self, path) -> bool:
+        """Load a rotation scenario file into the form (every control, pins and bans) and re-solve.
+
+        Returns False, with a Vietnamese message under the button, when the file cannot be used.
+        """
+        try:
+            text = str(path).strip()
+            if not text:
+                raise FileNotFoundError("chưa nhập tên tệp kịch bản")
+            p = Path(text).expanduser()
+            p = p if p.is_absolute() or p.exists() else REPO_ROOT / p
+            sc = rotation.load_rotation_scenario(p)
+        except Exception as exc:  # noqa: BLE001 - shown under the button
+            self.open_out.value = error_html(exc, "Không mở được kịch bản")
+            return False
+        box, runs = self.widget, self.runs
+        self.__init__(self.ds, sc, dataset_path=self.dataset_path, scenario_name=p.stem, _first_run=False)
+        box.children, self.widget = self.widget.children, box  # the page keeps showing the same box
+        self.runs = runs
+        self.open_path.value = str(text)
+        self.open_out.value = f'<span class="kimson-ok">Đã mở kịch bản {html.escape(str(p))}.</span>'
+        return self.refresh()
 
     # ----------------------------------------------------------------- scenario
     def _pair_options(self) -> list[tuple[str, tuple[str, str]]]:
