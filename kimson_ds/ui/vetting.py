@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kimson_ds.data.codes import TITLE
@@ -137,14 +138,19 @@ class VettingPanel(NotebookPanel):
             taken = set(self.added.get("proposal_id", [])) | set(self._file_batch()["proposal_id"])
             if pid in taken:
                 raise ScenarioError(f"Mã đề xuất '{pid}' đã có trong đợt; hãy dùng mã khác.")
-            raw = pd.DataFrame([{"proposal_id": pid, "cadre_id": f["cadre_id"].value, "action": f["action"].value,
-                                 "position_id": f["position_id"].value, "term": f["term"].value,
+            post = self.ds["positions"].set_index("position_id").loc[f["position_id"].value]
+            new = pd.DataFrame([{"proposal_id": pid, "cadre_id": f["cadre_id"].value, "action": f["action"].value,
+                                 "position_id": f["position_id"].value, "target_title": post["title"],
+                                 "target_unit_id": post["unit_id"], "term": f["term"].value,
                                  "effective_date": day.isoformat(), "note": f["note"].value}])
-            row = vetting.parse_proposals(raw, self.ds, source="biểu mẫu thêm đề xuất")
+            # checked together with the batch on screen, so every batch-level check (duplicates, …) applies
+            raw = pd.concat([self._raw(self.batch()), new], ignore_index=True)
+            rows = np.arange(len(raw)) + 2
+            row = vetting.parse_proposals(raw, self.ds, source="biểu mẫu thêm đề xuất", rows=rows).tail(1)
         except Exception as exc:  # noqa: BLE001 - shown in the form
             self.form_message.value = error_html(exc, "Chưa thêm được đề xuất")
             return False
-        row["row"] = 0
+        row = row.assign(row=0)
         self.added = pd.concat([self.added, row], ignore_index=True)
         self.form_message.value = (f'<span class="kimson-ok">Đã thêm đề xuất {html.escape(pid)} vào đợt '
                                    f"({len(self.added)} đề xuất thêm trên màn hình).</span>")
@@ -162,12 +168,15 @@ class VettingPanel(NotebookPanel):
         base = self._file_batch()
         return base if self.added.empty else pd.concat([base, self.added], ignore_index=True)
 
-    def _save_batch(self, path: Path) -> Path:
-        b = self.batch()
-        out = pd.DataFrame({code: b[code] for code in vetting.PROPOSAL_COLUMNS})
+    @staticmethod
+    def _raw(batch: pd.DataFrame) -> pd.DataFrame:
+        """A parsed batch back as the cells of a proposals file (codes, ISO dates)."""
+        out = pd.DataFrame({code: batch[code] for code in vetting.PROPOSAL_COLUMNS if code in batch.columns})
         out["effective_date"] = pd.to_datetime(out["effective_date"]).dt.strftime("%Y-%m-%d")
-        out = out.fillna("")
-        out.to_csv(path, index=False, encoding="utf-8")
+        return out.astype(object).where(out.notna(), "")
+
+    def _save_batch(self, path: Path) -> Path:
+        self._raw(self.batch()).to_csv(path, index=False, encoding="utf-8")
         self.added = pd.DataFrame()
         self.controls["proposals"].value = str(path)  # the saved file is now the batch (refreshes)
         return path

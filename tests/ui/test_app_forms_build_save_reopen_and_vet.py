@@ -102,7 +102,7 @@ def test_a_proposal_entered_in_the_form_is_vetted_with_the_batch(app, browser):
     batch = vetting.read_proposals(REPO / "data" / "scenarios" / "de-xuat-mau.csv", ds)
     new = vetting.parse_proposals(pd.DataFrame([{
         "proposal_id": "DX20", "cadre_id": "CB0100", "action": "bo_nhiem", "position_id": "XA_KIM_DINH-BI_THU-1",
-        "effective_date": "2020-06-01"}]), ds)
+        "effective_date": "2020-07-01"}]), ds)
     expected = vetting.vet(ds, pd.concat([batch, new], ignore_index=True), as_of="2020-08-01").verdicts
     verdict = expected.set_index("proposal_id").loc["DX20", "verdict_vi"]
 
@@ -117,7 +117,7 @@ def test_a_proposal_entered_in_the_form_is_vetted_with_the_batch(app, browser):
             sel = pg.locator(f".kimson-new-{cls} select")
             label = sel.locator("option").filter(has_text=f"({code})").first.inner_text()
             sel.select_option(label=label)
-        pg.locator(".kimson-new-effective-date input").fill("01/06/2020")
+        pg.locator(".kimson-new-effective-date input").fill("01/07/2020")
         pg.locator(".kimson-add-proposal").click()
         _wait_run(pg, 2)
         assert "Đã thêm đề xuất DX20" in pg.locator(".kimson-form-message").inner_text()
