@@ -198,6 +198,27 @@ def _read_lines(path: Path) -> tuple[list[str], bool]:
     return lines, bool(raw)
 
 
+def _last_line(path: Path, block: int = 65536) -> tuple[bytes | None, bool]:
+    """The log's last line (read from the end, so appends stay fast on a long log) and whether the file is cut."""
+    with path.open("rb") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        if size == 0:
+            return None, False
+        fh.seek(size - 1)
+        if fh.read(1) != b"\n":
+            return None, True
+        data, pos = b"", size - 1  # the final newline is left out
+        while pos > 0:
+            step = min(block, pos)
+            pos -= step
+            fh.seek(pos)
+            data = fh.read(step) + data
+            idx = data.rfind(b"\n")
+            if idx >= 0:
+                return data[idx + 1:], False
+        return data, False
+
+
 def _read_head(path: Path) -> dict | None:
     head_file = _head_path(path)
     if not head_file.exists():
@@ -269,15 +290,15 @@ def _append(path: Path, key, command, dataset, scenario, parameters, outputs) ->
     head = _read_head(path)
     prev, seq, keyed_from = GENESIS, 0, None
     if path.exists():
-        lines, cut = _read_lines(path)
+        last_line, cut = _last_line(path)
         if cut:
             raise AuditError(f"Nhật ký kiểm toán {path} bị cắt cụt ở bản ghi cuối; không ghi thêm. "
                              "Chạy 'kimson-ds audit verify' để xem chi tiết.")
-        if lines:
+        if last_line is not None:
             try:
-                last = json.loads(lines[-1])
+                last = json.loads(last_line)
                 prev, seq = last["hash"], int(last["seq"]) + 1
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError):  # includes a line that is not UTF-8
                 raise AuditError(f"Bản ghi cuối của nhật ký kiểm toán {path} không đọc được; không ghi thêm. "
                                  "Chạy 'kimson-ds audit verify' để xem chi tiết.") from None
         if head is None:

@@ -48,8 +48,45 @@ def _vietnamese_argparse():
         argparse._ = original
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every subcommand module registered."""
+def _command_names() -> list[str]:
+    """The subcommand modules in ``kimson_ds/commands`` (found without importing them)."""
+    from kimson_ds import commands
+
+    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
+
+
+def _help_of(name: str) -> tuple[str, str] | None:
+    """The command name and ``help=`` text a command module gives ``add_parser``, read from its
+    source without importing it (so that ``kimson-ds --help`` does not load pandas, PuLP or
+    Jupyter pieces); ``None`` when they are not plain strings (the module is then imported)."""
+    import ast
+
+    from kimson_ds import commands
+
+    path = os.path.join(commands.__path__[0], f"{name}.py")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError):
+        return None
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_parser"
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            for kw in node.keywords:
+                if kw.arg == "help" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                    return node.args[0].value, kw.value.value
+            return None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser with every subcommand module registered.
+
+    With ``command`` given, only the module of that command is imported and
+    registered in full; the others appear with their help line (read from
+    their source), which is what ``kimson-ds --help`` shows. Without it every
+    module is imported.
+    """
     parser = argparse.ArgumentParser(
         prog="kimson-ds",
         description="Công cụ hỗ trợ ra quyết định công tác cán bộ (Ban Tổ chức Huyện ủy Kim Sơn).",
@@ -57,12 +94,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kimson-ds {__version__}",
                         help="hiện phiên bản rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
-    from kimson_ds import commands
-
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"kimson_ds.commands.{info.name}")
-        module.register(sub)
+    for name in _command_names():
+        found = _help_of(name) if command is not None else None
+        if found is None or found[0] == command:
+            module = importlib.import_module(f"kimson_ds.commands.{name}")
+            module.register(sub)
+        else:
+            sub.add_parser(found[0], help=found[1])
     return parser
+
+
+def _wanted(argv: list[str]) -> str:
+    """The subcommand named on the command line ("" when none: top-level help)."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+    return ""
 
 
 #: Option destinations holding a date, and the option name the user typed.
@@ -97,8 +144,9 @@ def _normalise_options(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     with _vietnamese_argparse():
-        parser = build_parser()
+        parser = build_parser(_wanted(argv))
         args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         with _vietnamese_argparse():

@@ -100,7 +100,7 @@ def _ipynb_source(p: Path) -> bool:
 
 
 def check_target(target: str | os.PathLike, *, inputs: Iterable = (), folder: bool = False,
-                 force: bool = False, what: str = "Đầu ra") -> Path:
+                 force: bool | None = None, what: str = "Đầu ra") -> Path:
     """Refuse an output target that would destroy an input; return it made absolute.
 
     Parameters
@@ -113,8 +113,10 @@ def check_target(target: str | os.PathLike, *, inputs: Iterable = (), folder: bo
         entries are ignored.
     folder : bool
         The target is a whole output folder (its previous content is replaced).
-    force : bool
-        Allow replacing an existing filled data-entry workbook.
+    force : bool or None
+        Allow replacing an existing filled data-entry workbook (``True``);
+        ``None`` when the command offers no ``--force`` (the message then
+        does not suggest it).
     what : str
         How the message names the target.
 
@@ -179,14 +181,16 @@ def check_target(target: str | os.PathLike, *, inputs: Iterable = (), folder: bo
     if not folder and t.is_file():
         reason = _dataset_reason(t)
         if reason and not force:
+            hint = ", hoặc thêm --force nếu chắc chắn muốn thay" if force is not None else ""
             raise OutputError(f"Tệp '{target}' đã có và là một bộ dữ liệu đã nhập ({reason}); ghi đè sẽ làm mất "
-                              "dữ liệu. Hãy chọn tên khác, hoặc thêm --force nếu chắc chắn muốn thay.")
+                              f"dữ liệu. Hãy chọn tên khác{hint}.")
     if folder and t.is_dir():
         foreign = _foreign_entries(t)
         if foreign:
             shown = ", ".join(foreign[:5]) + (f" và {len(foreign) - 5} mục khác" if len(foreign) > 5 else "")
-            raise OutputError(f"Thư mục kết quả '{target}' đã có tệp không do kimson-ds ghi ({shown}); ghi kết quả "
-                              "sẽ thay cả thư mục. Hãy chọn thư mục mới hoặc thư mục trống.")
+            raise OutputError(f"Thư mục kết quả '{target}' đã có tệp không do lần chạy kimson-ds nào ghi ({shown}); "
+                              "ghi kết quả sẽ thay cả thư mục nên kimson-ds không ghi vào đó. Hãy chọn thư mục mới "
+                              "hoặc thư mục trống (kết quả của phiên bản cũ: xóa hoặc đổi tên thư mục đó).")
     return t
 
 
@@ -234,7 +238,7 @@ class OutputSet:
     """
 
     def __init__(self, target: str | os.PathLike, *, inputs: Iterable = (), folder: bool = False,
-                 files: Iterable | None = None, stale: Iterable = (), force: bool = False,
+                 files: Iterable | None = None, stale: Iterable = (), force: bool | None = None,
                  what: str | None = None) -> None:
         inputs = list(inputs)
         self.folder = folder
@@ -375,10 +379,12 @@ def protect_formulas(frame):
     import pandas as pd
 
     out = frame.copy()
-    for col in out.columns:
-        s = out[col]
+    for j in range(out.shape[1]):
+        s = out.iloc[:, j]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(object)
         if pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
-            out[col] = s.map(_protect_text, na_action="ignore")
+            out.isetitem(j, s.map(_protect_text, na_action="ignore"))
     out.columns = [_protect_text(c) for c in out.columns]
     return out
 
@@ -399,7 +405,9 @@ def write_csv(frame, path: str | os.PathLike, *, index: bool = False, **kwargs) 
     kwargs.setdefault("encoding", "utf-8-sig")
     kwargs.setdefault("lineterminator", "\n")
     path = Path(path)
-    protect_formulas(frame).to_csv(path, index=index, **kwargs)
+    if index:
+        frame = frame.reset_index()
+    protect_formulas(frame).to_csv(path, index=False, **kwargs)
     return path
 
 

@@ -38,6 +38,7 @@ import webbrowser
 from pathlib import Path
 
 from kimson_ds.audit import record_run
+from kimson_ds.errors import DataError
 from kimson_ds.papers.report import REPO_ROOT, ensure_kernel, find_dataset
 from kimson_ds.ui.server_security import secure_voila
 
@@ -327,9 +328,13 @@ def run(args) -> int:
     ensure_kernel()
     token = None if args.no_token else secrets.token_urlsafe(24)
     url = f"http://127.0.0.1:{args.port}/voila/render/{LANDING}" + (f"?token={token}" if token else "")
+    try:  # the audit record goes to the log of the dataset the app opens
+        log_dataset = os.environ.get(DATASET_ENV) or find_dataset("data/kimson")
+    except DataError:
+        log_dataset = None
     record_run("app" + f" --port {args.port}" + (" --no-token" if args.no_token else "")
                + (f" --dataset {args.dataset}" if args.dataset else ""),
-               dataset=os.environ.get(DATASET_ENV) or find_dataset("data/kimson"),
+               dataset=log_dataset,
                scenario={"port": args.port, "token": bool(token), "apps": str(APPS_DIR),
                          "dataset": os.environ.get(DATASET_ENV, "data/kimson")})
 

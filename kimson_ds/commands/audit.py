@@ -32,10 +32,14 @@ def run(args) -> int:
         result = audit.verify(path)
         print(f"Nhật ký: {path}")
         print(result.message)
+        if result.ok and result.records == 0 and args.dataset is None and args.log is None:
+            print("Nhật ký nằm cùng bộ dữ liệu; hãy ghi tên bộ dữ liệu, ví dụ: kimson-ds audit verify data/kimson")
         return 0 if result.ok else 1
     records = audit.read_log(path)
     if not records:
         print(f"Chưa có lần chạy nào trong nhật ký {path}.")
+        if args.dataset is None and args.log is None:
+            print("Nhật ký nằm cùng bộ dữ liệu; hãy ghi tên bộ dữ liệu, ví dụ: kimson-ds audit show data/kimson")
         return 0
     print(f"Nhật ký: {path}")
     print(f"{'STT':>4}  {'Thời điểm (giờ Việt Nam)':<24}  {'Người chạy':<14}  {'Dấu vân tay dữ liệu':<16}  Lệnh")

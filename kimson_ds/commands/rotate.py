@@ -7,11 +7,6 @@ import shlex
 import sys
 from pathlib import Path
 
-from kimson_ds.audit import record_run
-from kimson_ds.data.io import load_dataset
-from kimson_ds.outputs import OutputSet, write_csv
-from kimson_ds.rotation.eligibility import describe
-
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -30,25 +25,18 @@ def register(sub) -> None:
 
 
 def _write(frame, path: Path) -> Path:
+    from kimson_ds.outputs import write_csv
     from kimson_ds.rotation.model import vietnamese
 
     return write_csv(vietnamese(frame), path)
 
 
-def run(args) -> int:
-    from kimson_ds.rotation.model import load_rotation_scenario
-    from kimson_ds.rotation.model import run as run_rotation
+def write_outputs(result, stage: Path) -> dict:
+    """Write every table of a rotation result, ``diagnosis.txt`` and ``run.json`` into ``stage``
+    (the staging folder of an :class:`~kimson_ds.outputs.OutputSet`, or any folder); return the record."""
+    from kimson_ds.rotation.eligibility import describe
 
-    with OutputSet(args.out, inputs=[args.dataset, args.scenario], folder=True) as outs:
-        return _run(args, outs, load_rotation_scenario, run_rotation)
-
-
-def _run(args, outs: OutputSet, load_rotation_scenario, run_rotation) -> int:
-    sc = load_rotation_scenario(args.scenario)
-    ds = load_dataset(args.dataset)
-    result = run_rotation(ds, sc)
-    out = Path(args.out)
-    stage = outs.root
+    stage.mkdir(parents=True, exist_ok=True)
     pb = result.problem
     t = result.tables
     _write(t["assignments"], stage / "assignments.csv")
@@ -57,13 +45,39 @@ def _run(args, outs: OutputSet, load_rotation_scenario, run_rotation) -> int:
         _write(t[name], stage / f"{name}.csv")
     _write(result.alternatives, stage / "alternatives.csv")
     _write(result.rule_costs, stage / "rule_costs.csv")
+    if len(result.sensitivity):
+        _write(result.sensitivity, stage / "sensitivity.csv")
     for j, plan in enumerate(result.alternative_plans, start=2):
         _write(plan, stage / f"alternative_{j}.csv")
     text = "\n".join(result.diagnosis) + "\n"
     (stage / "diagnosis.txt").write_text(text, encoding="utf-8")
     record = result.run_record()
     (stage / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n",
-                                  encoding="utf-8")
+                                    encoding="utf-8")
+    return record
+
+
+def run(args) -> int:
+    from kimson_ds.outputs import OutputSet
+    from kimson_ds.rotation.model import load_rotation_scenario
+    from kimson_ds.rotation.model import run as run_rotation
+
+    with OutputSet(args.out, inputs=[args.dataset, args.scenario], folder=True) as outs:
+        return _run(args, outs, load_rotation_scenario, run_rotation)
+
+
+def _run(args, outs, load_rotation_scenario, run_rotation) -> int:
+    from kimson_ds.audit import record_run
+    from kimson_ds.data.io import load_dataset
+
+    sc = load_rotation_scenario(args.scenario)
+    ds = load_dataset(args.dataset)
+    result = run_rotation(ds, sc)
+    out = Path(args.out)
+    record = write_outputs(result, outs.root)
+    pb = result.problem
+    t = result.tables
+    text = "\n".join(result.diagnosis) + "\n"
     command = "rotate " + " ".join(shlex.quote(a) for a in (args.dataset, "--scenario", args.scenario,
                                                              "--out", args.out))
     outs.commit(lambda files: record_run(command, dataset=ds, scenario=record["scenario"],

@@ -31,5 +31,8 @@ def run(args) -> int:
               file=sys.stderr)
         return 2
     print(f"Bộ dữ liệu hợp lệ ({n_warn} cảnh báo). Số dòng — {counts}.")
+    from kimson_ds.history.state import MODE_VI, history_mode
+
+    print(f"Người giữ chức danh theo ngày: {MODE_VI[history_mode(ds)]}.")
     print(f"Dấu vân tay dữ liệu (sha256): {ds.fingerprint}")
     return 0

@@ -199,10 +199,21 @@ REMOVAL_REASON = {
     "khac": "Lý do khác",
 }
 
+#: How a holding in the work history was filled (quá trình công tác).
+FILL_MODE = {
+    "bau": "Bầu",
+    "bo_nhiem": "Bổ nhiệm",
+    "chi_dinh": "Chỉ định",
+    "luan_chuyen": "Luân chuyển",
+    "dieu_dong": "Điều động",
+    "biet_phai": "Biệt phái",
+}
+
 #: Who decides a post (phân cấp quản lý cán bộ); see ``management.competence``.
 MANAGING_BODY = {
     "btv_huyen_uy": "Ban Thường vụ Huyện ủy",
     "btv_tinh_uy": "Ban Thường vụ Tỉnh ủy",
+    "co_quan": "Cơ quan, đơn vị sử dụng (không thuộc diện cấp ủy quản lý)",
 }
 
 #: How a post is filled.
@@ -246,6 +257,7 @@ CODESETS: dict[str, dict[str, str]] = {
     "procedure_action": PROCEDURE_ACTION,
     "procedure_source": PROCEDURE_SOURCE,
     "collective": COLLECTIVE,
+    "fill_mode": FILL_MODE,
 }
 
 

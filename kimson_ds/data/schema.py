@@ -236,6 +236,38 @@ TABLES: dict[str, Table] = {
             key=("cadre_id", "decided_on", "form"),
         ),
         Table(
+            "work_history",
+            "Quá trình công tác",
+            "Mỗi dòng là một lần giữ chức danh (lý lịch mẫu 2C): ai, ở đơn vị nào, chức danh gì, từ ngày, "
+            "đến ngày, hình thức và quyết định. Khi có bảng này, người giữ chức danh ở bất kỳ ngày nào được "
+            "dựng lại từ lịch sử; không có thì dùng ảnh chụp trong bảng positions.",
+            (
+                C("cadre_id", "id", "Mã cán bộ", "Cán bộ giữ chức danh", references="cadres.cadre_id"),
+                C("unit_id", "id", "Mã đơn vị", "Đơn vị nơi giữ chức danh", references="units.unit_id"),
+                C("title", "code", "Chức danh", "Chức danh đã giữ", codeset="title"),
+                C("position_id", "id", "Mã vị trí", "Vị trí trong bảng positions (trống nếu không rõ)", required=False, references="positions.position_id"),
+                C("start_date", "date", "Từ ngày", "Ngày bắt đầu giữ chức danh (không muộn hơn hôm nay; có thể sau ngày phân tích)"),
+                C("end_date", "date", "Đến ngày", "Ngày cuối cùng giữ chức danh (trống nếu đang giữ)", required=False),
+                C("filled_by", "code", "Hình thức", "Bầu, bổ nhiệm, chỉ định, luân chuyển, điều động, biệt phái", required=False, codeset="fill_mode"),
+                C("decision_no", "text", "Số quyết định", "Số quyết định, nghị quyết (ví dụ 125-QĐ/HU)", required=False),
+                C("decision_date", "date", "Ngày quyết định", "Ngày ký quyết định", required=False),
+            ),
+            key=("cadre_id", "unit_id", "title", "start_date"),
+        ),
+        Table(
+            "unit_successions",
+            "Kế thừa đơn vị",
+            "Đơn vị cũ chuyển sang đơn vị mới từ một ngày, có thể chia cho nhiều đơn vị kế thừa theo tỷ lệ "
+            "(ví dụ Yên Mật năm 2020 chia cho Kim Chính và Như Hòa).",
+            (
+                C("unit_id", "id", "Mã đơn vị cũ", "Đơn vị hết hiệu lực", references="units.unit_id"),
+                C("successor_unit_id", "id", "Mã đơn vị kế thừa", "Đơn vị nhận một phần hay toàn bộ", references="units.unit_id"),
+                C("effective_date", "date", "Từ ngày", "Ngày đơn vị kế thừa tiếp nhận"),
+                C("share", "float", "Tỷ lệ", "Phần (0–1) dân số, địa bàn chuyển sang đơn vị kế thừa", required=False, min_value=0, max_value=1),
+            ),
+            key=("unit_id", "successor_unit_id"),
+        ),
+        Table(
             "procedures",
             "Quy trình nhân sự",
             "Mỗi dòng một quy trình bổ nhiệm hoặc giới thiệu ứng cử một chức danh (Quy định 80-QĐ/TW, 377-QĐ/TW).",

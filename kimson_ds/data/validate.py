@@ -170,6 +170,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], sources: dict[str, str], ro
     _references(tables, c, unavailable)
     _dates(tables, c, today)
     _domain(tables, c, unavailable)
+    history_issues(tables, c, unavailable)
     return c.issues
 
 
@@ -356,6 +357,79 @@ def _domain(tables, c: _Collector, unavailable) -> None:
         c.add("error", "positions", dup_holder, "holder_id", pos["holder_id"],
               "một người giữ hai vị trí cùng chức danh trong cùng đơn vị", "mỗi người một vị trí cho mỗi chức danh")
 
+
+
+# Two holdings of the same unit and a title of SINGLE_HOLDER_TITLES (codes) may not overlap,
+# even without a position id.
+#: Minimum age to hold a post: 18 (Luật Cán bộ, công chức 2008, Điều 36: đủ 18 tuổi trở lên).
+MIN_HOLDING_AGE_YEARS = 18
+
+
+def _overlaps(h: pd.DataFrame, key: list[str]) -> pd.Series:
+    """Rows of ``h`` overlapping another row with the same ``key`` but another cadre (vectorised self-join)."""
+    far = pd.Timestamp.max.normalize()
+    x = h[key + ["cadre_id", "start_date", "end_date"]].assign(_row=np.arange(len(h)),
+                                                               _end=h["end_date"].fillna(far))
+    m = x.merge(x, on=key, suffixes=("", "_o"))
+    m = m[(m["_row"] != m["_row_o"]) & (m["cadre_id"] != m["cadre_id_o"])
+          & (m["start_date"] <= m["_end_o"]) & (m["start_date_o"] <= m["_end"])]
+    out = np.zeros(len(h), dtype=bool)
+    out[m["_row"].to_numpy()] = True
+    return pd.Series(out, index=h.index)
+
+
+def history_issues(tables, c: _Collector, unavailable) -> None:
+    """Checks of the work history: order of dates, overlaps of single-holder posts, age, units in force."""
+    h = tables.get("work_history")
+    if h is None or h.empty:
+        return
+    c.add("error", "work_history", h["end_date"] < h["start_date"], "end_date", h["end_date"],
+          "ngày kết thúc trước ngày bắt đầu", "ngày không sớm hơn start_date")
+    # The history may run past the analysis date (a run "as of 2016" on a history to 2026) but not past today.
+    today = pd.Timestamp.today().normalize()
+    c.add("error", "work_history", h["start_date"] > today, "start_date", h["start_date"],
+          f"ngày bắt đầu ở tương lai (sau hôm nay {today:%d/%m/%Y})", "ngày đã diễn ra")
+    ok = h["start_date"].notna() & ~(h["end_date"] < h["start_date"])
+    hp = h[ok & h["position_id"].notna()]
+    if len(hp):
+        bad = _overlaps(hp, ["position_id"]).reindex(h.index, fill_value=False)
+        c.add("error", "work_history", bad, "position_id", h["position_id"],
+              "hai người giữ cùng một vị trí trong cùng thời gian",
+              "thời gian giữ vị trí của người trước kết thúc trước khi người sau bắt đầu")
+    hs = h[ok & h["title"].isin(SINGLE_HOLDER_TITLES)]
+    if len(hs):
+        bad = _overlaps(hs, ["unit_id", "title"]).reindex(h.index, fill_value=False)
+        c.add("error", "work_history", bad, "title", h["title"],
+              "hai người cùng giữ chức danh người đứng đầu của một đơn vị trong cùng thời gian",
+              "mỗi đơn vị chỉ có một người đứng đầu ở mỗi thời điểm")
+    if "cadres" not in unavailable and not tables["cadres"].empty:
+        cad = tables["cadres"].drop_duplicates("cadre_id").set_index("cadre_id")
+        birth = h["cadre_id"].map(cad["birth_date"])
+        young = birth.notna() & (h["start_date"] < birth + pd.DateOffset(years=MIN_HOLDING_AGE_YEARS))
+        c.add("error", "work_history", young, "start_date", h["start_date"],
+              f"giữ chức danh khi chưa đủ {MIN_HOLDING_AGE_YEARS} tuổi (trước tuổi lao động)",
+              "ngày bắt đầu sau ngày sinh ít nhất 18 năm; kiểm tra lại ngày sinh hoặc ngày bắt đầu")
+        ws = h["cadre_id"].map(cad["work_start_date"])
+        c.add("warning", "work_history", ~young & ws.notna() & (h["start_date"] < ws), "start_date",
+              h["start_date"], "giữ chức danh trước ngày bắt đầu công tác ghi ở bảng cán bộ",
+              "ngày không sớm hơn work_start_date của cán bộ")
+    if "units" not in unavailable and not tables["units"].empty:
+        u = tables["units"].drop_duplicates("unit_id").set_index("unit_id")
+        vf, vt = h["unit_id"].map(u["valid_from"]), h["unit_id"].map(u["valid_to"])
+        known = h["unit_id"].isin(u.index)
+        before = known & vf.notna() & (h["start_date"] < vf)
+        after = known & vt.notna() & (h["end_date"].isna() | (h["end_date"] > vt))
+        c.add("error", "work_history", before, "start_date", h["start_date"],
+              "giữ chức danh ở đơn vị trước ngày đơn vị bắt đầu hiệu lực",
+              "ngày bắt đầu không sớm hơn valid_from của đơn vị")
+        c.add("error", "work_history", after & ~before, "end_date", h["end_date"],
+              "giữ chức danh ở đơn vị sau ngày đơn vị hết hiệu lực (hoặc chưa ghi ngày kết thúc)",
+              "ngày kết thúc không muộn hơn valid_to của đơn vị")
+    us = tables.get("unit_successions")
+    if us is not None and not us.empty:
+        total = us.groupby("unit_id")["share"].transform("sum")
+        c.add("error", "unit_successions", us["share"].notna() & (total > 1.0001), "share", us["share"],
+              "tổng tỷ lệ chuyển cho các đơn vị kế thừa vượt 1", "tổng tỷ lệ của một đơn vị cũ không quá 1")
 
 
 def _contradictions(tables, c: _Collector) -> None:

@@ -77,7 +77,8 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from kimson_ds.config import StrictModel, load_scenario
 from kimson_ds.data.codes import COMMUNE_KINDS, GENDER, RATING_ORDER, TITLE
-from kimson_ds.errors import InfeasibleError, ScenarioError
+from kimson_ds.errors import InfeasibleError, KimsonError, ScenarioError
+from kimson_ds.optimise import RobustnessSettings, SolverSettings, TieSettings
 from kimson_ds.rotation.eligibility import (
     RULES,
     EligibilityRules,
@@ -184,10 +185,16 @@ class Weights(StrictModel):
     development: float = 0.5
     distance: float = 0.2
     merit_years: int = Field(default=3, ge=1)
+    merit_missing: float = Field(default=0.5, ge=0, le=1)
+    distance_scale_km: float | None = Field(default=None, gt=0)
 
 
 class Penalties(StrictModel):
-    """Penalty per unit of slack of each soft rule (must dominate the scores)."""
+    """Relative weight of a unit of shortfall of each soft rule, among the soft rules.
+
+    The rules are settled before the scores (lexicographic solve), so these
+    only say which soft rule gives way first; they need not dominate the scores.
+    """
 
     count: float = 1000.0
     gender: float = 100.0
@@ -223,6 +230,20 @@ class RotationScenario(StrictModel):
     merger: MergerSpec | None = None
     parameters: dict[str, Any] = {}
     rule_costs: bool = True
+    min_difference: int = Field(default=2, ge=1)
+    ties: TieSettings = TieSettings()
+    robustness: RobustnessSettings = RobustnessSettings()
+    solver: SolverSettings = SolverSettings()
+
+    @model_validator(mode="after")
+    def _known_tie_criteria(self):
+        from kimson_ds.rotation.matrix import TIE_CRITERIA
+
+        bad = sorted(set(self.ties.order or []) - set(TIE_CRITERIA))
+        if bad:
+            raise ValueError("ties.order có tiêu chí không hợp lệ: " + ", ".join(bad)
+                             + " (chọn trong: " + ", ".join(TIE_CRITERIA) + ")")
+        return self
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
 
@@ -392,19 +413,39 @@ def _need(ds, posts: pd.DataFrame, as_of: dt.date) -> pd.Series:
     return posts["commune_id"].map(rank).fillna(0.0).astype(float)
 
 
+def distance_scale(ds, sc: RotationScenario) -> float:
+    """The fixed distance scale (km): ``weights.distance_scale_km``, else the largest
+    distance in the units table (the district's farthest unit), else 1."""
+    if sc.weights.distance_scale_km is not None:
+        return float(sc.weights.distance_scale_km)
+    d = pd.to_numeric(ds["units"]["distance_km"], errors="coerce") if "distance_km" in ds["units"] else pd.Series([])
+    top = float(d.max()) if d.notna().any() else 0.0
+    return top if top > 0 else 1.0
+
+
+def merit_window(sc: RotationScenario) -> tuple[int, int]:
+    """The rating years the merit score uses (first, last)."""
+    last = sc.as_of.year - 1
+    return last - sc.weights.merit_years + 1, last
+
+
 def score_pairs(ds, cands: pd.DataFrame, posts: pd.DataFrame, ci: np.ndarray, pi: np.ndarray,
                 sc: RotationScenario, params: ParameterSet) -> pd.DataFrame:
     """Score components of the pairs ``(cands[ci], posts[pi])``.
 
-    Returns columns ``merit`` (mean recent rating, 0–1; missing → pool
-    median), ``need`` (commune's weak Party-organisation rating, 0–1),
-    ``development`` (1 when a cadre under ``rotation.young_age_limit`` goes to
-    a deputy post), ``distance`` (|km of post − km of source| / max, 0–1) and
-    ``score`` = weighted sum (distance subtracted), rounded to 6 decimals.
+    Every scale is fixed and declared, never taken from the current set of
+    candidates or pairs, so that adding, removing or banning a pair nobody
+    would get changes no other score. Returns columns ``merit`` (mean rating
+    over the ``weights.merit_years`` finished years before ``as_of``, 0–1; no
+    rating in the window → ``weights.merit_missing``), ``need`` (commune's weak
+    Party-organisation rating, 0–1), ``development`` (1 when a cadre under
+    ``rotation.young_age_limit`` goes to a deputy post), ``distance`` (|km of
+    post − km of source| / :func:`distance_scale`, 0–1) and ``score`` =
+    weighted sum (distance subtracted), rounded to 6 decimals.
     """
     w = sc.weights
     merit = _merit(ds, cands, sc.as_of, w.merit_years)
-    merit = merit.fillna(merit.median() if merit.notna().any() else 0.5).to_numpy()
+    merit = merit.fillna(w.merit_missing).to_numpy()
     need = _need(ds, posts, sc.as_of).to_numpy()
     limit = int(params.get("rotation.young_age_limit"))
     young = (cands["age"].to_numpy(dtype=float) < limit)
@@ -413,7 +454,7 @@ def score_pairs(ds, cands: pd.DataFrame, posts: pd.DataFrame, ci: np.ndarray, pi
     src_km = cands["source_commune"].where(cands["source_commune"].notna(), cands["unit_id"]) \
         .map(units["distance_km"]).astype(float).fillna(0.0).to_numpy()
     km = np.abs(posts["distance_km"].astype(float).fillna(0.0).to_numpy()[pi] - src_km[ci])
-    dist = km / km.max() if len(km) and km.max() > 0 else np.zeros(len(ci))
+    dist = km / distance_scale(ds, sc)
     score = w.merit * merit[ci] + w.need * need[pi] + w.development * dev - w.distance * dist
     return pd.DataFrame({"merit": merit[ci].round(6), "need": need[pi].round(6), "development": dev,
                          "distance_km": km.round(3), "score": np.round(score, 6)})
@@ -512,6 +553,7 @@ def prepare(ds, sc: RotationScenario) -> Problem:
         successor_of = {old: new for new, olds in sc.merger.new_units.items() for old in olds}
 
     cands = candidate_facts(ds, cadre_ids, sc.as_of, params)
+    cands["rating_history"] = _merit(ds, cands, sc.as_of, sc.ties.rating_years).fillna(0.0).to_numpy()
     if sc.merger is not None:  # cadres of a commune that merged earlier count for its successor
         resolved = _resolve_units(ds["units"], _merger_date(ds, sc), list(successor_of))
         pos = ds["positions"]
@@ -676,6 +718,8 @@ class Model:
     slacks: list[tuple[str, str, str, int, Any]]  # (kind, key, label, need, var)
     families: dict[str, list[tuple[str, str, np.ndarray, float, str]]]  # family → (name, label, idx, rhs, sense)
     build_seconds: float = 0.0
+    objective: Any = None  # Σ score·x + λ Σ_B x (maximised second)
+    shortfall: Any = None  # Σ ρ·slack (minimised first; None when strict)
 
 
 def _ascii(text: str) -> str:
@@ -812,9 +856,10 @@ def build(pb: Problem, *, soft: bool | None = None, cuts: list[np.ndarray] | Non
         in_base = pd.MultiIndex.from_arrays([pairs["cadre_id"], pairs["post_id"]]).isin(
             pd.MultiIndex.from_frame(pb.baseline[["cadre_id", "post_id"]]))
         coef += sc.baseline_penalty * in_base  # one coefficient per variable (duplicates would overwrite)
-    obj = list(zip(x, coef, strict=True))
-    prob.setObjective(pulp.LpAffineExpression(obj + penalty_terms))
-    return Model(pb, prob, x, pairs, soft, slacks, families, time.perf_counter() - t0)
+    objective = pulp.LpAffineExpression(list(zip(x, coef, strict=True)))
+    shortfall = pulp.LpAffineExpression([(s, -w) for s, w in penalty_terms]) if penalty_terms else None
+    prob.setObjective(objective)
+    return Model(pb, prob, x, pairs, soft, slacks, families, time.perf_counter() - t0, objective, shortfall)
 
 
 # =========================================================================== solve
@@ -830,6 +875,14 @@ class Solution:
     soft: bool
     solve_seconds: float
     build_seconds: float
+    score: float = 0.0  # Σ pair scores of the plan
+    bonus: float = 0.0  # baseline bonus λ·(pairs kept from the baseline)
+    penalty: float = 0.0  # weighted shortfall of the soft rules Σ ρ·slack
+    optimum: float | None = None  # best objective (before tie-breaking within the tolerance)
+    gap: float | None = None
+    time_limit_hit: bool = False
+    engine: str = "CBC (PuLP, mô hình tham chiếu)"
+    stage_values: dict = field(default_factory=dict)
 
     @property
     def optimal(self) -> bool:
@@ -837,9 +890,26 @@ class Solution:
 
 
 def solve(model: Model, time_limit: float | None = None) -> Solution:
-    """Solve with :func:`kimson_ds.solver.default_solver`; read values only when optimal."""
+    """Solve the reference model with :func:`kimson_ds.solver.default_solver`: rules first, then scores.
+
+    In elastic mode the weighted shortfall of the soft rules is minimised first
+    and held at its minimum while the objective (scores plus baseline bonus) is
+    maximised; values are read only when optimal.
+    """
     t0 = time.perf_counter()
-    status = model.prob.solve(default_solver(time_limit))
+    prob = model.prob
+    if model.shortfall is not None:
+        prob.setObjective(-model.shortfall)
+        status = prob.solve(default_solver(time_limit))
+        if status == pulp.LpStatusOptimal:
+            best = float(pulp.value(model.shortfall) or 0.0)
+            prob.addConstraint(pulp.LpConstraint(model.shortfall, pulp.LpConstraintLE, "rules_first",
+                                                 best + 1e-6 * max(1.0, best)))
+            prob.setObjective(model.objective)
+            status = prob.solve(default_solver(time_limit))
+            del prob.constraints["rules_first"]
+    else:
+        status = prob.solve(default_solver(time_limit))
     secs = time.perf_counter() - t0
     if status != pulp.LpStatusOptimal:
         return Solution(status, status_text(status), None, np.array([], dtype=int),
@@ -849,8 +919,11 @@ def solve(model: Model, time_limit: float | None = None) -> Solution:
     chosen = np.flatnonzero(vals > 0.5)
     sl = pd.DataFrame([(k, key, lab, need, round(float(s.varValue or 0.0), 6)) for k, key, lab, need, s in model.slacks],
                       columns=["kind", "key", "label", "need", "short"])
-    obj = float(model.pairs["score"].to_numpy()[chosen].sum())
-    return Solution(status, status_text(status), round(obj, 6), chosen, sl, model.soft, secs, model.build_seconds)
+    score = float(model.pairs["score"].to_numpy()[chosen].sum())
+    total = float(pulp.value(model.objective) or 0.0)
+    penalty = float(pulp.value(model.shortfall) or 0.0) if model.shortfall is not None else 0.0
+    return Solution(status, status_text(status), round(total, 6), chosen, sl, model.soft, secs, model.build_seconds,
+                    round(score, 6), round(total - score, 6), round(penalty, 6), round(total, 6))
 
 
 # =========================================================================== explain
@@ -866,6 +939,11 @@ _OUT_NAMES = {
     "changes": "Khác biệt so với phương án tốt nhất", "removed_ids": "Cặp bỏ (mã cán bộ→mã vị trí)",
     "added_ids": "Cặp thêm (mã cán bộ→mã vị trí)", "rule": "Quy tắc", "detail": "Chi tiết",
     "cost": "Điểm mất do quy tắc", "status": "Tình trạng",
+    "bonus": "Điểm thưởng giữ phương án gốc", "penalty": "Điểm phạt quy tắc mềm",
+    "people_changed": "Số người khác phương án 1", "equivalent": "Tương đương phương án 1",
+    "sure": "Chắc chắn (có trong mọi phương án gần tối ưu)", "weight": "Trọng số", "value": "Giá trị đang dùng",
+    "low": "Phương án giữ nguyên từ", "high": "Phương án giữ nguyên đến", "note": "Ghi chú",
+    "penalty_saved": "Điểm phạt giảm nếu bỏ quy tắc",
 }
 
 
@@ -1014,61 +1092,136 @@ class RotationResult:
     """Outcome of :func:`run`."""
 
     problem: Problem
-    model: Model
+    model: Any  # FastModel (HiGHS matrix model)
     solution: Solution
     feasible: bool  # the request (strict as asked) can be met
     elastic: bool  # the plan shown comes from the elastic model
     diagnosis: list[str]
     tables: dict[str, pd.DataFrame]
-    alternatives: pd.DataFrame  # plan, objective, delta, changes
+    alternatives: pd.DataFrame  # plan, objective and its parts, delta, people changed, changes
     alternative_plans: list[pd.DataFrame]
     rule_costs: pd.DataFrame
     timings: dict[str, float]
+    ties: dict = field(default_factory=dict)  # count, complete, tolerance, order
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def assignments(self) -> pd.DataFrame:
         return self.tables["assignments"]
 
     def run_record(self) -> dict:
-        """What the run used: scenario, data fingerprint, parameters, solver status."""
+        """What the run used: scenario, data fingerprint, parameters, solver status, limits and gap."""
         pb = self.problem
+        sol = self.solution
         return {
             "scenario": pb.scenario.model_dump(mode="json"),
             "data_fingerprint": getattr(pb.dataset, "fingerprint", None),
             "parameters": pb.params.used,
             "parameters_overridden": sorted(pb.params.overrides),
-            "solver": {"status": self.solution.status_text, "optimal": self.solution.optimal,
-                       "elastic": self.elastic, "objective": self.solution.objective,
-                       "variables": int(len(self.model.pairs)), "solver": "CBC (PuLP)"},
+            "solver": {"status": sol.status_text, "optimal": sol.optimal, "elastic": self.elastic,
+                       "objective": sol.objective, "objective_parts": {"score": sol.score, "baseline_bonus": sol.bonus,
+                                                                       "penalty": sol.penalty},
+                       "optimum": sol.optimum, "variables": int(len(self.model.pairs)), "solver": sol.engine,
+                       "time_limit_seconds": pb.scenario.solver.time_limit,
+                       "time_limit_reached": sol.time_limit_hit, "gap_requested": pb.scenario.solver.gap,
+                       "gap_reached": sol.gap, "stages": sol.stage_values},
+            "ties": self.ties,
             "feasible": self.feasible,
             "diagnosis": self.diagnosis,
             "timings_seconds": {k: round(v, 4) for k, v in self.timings.items()},
         }
 
 
-def _price_rules(pb: Problem, base_obj: float, soft: bool) -> pd.DataFrame:
-    """Score the plan would gain if each enabled rule were switched off (0 = not binding)."""
+ENGINE = "HiGHS (highspy, mô hình ma trận)"
+_SIDE_LABELS = {"gender": "Số nữ tối thiểu", "source_units": "Giới hạn mỗi đơn vị nguồn",
+                "relatives": "Người thân không cùng một xã", "predecessors": "Đại diện các xã cũ"}
+
+
+def solve_fast(fm, *, ties: bool = True) -> Solution:
+    """Solve the matrix model lexicographically (rules, objective, tie-break criteria)."""
+    from kimson_ds.rotation.matrix import solve_stages
+
+    t0 = time.perf_counter()
+    res, values, optima = solve_stages(fm, ties=ties)
+    return _fast_solution(fm, res, optima, time.perf_counter() - t0)
+
+
+def _fast_solution(fm, res, optima, secs: float) -> Solution:
+    empty = pd.DataFrame(columns=["kind", "key", "label", "need", "short"])
+    if res is None or not res.optimal:
+        status = pulp.LpStatusNotSolved if (res is not None and res.time_limit_hit) else pulp.LpStatusInfeasible
+        return Solution(status, res.status if res is not None else "Không khả thi", None, np.array([], dtype=int),
+                        empty, fm.soft, secs, fm.build_seconds, engine=ENGINE,
+                        time_limit_hit=bool(res is not None and res.time_limit_hit))
+    v = res.values
+    chosen = np.flatnonzero(v[:fm.m] > 0.5)
+    x = np.zeros(len(v))
+    x[chosen] = 1.0
+    x[fm.m:] = np.round(v[fm.m:], 6)
+    sl = pd.DataFrame([(k, key, lab, need, float(x[col])) for k, key, lab, need, col, _w in fm.slacks],
+                      columns=["kind", "key", "label", "need", "short"])
+    score, bonus, penalty = float(fm.score @ x), float(fm.bonus @ x), float(fm.penalty @ x)
+    k = 1 if fm.slacks else 0
+    optimum = optima[k] if len(optima) > k else score + bonus
+    from kimson_ds.rotation.matrix import TIE_CRITERIA
+
+    order = fm.problem.scenario.ties.order
+    names = (["rules"] if fm.slacks else []) + ["objective"] + list(list(TIE_CRITERIA)[:3] if order is None else order)
+    return Solution(pulp.LpStatusOptimal, res.status, round(score + bonus, 6), chosen, sl, fm.soft, secs,
+                    fm.build_seconds, round(score, 6), round(bonus, 6), round(penalty, 6), round(optimum, 6),
+                    res.gap, res.time_limit_hit, ENGINE,
+                    {n: round(float(o), 6) for n, o in zip(names, optima, strict=False)})
+
+
+def _hold_rules(fm, sol: Solution) -> int:
+    """Hold the soft-rule shortfall at the plan's (elastic mode); return the first temporary row."""
+    first = fm.mm.n_rows
+    if fm.slacks:
+        cols = np.array([s[4] for s in fm.slacks])
+        fm.mm.add_row(cols, fm.penalty[cols], hi=sol.penalty + 1e-6 * max(1.0, sol.penalty))
+    return first
+
+
+def check_reference(pb: Problem, fm, sol: Solution) -> None:
+    """Solve the readable PuLP reference model and fail loudly if it disagrees with the matrix model."""
+    ref = solve(build(pb, soft=fm.soft))
+    same = ref.optimal == sol.optimal
+    if same and sol.optimal:
+        tol = 1e-5 * max(1.0, abs(ref.objective))
+        same = abs(ref.penalty - sol.penalty) <= 1e-5 * max(1.0, ref.penalty) and abs(ref.objective - sol.optimum) <= tol
+    if not same:
+        raise KimsonError(f"Mô hình ma trận (HiGHS) và mô hình tham chiếu (PuLP) cho kết quả khác nhau: "
+                          f"phạt {sol.penalty} / {ref.penalty}, mục tiêu {sol.optimum} / {ref.objective}.")
+
+
+def _price_rules(pb: Problem, fm, sol: Solution) -> pd.DataFrame:
+    """What each enabled rule costs: score gained (and shortfall saved) if it were switched off."""
+    from kimson_ds.rotation.matrix import build_fast
+
     sc = pb.scenario
     rows = []
-    labels = {"gender": "Số nữ tối thiểu", "source_units": "Giới hạn mỗi đơn vị nguồn",
-              "relatives_together": "Người thân không cùng một xã", "predecessors": "Đại diện các xã cũ",
+    labels = {**_SIDE_LABELS, "relatives_together": "Người thân không cùng một xã",
               "seniority": "Thâm niên, bậc chức danh", "years_left": "Số năm công tác còn lại",
               "young": "Cán bộ trẻ chỉ làm cấp phó", "home": "Không về quê, nơi đang công tác",
-              "relatives": "Người thân giữ chức chủ chốt tại xã", "discipline": "Đang bị kỷ luật",
+              "relatives_elig": "Người thân giữ chức chủ chốt tại xã", "discipline": "Đang bị kỷ luật",
               "current_rotation": "Đang luân chuyển chưa đủ thời gian", "successor": "Chỉ vào xã mới kế thừa"}
     side = []
     if sc.rules.gender.enabled and (pb.demands["kind"].isin(["women", "women_title"])).any():
-        side.append(("gender", "gender"))
+        side.append("gender")
     if sc.rules.source_units.enabled and sc.rules.source_units.max_per_unit is not None:
-        side.append(("source_units", "source_units"))
+        side.append("source_units")
     if len(pb.related):
-        side.append(("relatives_together", "relatives"))
+        side.append("relatives")
     if sc.merger is not None and sc.rules.predecessors.enabled:
-        side.append(("predecessors", "predecessors"))
-    for label_key, fam in side:
-        sol = solve(build(pb, soft=soft, exclude_rules=(fam,)))
-        if sol.optimal:
-            rows.append((labels[label_key], round(_objective(pb, sol, soft) - base_obj, 6)))
+        side.append("predecessors")
+
+    def price(label: str, other) -> None:
+        s2 = solve_fast(other, ties=False)
+        if s2.optimal:
+            rows.append((label, round(s2.objective - sol.objective, 6), round(sol.penalty - s2.penalty, 6)))
+
+    for fam in side:
+        price(labels[fam], build_fast(pb, soft=fm.soft, exclude_rules=(fam,), settings=sc.solver))
     fails = pb.elig[[f"fail_{r}" for r in RULES]].to_numpy()
     rows_idx = pb.scores["row"].to_numpy()
     for j, r in enumerate(RULES):
@@ -1076,25 +1229,27 @@ def _price_rules(pb: Problem, base_obj: float, soft: bool) -> pd.DataFrame:
             continue
         other = np.delete(fails, j, axis=1).any(axis=1)
         pairs = pb.scores[~other[rows_idx]].reset_index(drop=True)
-        sol = solve(build(pb, soft=soft, pairs=pairs))
-        if sol.optimal:
-            rows.append((labels[r], round(_objective(pb, sol, soft, pairs) - base_obj, 6)))
-    out = pd.DataFrame(rows, columns=["rule", "cost"])
-    return out.sort_values(["cost", "rule"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+        price(labels["relatives_elig" if r == "relatives" else r],
+              build_fast(pb, soft=fm.soft, pairs=pairs, settings=sc.solver))
+    out = pd.DataFrame(rows, columns=["rule", "cost", "penalty_saved"])
+    return out.sort_values(["penalty_saved", "cost", "rule"], ascending=[False, False, True],
+                           kind="mergesort").reset_index(drop=True)
 
 
-def _objective(pb: Problem, sol: Solution, soft: bool, pairs: pd.DataFrame | None = None) -> float:
-    """Pair score minus slack penalties (the comparable part of the objective)."""
-    pen = {"count": pb.scenario.penalties.count, "post": pb.scenario.penalties.count,
-           "pin": pb.scenario.penalties.count, "women": pb.scenario.penalties.gender,
-           "women_title": pb.scenario.penalties.gender, "cover": pb.scenario.penalties.coverage}
-    extra = float((sol.slacks["short"] * sol.slacks["kind"].map(pen)).sum()) if len(sol.slacks) else 0.0
-    return float(sol.objective or 0.0) - extra
+def _plan_set(pairs: pd.DataFrame, chosen: np.ndarray) -> set[tuple[str, str]]:
+    sel = pairs.iloc[chosen]
+    return set(zip(sel["cadre_id"], sel["post_id"], strict=True))
+
+
+def people_changed(a: set[tuple[str, str]], b: set[tuple[str, str]]) -> int:
+    """Number of people whose post differs between two plans (moved, added or dropped)."""
+    pa, pb_ = dict(a), dict(b)
+    return sum(pa.get(c) != pb_.get(c) for c in set(pa) | set(pb_))
 
 
 def run(ds, sc: RotationScenario, *, problem: Problem | None = None, raise_infeasible: bool = False,
-        rule_costs: bool | None = None) -> RotationResult:
-    """Prepare, build, solve, explain; elastic re-solve and diagnosis; alternatives.
+        rule_costs: bool | None = None, analyses: bool = True) -> RotationResult:
+    """Prepare, build, solve, explain; elastic re-solve and diagnosis; ties, alternatives, robustness.
 
     Parameters
     ----------
@@ -1108,6 +1263,9 @@ def run(ds, sc: RotationScenario, *, problem: Problem | None = None, raise_infea
     rule_costs : bool, optional
         Price every enabled rule by re-solving without it (default
         ``scenario.rule_costs``).
+    analyses : bool
+        Count ties, robustness core and weight ranges (an interactive panel
+        may switch them off to answer faster).
 
     Returns
     -------
@@ -1115,72 +1273,184 @@ def run(ds, sc: RotationScenario, *, problem: Problem | None = None, raise_infea
         ``feasible`` False when the strict request cannot be met; the plan
         shown is then the elastic one and ``diagnosis`` names the blocking rules.
     """
+    import os
+
+    from kimson_ds.optimise import count_equivalent, diverse_alternatives, robust_core, weight_ranges
+    from kimson_ds.rotation.diagnose import blocking_reasons
+    from kimson_ds.rotation.matrix import TIE_CRITERIA, build_fast, stages
+
     t0 = time.perf_counter()
     pb = problem or prepare(ds, sc)
     t_prep = time.perf_counter() - t0
-    model = build(pb)
-    sol = solve(model)
-    elastic = model.soft
+    fm = build_fast(pb, settings=sc.solver)
+    sol = solve_fast(fm)
+    elastic = fm.soft
     feasible = sol.optimal
     diagnosis: list[str] = []
-    if not sol.optimal and not model.soft:
-        model = build(pb, soft=True)
-        sol = solve(model)
+    if not sol.optimal and not fm.soft and not sol.time_limit_hit:
+        fm = build_fast(pb, soft=True, settings=sc.solver)
+        sol = solve_fast(fm)
         elastic = True
         diagnosis.append("Yêu cầu không thực hiện được với đầy đủ các quy tắc. Phương án dưới đây là phương án "
                          "nới lỏng (thiếu người hoặc thiếu nữ) để thấy quy tắc nào chặn:")
+    if os.environ.get("KIMSON_CHECK_REFERENCE"):
+        check_reference(pb, fm, sol)
     if sol.optimal:
         msgs = slack_messages(pb, sol)
         if feasible and msgs:  # strict: false and some soft rule gave way
-            diagnosis.append("Phương án có nới lỏng quy tắc mềm (strict: false):")
+            diagnosis.append("Phương án có nới lỏng quy tắc mềm (strict: false) vì không có phương án nào "
+                             "đáp ứng đủ các quy tắc:")
         if not feasible or msgs:  # the counting causes first: they name the rule that blocks
             diagnosis += [f"- Nguyên nhân: {m}" for m in pb.prechecks]
         diagnosis += [f"- {m}" for m in msgs]
+        if msgs:
+            diagnosis += blocking_reasons(pb, fm, sol)
         if feasible and not msgs:
             diagnosis.append("Tìm được phương án tối ưu đáp ứng đầy đủ các quy tắc.")
+        if sol.time_limit_hit:
+            diagnosis.append(f"Lưu ý: bộ giải dừng ở giới hạn thời gian {sc.solver.time_limit:g} giây; "
+                             f"khoảng cách tối ưu còn {sol.gap or 0:.2%}.")
     else:
         diagnosis.append(f"Bộ giải không tìm được phương án ({sol.status_text}).")
         diagnosis += [f"- {m}" for m in pb.prechecks]
     diagnosis += [f"Lưu ý: {n}" for n in pb.elig.attrs.get("notes", [])]
-    tables = explain(pb, model, sol) if sol.optimal else {
-        "assignments": assignments_table(pb, model.pairs, np.array([], dtype=int)),
+    tables = explain(pb, fm, sol) if sol.optimal else {
+        "assignments": assignments_table(pb, fm.pairs, np.array([], dtype=int)),
         "unfilled": pd.DataFrame(), "unused": pd.DataFrame(), "binding": pd.DataFrame(), "slacks": sol.slacks}
     if sc.merger is not None:
         diagnosis += _merger_notes(pb, tables)
 
-    # alternatives: k best distinct plans (no-good cuts)
-    alt_rows, alt_plans, cuts = [], [], []
+    t1 = time.perf_counter()
+    m = fm.m
+    cols = np.arange(m)
+    groups = fm.pairs["ci"].to_numpy()
+    order = sc.ties.order if sc.ties.order is not None else list(TIE_CRITERIA)[:3]
+    ties: dict = {"tolerance": sc.ties.tolerance, "order": order, "count": None, "complete": None}
+    sensitivity = pd.DataFrame(columns=["weight", "value", "low", "high", "note"])
     if sol.optimal:
-        best = set(zip(tables["assignments"]["cadre_id"], tables["assignments"]["post_id"], strict=True))
-        cuts.append(sol.chosen)
-        alt_rows.append((1, sol.objective, 0.0, "", "", ""))
-        for j in range(2, sc.alternatives + 1):
-            m2 = build(pb, soft=model.soft, cuts=cuts)
-            s2 = solve(m2)
-            if not s2.optimal or len(s2.chosen) == 0:
-                break
-            a2 = assignments_table(pb, m2.pairs, s2.chosen)
-            plan = set(zip(a2["cadre_id"], a2["post_id"], strict=True))
-            removed = sorted(best - plan)
-            added = sorted(plan - best)
-            alt_rows.append((j, s2.objective, round(s2.objective - sol.objective, 6),
-                             describe_changes(pb, removed, added), _pair_ids(removed), _pair_ids(added)))
-            alt_plans.append(a2)
-            cuts.append(s2.chosen)
-    alternatives = pd.DataFrame(alt_rows, columns=["plan", "objective", "delta", "changes", "removed_ids",
-                                                   "added_ids"])
+        obj_cost = fm.score + fm.bonus
+        first = _hold_rules(fm, sol)
+        if analyses:
+            n_eq, complete = count_equivalent(fm.mm, obj_cost, sol.optimum, sc.ties.tolerance, groups, cols,
+                                              sol.chosen, sc.ties.count_limit)
+            ties.update(count=n_eq, complete=complete)
+        rb = sc.robustness
+        if analyses and rb.enabled:
+            sure = robust_core(fm.mm, obj_cost, sol.optimum, rb.epsilon, cols, sol.chosen)
+            keyed = dict(zip(zip(fm.pairs["cadre_id"].to_numpy()[sol.chosen],
+                                 fm.pairs["post_id"].to_numpy()[sol.chosen], strict=True), sure, strict=True))
+            a = tables["assignments"]
+            a["sure"] = [bool(keyed.get(k, False)) for k in zip(a["cadre_id"], a["post_id"], strict=True)]
+            if rb.sensitivity and not fm.pairs["custom"].any():
+                sensitivity = _sensitivity(pb, fm, sol, rb.max_weight, weight_ranges)
+        fm.mm.delete_rows_from(first)
+        diagnosis += _trust_notes(pb, sol, ties, tables, sensitivity, order, TIE_CRITERIA)
+
+    # alternatives: the next best plans, each differing from every earlier one by ≥ min_difference people
+    alt_rows, alt_plans = [], []
+    if sol.optimal:
+        best = _plan_set(fm.pairs, sol.chosen)
+        alt_rows.append((1, sol.objective, sol.score, sol.bonus, sol.penalty, 0.0, 0, "", "", ""))
+        if sc.alternatives > 1:
+            found = diverse_alternatives(fm.mm, stages(fm), groups, cols, sol.chosen, sc.alternatives,
+                                         sc.min_difference)
+            for j, (res, _values) in enumerate(found, start=2):
+                s2 = _fast_solution(fm, res, [], 0.0)
+                a2 = assignments_table(pb, fm.pairs, s2.chosen)
+                plan = _plan_set(fm.pairs, s2.chosen)
+                removed, added = sorted(best - plan), sorted(plan - best)
+                alt_rows.append((j, s2.objective, s2.score, s2.bonus, s2.penalty,
+                                 round(s2.objective - sol.objective, 6), people_changed(best, plan),
+                                 describe_changes(pb, removed, added), _pair_ids(removed), _pair_ids(added)))
+                alt_plans.append(a2)
+    alternatives = pd.DataFrame(alt_rows, columns=["plan", "objective", "score", "bonus", "penalty", "delta",
+                                                   "people_changed", "changes", "removed_ids", "added_ids"])
+    if len(alternatives):
+        alternatives["equivalent"] = ((alternatives["delta"].abs() <= sc.ties.tolerance + 1e-9)
+                                      & (alternatives["penalty"] - sol.penalty).abs().le(1e-6))
+    t_analyses = time.perf_counter() - t1
 
     do_costs = sc.rule_costs if rule_costs is None else rule_costs
-    costs = pd.DataFrame(columns=["rule", "cost"])
+    costs = pd.DataFrame(columns=["rule", "cost", "penalty_saved"])
     if do_costs and sol.optimal:
-        costs = _price_rules(pb, _objective(pb, sol, model.soft), model.soft)
-    timings = {"prepare": t_prep, "build": sol.build_seconds, "solve": sol.solve_seconds,
-               "total": time.perf_counter() - t0}
-    result = RotationResult(pb, model, sol, feasible, elastic, diagnosis, tables, alternatives, alt_plans,
-                            costs, timings)
+        costs = _price_rules(pb, fm, sol)
+    timings = {"prepare": t_prep, "build": fm.build_seconds, "solve": sol.solve_seconds,
+               "analyses": t_analyses, "total": time.perf_counter() - t0}
+    result = RotationResult(pb, fm, sol, feasible, elastic, diagnosis, tables, alternatives, alt_plans,
+                            costs, timings, ties, sensitivity)
     if raise_infeasible and not feasible:
         raise InfeasibleError("\n".join(diagnosis), diagnosis, result)
     return result
+
+
+_WEIGHT_LABELS = {"merit": "Trọng số xếp loại", "need": "Trọng số nhu cầu của xã",
+                  "development": "Trọng số phát triển cán bộ trẻ", "distance": "Trọng số khoảng cách"}
+
+
+def _sensitivity(pb: Problem, fm, sol: Solution, max_weight: float, weight_ranges) -> pd.DataFrame:
+    """Range of each weight over which the chosen plan stays optimal (other weights fixed)."""
+    w = pb.scenario.weights
+    n = fm.mm.n_cols
+    comp = {}
+    for name, col, sign in (("merit", "merit", 1.0), ("need", "need", 1.0), ("development", "development", 1.0),
+                            ("distance", "distance", -1.0)):
+        v = np.zeros(n)
+        if name == "distance":
+            v[:fm.m] = sign * fm.pairs["distance_km"].to_numpy(dtype=float) / distance_scale(pb.dataset, pb.scenario)
+        else:
+            v[:fm.m] = sign * fm.pairs[col].to_numpy(dtype=float)
+        comp[name] = v
+    weights = {k: float(getattr(w, k)) for k in comp}
+    plan = np.zeros(n)
+    plan[sol.chosen] = 1.0
+    rows = weight_ranges(fm.mm, fm.bonus, comp, weights, plan, max_weight=max_weight)
+    fm.mm.set_cost(fm.score + fm.bonus)
+    out = pd.DataFrame(rows, columns=["weight", "value", "low", "high", "capped"])
+    out["note"] = np.where(out["capped"], f"giữ nguyên đến ít nhất {max_weight:g}", "")
+    out["weight"] = out["weight"].map(_WEIGHT_LABELS)
+    return out.drop(columns="capped").round({"value": 4, "low": 4, "high": 4})
+
+
+def _trust_notes(pb, sol, ties, tables, sensitivity, order, criteria) -> list[str]:
+    """Vietnamese lines on how far the optimum can be trusted: scales, ties, robustness."""
+    sc = pb.scenario
+    out = []
+    y0, y1 = merit_window(sc)
+    r = pb.dataset["ratings"] if pb.dataset is not None else None
+    if r is not None:
+        have = sorted(set(r.loc[(r["year"] >= y0) & (r["year"] <= y1), "year"].astype(int)))
+        years = ", ".join(str(y) for y in have) or "không có năm nào"
+        out.append(f"Điểm xếp loại: trung bình các năm {y0}–{y1} (dữ liệu có: {years}); người chưa có xếp loại "
+                   f"trong các năm này tính {_num(sc.weights.merit_missing)}.")
+    if pb.dataset is not None:
+        out.append(f"Khoảng cách chia cho thang cố định {_num(distance_scale(pb.dataset, sc))} km "
+                   "(đơn vị xa nhất của huyện theo bảng đơn vị).")
+    crit = ", sau đó ".join(criteria[c] for c in order) or "không có"
+    n = ties.get("count")
+    if n is not None:
+        tol = _num(sc.ties.tolerance)
+        if n > 1:
+            more = "" if ties.get("complete") else "ít nhất "
+            out.append(f"Có {more}{n} phương án tương đương (tổng điểm chênh không quá {tol} điểm so với tối ưu). "
+                       f"Phương án 1 được chọn trong số đó theo thứ tự tiêu chí phụ: {crit}.")
+        else:
+            out.append(f"Phương án tối ưu là duy nhất (không có phương án nào khác trong phạm vi {tol} điểm). "
+                       f"Thứ tự tiêu chí phụ khi có phương án bằng điểm: {crit}.")
+    a = tables["assignments"]
+    if "sure" in a:
+        k = int(a["sure"].sum())
+        eps = _num(sc.robustness.epsilon)
+        out.append(f"Độ vững: {k}/{len(a)} bố trí là chắc chắn (có mặt trong mọi phương án kém tối ưu không quá "
+                   f"{eps} điểm); {len(a) - k} bố trí có thể thay thế bằng người hoặc vị trí khác.")
+    if sol.penalty > 0:
+        out.append("Thứ tự ưu tiên: trước hết vi phạm ít nhất các quy tắc mềm (điểm phạt), sau đó tổng điểm cao nhất.")
+    return out
+
+
+def _num(x: float) -> str:
+    """A number in Vietnamese form (decimal comma)."""
+    text = f"{x:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 def _pair_ids(pairs: list[tuple[str, str]]) -> str:

@@ -119,6 +119,7 @@ class BuilderBase:
     """State shared by the steps: the random generator, units, posts, people and planted cases."""
 
     def __init__(self, seed: int):
+        self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.units: list[dict] = []
         self.unit_kind: dict[str, str] = {}

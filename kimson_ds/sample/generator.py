@@ -54,6 +54,7 @@ from kimson_ds.sample.base import _add_years, ascii_id, cap_level, commune_id, p
 from kimson_ds.sample.cadres import CadresStep
 from kimson_ds.sample.constants import *  # noqa: F403 (the public names of the sample stay importable here)
 from kimson_ds.sample.constants import DEFAULT_SEED
+from kimson_ds.sample.history import HistoryStep
 from kimson_ds.sample.planning import PlanningStep
 from kimson_ds.sample.positions import PositionsStep
 from kimson_ds.sample.procedures import build_procedure_records
@@ -65,7 +66,8 @@ from kimson_ds.sample.units import UnitsStep
 from kimson_ds.sample.writer import _frame, write_csv
 
 
-class _Builder(UnitsStep, PositionsStep, CadresStep, RatingsStep, PlanningStep, TrainingStep, RecordsStep):
+class _Builder(UnitsStep, PositionsStep, CadresStep, RatingsStep, PlanningStep, TrainingStep, RecordsStep,
+               HistoryStep):
     """Builds every table of the sample from one random generator, one named step per table."""
 
     # ................................................................ tables
@@ -101,6 +103,8 @@ class _Builder(UnitsStep, PositionsStep, CadresStep, RatingsStep, PlanningStep, 
         records["relatives"] = self.build_relatives()
         records["rotations"] = self.build_rotations()
         records["discipline"] = self.build_discipline()
+        records["work_history"] = self.build_work_history()
+        records["unit_successions"] = self.build_unit_successions()
         return {name: _frame(name, records.get(name, [])) for name in TABLES}
 
 

@@ -176,6 +176,34 @@ và quan hệ gia đình đã biết vào ngày đó. Các thay đổi sau đó 
 có thời hạn hiệu lực** (`valid_from`, `valid_to`, `successor_unit_id`), với các
 chức danh chủ chốt để trống để chạy kịch bản kiện toàn sau sáp nhập.
 
+## Quá trình công tác (`work_history`, `unit_successions`)
+
+Bảng `work_history` ghi mỗi lần giữ chức danh (đơn vị, chức danh, vị trí, từ ngày, đến
+ngày, hình thức bầu / bổ nhiệm / chỉ định / luân chuyển / điều động, số và ngày quyết
+định). Mọi phân tích chạy với một ngày (`as_of`) dựng lại đơn vị, người giữ chức danh và
+cơ quan quản lý của ngày đó từ bảng này (`kimson_ds.history`). Nội dung, phần lớn là
+**GIẢ ĐỊNH**:
+
+- mỗi chức danh của ngày 31-12-2019 được giữ từ `holder_since`; người nhận chức danh
+  muộn trong đời công tác có thêm một chức danh cấp phó (hoặc chuyên viên, công chức)
+  cùng đơn vị trước đó, từ ngày bắt đầu công tác; số quyết định là số giả;
+- đợt luân chuyển 2016–2017: sáu cán bộ giữ chức cấp phó ở đơn vị huyện đến ngày luân
+  chuyển, giữ chức ở xã (`luan_chuyen`) đến 30-9-2020, rồi trở về làm cấp phó đơn vị cũ;
+- 01-01-2020: người của Xuân Thiện giữ các chức danh chủ chốt của Xuân Chính, bí thư và
+  chủ tịch Chính Tâm làm phó; Yên Mật chia 60 % cho Kim Chính, 40 % cho Như Hòa (tỷ lệ
+  giả định, bảng `unit_successions`), người của Yên Mật về Kim Chính;
+- 01-01-2025: Lưu Phương nhập vào thị trấn Phát Diệm (Nghị quyết 1318/NQ-UBTVQH15), bí
+  thư, chủ tịch Lưu Phương làm phó ở Phát Diệm;
+- 01-7-2025: 8 xã mới; bí thư (kiêm chủ tịch HĐND) là lãnh đạo, người đứng đầu cơ quan
+  huyện, chủ tịch UBND là người đứng đầu cơ quan huyện, phó bí thư thứ hai là bí thư một
+  xã cũ; những người còn lại về xã mới của đơn vị cũ, trừ người còn dưới 5 năm công tác
+  (nghỉ theo Nghị định 178/2024, giả định); từ ngày này chức danh chủ chốt xã do Ban
+  Thường vụ Tỉnh ủy quản lý (`management.competence`);
+- quá trình kết thúc khi đến tuổi nghỉ hưu (Nghị định 135/2020); ngoài các thay đổi trên
+  không bịa thêm: chức danh của người đã nghỉ để trống đến khi sắp xếp năm 2025.
+
+Các đơn vị năm 2016 không ghi ngày bắt đầu hiệu lực (đã có từ trước khi có hồ sơ).
+
 ## Đơn vị
 
 - 27 xã, thị trấn năm 2016 (tên, loại, diện tích, dân số 2016 theo
@@ -186,6 +214,8 @@ chức danh chủ chốt để trống để chạy kịch bản kiện toàn sa
   diện tích và dân số là tổng); Yên Mật được chia (thôn 1–3 về Kim Chính, thôn 4–5
   về Như Hòa), bảng chỉ ghi một đơn vị kế thừa là `XA_KIM_CHINH`; diện tích, dân số
   của Kim Chính và Như Hòa vẫn là số liệu 2016. Từ 2020 còn 25 đơn vị.
+- Từ 01-01-2025: Lưu Phương nhập vào thị trấn Phát Diệm (`successor_unit_id =
+  TT_PHAT_DIEM`), còn 24 đơn vị.
 - Từ 01-7-2025 cấp huyện không còn; vùng Kim Sơn thành 8 xã `XA2025_*`. Thành phần
   của xã Chất Bình theo nghị quyết; bảy xã còn lại là **GIẢ ĐỊNH** (dùng lại trong
   kịch bản qua `kimson_ds.sample.generator.MERGER_2025`). Diện tích, dân số là tổng số liệu

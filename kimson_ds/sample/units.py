@@ -22,14 +22,18 @@ class UnitsStep(BuilderBase):
     # ................................................................. units
     def build_units(self) -> None:
         """Commune-level units of 2016, Xuân Chính (2020), the 2025 communes and district bodies."""
-        start, end_district = date(2016, 1, 1), date(2025, 6, 30)
+        # The units of 2016 existed long before the records start: no start date (blank = open).
+        start, end_district = None, date(2025, 6, 30)
         new_of = {old: new for new, olds in MERGER_2025.items() for old in olds}
         for name, kind, area, pop, dist in COMMUNES_2016:
             uid = commune_id(name, kind)
             merged = uid in MERGER_2020
-            self._unit(uid, name, kind, "dia_phuong", None, area, pop, dist, start,
-                       date(2019, 12, 31) if merged else end_district,
-                       MERGER_2020[uid] if merged else new_of[uid])
+            if uid == "XA_LUU_PHUONG":  # 1-1-2025: into thị trấn Phát Diệm (NQ 1318/NQ-UBTVQH15)
+                end, successor = date(2024, 12, 31), "TT_PHAT_DIEM"
+            else:
+                end = date(2019, 12, 31) if merged else end_district
+                successor = MERGER_2020[uid] if merged else new_of[uid]
+            self._unit(uid, name, kind, "dia_phuong", None, area, pop, dist, start, end, successor)
         area = {commune_id(n, k): a for n, k, a, _, _ in COMMUNES_2016}
         pop = {commune_id(n, k): p for n, k, _, p, _ in COMMUNES_2016}
         xc = ("XA_XUAN_THIEN", "XA_CHINH_TAM")

@@ -18,6 +18,8 @@ _SORT_KEYS = {
     "relatives": ["cadre_id", "relative_id"],
     "rotations": ["start_date", "cadre_id"],
     "discipline": ["decided_on", "cadre_id"],
+    "work_history": ["cadre_id", "start_date", "unit_id", "title"],
+    "unit_successions": ["effective_date", "unit_id", "successor_unit_id"],
 }
 
 

@@ -198,3 +198,13 @@ def test_the_log_follows_the_dataset_not_the_current_folder(tmp_path, monkeypatc
     assert main(["rate", str(book), "--year", "2018", "--out", str(tmp_path / "kq.xlsx")]) == 0
     assert audit.verify(audit.dataset_log(book)).ok
     assert audit.read_log(audit.dataset_log(book))[0]["command"].startswith("rate")
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 65536])
+def test_appends_read_only_the_last_record_whatever_its_length(tmp_path, block):
+    log = tmp_path / "audit.jsonl"
+    _records(log, 5)
+    last, cut = audit._last_line(log, block=block)
+    assert not cut and json.loads(last) == audit.read_log(log)[-1]
+    log.write_bytes(log.read_bytes()[:-1])
+    assert audit._last_line(log, block=block) == (None, True)

@@ -255,3 +255,67 @@ def test_command_csv_outputs_protect_formula_cells(work):
     assert main(["vet", str(work / "data"), "--proposals", str(work / "de-xuat.csv"), "--out", str(out)]) in (0, 1)
     text = (out / "verdicts.csv").read_text(encoding="utf-8-sig")
     assert "'=1+1" in text and ",=1+1" not in text
+
+
+def test_exported_workbook_keeps_formula_like_text_as_text(work):
+    import openpyxl
+
+    from kimson_ds.data.io import read_dataset
+
+    cadres = work / "data" / "cadres.csv"
+    frame = pd.read_csv(cadres, dtype=str, keep_default_na=False)
+    frame.loc[frame["cadre_id"] == "CB0002", "full_name"] = '=HYPERLINK("http://x","bấm")'
+    frame.to_csv(cadres, index=False)
+    book = work / "ds.xlsx"
+    assert main(["export", str(work / "data"), "--out", str(book)]) == 0
+    wb = openpyxl.load_workbook(book)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    back = read_dataset(book)["cadres"].set_index("cadre_id")
+    assert back.loc["CB0002", "full_name"] == '=HYPERLINK("http://x","bấm")'
+
+
+def test_rate_refuses_to_overwrite_another_filled_workbook_without_suggesting_a_missing_flag(work, capsys):
+    book = work / "ds-khac.xlsx"
+    assert main(["export", str(MINIMAL), "--out", str(book)]) == 0
+    before = book.read_bytes()
+    code = main(["rate", str(work / "data"), "--year", "2018", "--out", str(book)])
+    err = _refused(capsys, code, "bộ dữ liệu đã nhập")
+    assert "--force" not in err and book.read_bytes() == before
+
+
+def _formula_text():
+    from hypothesis import strategies as st
+
+    lead = st.sampled_from(["=", "+", "-", "@", "\t", "\r", "", "a", "1", "'"])
+    body = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+    return st.builds(lambda a, b: a + b, lead, body)
+
+
+def test_no_written_text_cell_can_start_a_formula_and_the_original_is_recoverable(tmp_path):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(_formula_text(), min_size=1, max_size=6), st.lists(st.integers(-10**6, 10**6), min_size=6,
+                                                                       max_size=6))
+    def check(texts, numbers):
+        frame = pd.DataFrame({"chữ": texts, "số": numbers[: len(texts)]})
+        protected = outputs.protect_formulas(frame)
+        for orig, cell in zip(texts, protected["chữ"], strict=True):
+            if cell != orig:
+                assert cell == "'" + orig and orig.startswith(outputs.FORMULA_START)
+            else:
+                assert not orig.startswith(outputs.FORMULA_START) or outputs._NUMBER.match(orig.strip())
+        assert protected["số"].tolist() == frame["số"].tolist()
+
+    check()
+
+
+def test_categorical_and_index_text_is_protected_too(tmp_path):
+    frame = pd.DataFrame({"Nhóm": pd.Categorical(["=A1", "b"]), "Điểm": [1, -2]}, index=pd.Index(["@x", "y"],
+                                                                                                   name="Mã"))
+    path = outputs.write_csv(frame, tmp_path / "x.csv", index=True)
+    back = pd.read_csv(path, encoding="utf-8-sig")
+    assert back["Mã"].tolist() == ["'@x", "y"] and back["Nhóm"].tolist() == ["'=A1", "b"]
+    assert back["Điểm"].tolist() == [1, -2]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PKG = Path(__file__).resolve().parents[2] / "kimson_ds"
-CORE = {"errors", "config", "solver", "audit", "outputs", "_lazy"}
+CORE = {"errors", "config", "solver", "audit", "outputs", "optimise", "_lazy"}
 ANALYSES = {"overview", "rating", "planning", "rotation", "training", "vetting", "procedure", "history"}
 # room -> rooms it may import (besides itself and the core)
 ALLOWED = {

@@ -303,8 +303,11 @@ class TestSamplePack:
         assert last["command"].startswith("pack ")
         assert any(k.endswith("index.html") for k in last["outputs"])
         assert any(k.endswith("danh-sach-de-xuat.xlsx") for k in last["outputs"])
-        # one record per report before it, from the report pipeline
-        assert sum(r["command"].startswith("pack report") for r in records) == len(_reports(Path(pack["out"])))
+        # one record for the whole pack, listing exactly the files it wrote (reports included)
+        assert not any(r["command"].startswith("pack report") for r in records)
+        on_disk = {str(p) for p in Path(pack["out"]).rglob("*") if p.is_file()}
+        assert set(last["outputs"]) == on_disk
+        assert sum(k.endswith(".html") and "bao-cao" in k for k in last["outputs"]) == len(_reports(Path(pack["out"])))
 
 
 @pytest.mark.slow
@@ -324,7 +327,8 @@ def test_a_failing_report_is_listed_and_the_pack_exits_1(tmp_path, capsys):
     nbformat.write(nb, scen / "thu.ipynb")
     _write(scen, "90-thu.yaml", {"notebook": "thu.ipynb", "title": "Báo cáo thử", "parameters": {"nam": 2019}})
     out = tmp_path / "goi"
-    code = main(["pack", str(SAMPLE), "--scenarios", str(scen), "--out", str(out), "--no-pdf"])
+    code = main(["pack", str(SAMPLE), "--scenarios", str(scen), "--out", str(out), "--no-pdf",
+                 "--allow-notebook", str(scen / "thu.ipynb")])  # a notebook outside the project: named explicitly
     captured = capsys.readouterr()
     assert code == 1
     assert "dữ liệu thiếu năm 2019" in captured.err and "Traceback" not in captured.err + captured.out

@@ -228,6 +228,7 @@ def test_infeasible_women_per_title_gives_vietnamese_diagnosis():
     text = "\n".join(r.diagnosis)
     assert "Cần 2 nữ cho chức danh Bí thư nhưng chỉ có 1 ứng viên nữ đủ điều kiện" in text
     assert "thiếu" in text
+    assert "Thâm niên, bậc chức danh: 1 người (Phạm Thị Dung)" in text  # the rule that keeps the other woman out
 
 
 def test_infeasible_count_diagnosis_and_raise():
@@ -235,6 +236,7 @@ def test_infeasible_count_diagnosis_and_raise():
     with pytest.raises(InfeasibleError) as exc:
         run(tiny(), sc, raise_infeasible=True)
     assert "Cần 4 người cho chức danh Bí thư nhưng chỉ có 3 ứng viên đủ điều kiện" in str(exc.value)
+    assert "Cán bộ trẻ chỉ làm cấp phó: 2 người (Lê Văn Cường, Phạm Thị Dung)" in str(exc.value)
     assert exc.value.result is not None and not exc.value.result.feasible
 
 

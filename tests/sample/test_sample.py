@@ -84,6 +84,8 @@ def test_units_and_mergers(t):
     on = lambda d: communes[(communes["valid_from"] <= d) & ((communes["valid_to"] == "") | (communes["valid_to"] >= d))]  # noqa: E731
     assert len(on("2019-12-31")) == 27
     assert len(on("2020-01-01")) == 25
+    assert len(on("2024-12-31")) == 25
+    assert len(on("2025-01-01")) == 24  # Lưu Phương into thị trấn Phát Diệm (NQ 1318/NQ-UBTVQH15)
     assert len(on("2025-07-01")) == 8
     assert (communes.loc[["TT_PHAT_DIEM", "TT_BINH_MINH"], "kind"] == "thi_tran").all()
     xc = u.loc["XA_XUAN_CHINH"]
@@ -96,6 +98,10 @@ def test_units_and_mergers(t):
     for new, olds in sample.MERGER_2025.items():
         assert u.loc[new, "valid_from"] == "2025-07-01"
         for old in olds:
+            if old == "XA_LUU_PHUONG":
+                assert u.loc[old, "successor_unit_id"] == "TT_PHAT_DIEM"
+                assert u.loc[old, "valid_to"] == "2024-12-31"
+                continue
             assert u.loc[old, "successor_unit_id"] == new
             assert u.loc[old, "valid_to"] == "2025-06-30"
     assert set(sample.MERGER_2025["XA2025_CHAT_BINH"]) == {"XA_XUAN_CHINH", "XA_HOI_NINH", "XA_CHAT_BINH"}

@@ -42,7 +42,8 @@ def _audit(tmp_path, monkeypatch):
 def test_alternatives_name_people_and_posts_and_keep_ids_apart(ds, base):
     r = rotation.run(ds, base.model_copy(update={"alternatives": 3}), rule_costs=False)
     alts = r.alternatives
-    assert list(alts.columns) == ["plan", "objective", "delta", "changes", "removed_ids", "added_ids"]
+    assert list(alts.columns) == ["plan", "objective", "score", "bonus", "penalty", "delta", "people_changed",
+                                  "changes", "removed_ids", "added_ids", "equivalent"]
     assert len(alts) >= 2
     names = ds["cadres"].set_index("cadre_id")["full_name"]
     for row in alts.iloc[1:].itertuples():
