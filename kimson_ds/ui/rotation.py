@@ -21,12 +21,14 @@ import pandas as pd
 
 from kimson_ds.config import dump_scenario
 from kimson_ds.data.io import Dataset, load_dataset
+from kimson_ds.errors import ScenarioError
 from kimson_ds.papers.report import REPO_ROOT, find_dataset, table_html
 from kimson_ds.rotation import model as rotation
 from kimson_ds.rotation.eligibility import exclusion_counts
 from kimson_ds.rules.parameters import parameters
 from kimson_ds.ui.common import (
     ErrorPanel,
+    ExportButton,
     Panel,
     ReportButton,
     SaveButton,
@@ -191,12 +193,33 @@ class RotationPanel(Panel):
                     w.Accordion(children=[pairs], titles=("Chỉ định và loại trừ từng cặp cán bộ – vị trí",)),
                     ]
         self.opener = self._opener()
+        self.exporter = ExportButton(self._export_tables, os.path.relpath(out / "xuat" / self.name, REPO_ROOT),
+                                     "luan-chuyen")
         self._assemble(controls,
                        [self.diagnosis, w.HTML("<h3>Phương án luân chuyển</h3>"), self.plan, self.tabs],
-                       [self.opener, self.saver.widget, self.reporter.widget])
+                       [self.opener, self.saver.widget, self.exporter.widget, self.reporter.widget])
         self.observe(*c.values())
         if _first_run:
             self.refresh()
+
+    def _export_tables(self):
+        """Title, Vietnamese tables of the plan on screen and the scenario writer, for "Xuất Excel và PDF"."""
+        from kimson_ds.papers.report import legal_basis_table, references_frame
+
+        res = self.result
+        if res is None:
+            raise ScenarioError("Chưa có phương án để xuất; hãy sửa các lựa chọn cho đến khi có kết quả.")
+        vi = rotation.vietnamese
+        t = res.tables
+        sheets = {
+            "Chẩn đoán": pd.DataFrame({"Chẩn đoán": [x.removeprefix("- ") for x in res.diagnosis]}),
+            "Phương án": vi(res.assignments.reindex(columns=_PLAN_COLUMNS)),
+            "Phương án thay thế": vi(res.alternatives.drop(columns=["removed_ids", "added_ids"], errors="ignore")),
+            "Vị trí chưa bố trí": vi(t["unfilled"]),
+            "Ứng viên chưa chọn": vi(t["unused"]),
+            "Căn cứ pháp lý": legal_basis_table(references_frame(res.problem.params)),
+        }
+        return self.scenario().name, sheets, lambda path: dump_scenario(self.scenario(), path)
 
     # ----------------------------------------------------------------- open a scenario file
     def _opener(self):

@@ -122,6 +122,10 @@ class VettingPanel(NotebookPanel):
         self.batch_saver.button.description = "Lưu danh sách đề xuất"
         self.batch_saver.button.tooltip = "Ghi cả đợt đề xuất (kể cả các đề xuất vừa thêm) thành tệp CSV cho lệnh kimson-ds vet"
         self.batch_saver.path.description = "Tệp đề xuất:"
+        self.batch_saver.button.remove_class("kimson-save")
+        self.batch_saver.button.add_class("kimson-save-batch")
+        self.batch_saver.path.remove_class("kimson-save-path")
+        self.batch_saver.path.add_class("kimson-save-batch-path")
         box = w.VBox([*f.values(), add, self.form_message, self.batch_saver.widget])
         return w.Accordion(children=[box], titles=("Thêm đề xuất mới vào đợt",))
 
