@@ -37,6 +37,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from kimson_ds.papers import vi
     from kimson_ds.papers.pack import build_pack
 
     parts = ["pack", args.dataset, "--scenarios", args.scenarios, "--out", args.out]
@@ -51,7 +52,7 @@ def run(args) -> int:
     n_ok = int((reps["status"] == "ok").sum())
     n_pdf = int(reps["pdf"].notna().sum())
     t = result.timings
-    print(f"Đã lập gói tài liệu trong {t['total']:.1f} giây: {n_ok}/{len(reps)} báo cáo, {n_pdf} bản PDF, "
+    print(f"Đã lập gói tài liệu trong {vi.seconds(t['total'])}: {n_ok}/{len(reps)} báo cáo, {n_pdf} bản PDF, "
           f"{len(result.lists)} danh sách đề xuất.")
     for x in result.lists:
         print(f"  - {x.sheet}: {x.summary}")

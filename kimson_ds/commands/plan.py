@@ -93,6 +93,8 @@ def run(args) -> int:
 
 
 def _run(args, outs: OutputSet) -> int:
+    from kimson_ds.papers import vi
+
     scenario = load_scenario(args.scenario, sm.PlanScenario) if args.scenario else sm.PlanScenario()
     term = args.term or scenario.term
     su.parse_term(term)
@@ -114,19 +116,24 @@ def _run(args, outs: OutputSet) -> int:
         tables = su.compliance_tables(comp, steps=steps, chains=chains)
         written += [_write(tables[name], out / f"{name}.csv") for name in
                     ("violations", "summary", "bench", "bench_overall", "chains", "chain_steps", "planning_rows")]
+        from kimson_ds.papers.workbook import RESULT_WORKBOOK, write_result_workbook
+
+        written.append(write_result_workbook(
+            out / RESULT_WORKBOOK, {"Vi phạm": tables["violations"], "Chỉ tiêu": tables["summary"],
+                                    "Độ sẵn sàng kế nhiệm": tables["bench"]},
+            title=f"KIỂM TRA DANH SÁCH QUY HOẠCH NHIỆM KỲ {term}", subtitle=f"Ngày áp dụng quy định {vi.date(as_of)}"))
         sets = comp.param_sets
         n_auto = int(comp.violations["auto_removal"].astype(bool).sum()) if len(comp.violations) else 0
         share = comp.bench_overall.set_index("indicator")["value"]
         info.update(violations=len(comp.violations), auto_removals=n_auto, people=int(comp.rows["cadre_id"].nunique()))
-        print(f"Kiểm tra quy hoạch nhiệm kỳ {term} (áp dụng quy định ngày {as_of:%d-%m-%Y}): "
+        print(f"Kiểm tra quy hoạch nhiệm kỳ {term} (áp dụng quy định ngày {vi.date(as_of)}): "
               f"{info['people']} người, {len(comp.rows)} lượt quy hoạch, {len(comp.violations)} vi phạm "
               f"({n_auto} trường hợp đương nhiên đưa ra khỏi quy hoạch).")
         for rule, n in comp.violations.groupby("rule").size().items():
             print(f"  - {su.RULES[rule][0]}: {n}")
         print(f"Chức danh có ít nhất 1 người sẵn sàng ngay: "
               f"{su.percent_text(share['Tỷ lệ chức danh có ít nhất 1 người sẵn sàng ngay'])}; "
-              f"có ít nhất 2 người quy hoạch: "
-              f"{su.percent_text(share['Tỷ lệ chức danh có ít nhất 2 người quy hoạch'])}.")
+              f"{share.index[2][len('Tỷ lệ chức danh '):]}: {su.percent_text(share.iloc[2])}.")
     elif args.mode == "optimise":
         try:
             res = sm.run(ds, scenario, as_of=as_of, term=term)
@@ -137,12 +144,18 @@ def _run(args, outs: OutputSet) -> int:
             raise
         tables = sm.slate_tables(res)
         written += [_write(tables[name], out / f"{name}.csv") for name in
-                    ("slates", "shares", "unmet", "diff", "candidates")]
+                    ("slates", "shares", "unmet", "diff", "candidates", "ties")]
+        from kimson_ds.papers.workbook import RESULT_WORKBOOK, write_result_workbook
+
+        written.append(write_result_workbook(
+            out / RESULT_WORKBOOK, {"Danh sách quy hoạch": tables["slates"], "Cơ cấu": tables["shares"],
+                                    "So với hiện hành": tables["diff"]},
+            title=f"DANH SÁCH QUY HOẠCH CÁN BỘ NHIỆM KỲ {term}", subtitle=f"Ngày áp dụng quy định {vi.date(as_of)}"))
         sets = res.param_sets
         counts = res.diff["change"].value_counts()
         info.update(status=res.status, objective=res.objective, build_seconds=round(res.build_seconds, 3),
                     solve_seconds=round(res.solve_seconds, 3), slates=len(res.slates))
-        secs = f"dựng mô hình {res.build_seconds:.2f} giây, giải {res.solve_seconds:.2f} giây".replace(".", ",")
+        secs = f"dựng mô hình {vi.seconds(res.build_seconds)}, giải {vi.seconds(res.solve_seconds)}"
         print(f"Lập danh sách quy hoạch nhiệm kỳ {term}: {res.status}; {len(res.slates)} lượt, "
               f"{res.slates['cadre_id'].nunique()} người cho {res.slates['post_id'].nunique()} chức danh ({secs}).")
         print(f"So với danh sách hiện hành: giữ nguyên {counts.get('giu', 0)}, đề xuất mới {counts.get('them', 0)}, "
@@ -152,6 +165,9 @@ def _run(args, outs: OutputSet) -> int:
             print(f"  - {r.indicator}: {su.percent_text(r.achieved)} ({tgt})")
         for r in res.unmet.itertuples(index=False):
             print(f"  ! Chưa đạt {r.target}: {r.reason}")
+        if len(res.ties):
+            print(f"  Có {len(res.ties)} chức danh có phương án khác cùng điểm; đã phân định theo: "
+                  f"{'; '.join(sm.TIE_CRITERIA)} (xem ties.csv).")
     else:
         date_from = _date(args.date_from, "Ngày đầu kỳ") or (scenario.review.date_from if scenario.review else None)
         date_to = _date(args.date_to, "Ngày cuối kỳ") or (scenario.review.date_to if scenario.review else None)
@@ -167,7 +183,7 @@ def _run(args, outs: OutputSet) -> int:
         sets = [P]
         info.update(date_from=str(date_from), date_to=str(date_to))
         c = rows["status"].value_counts()
-        print(f"Rà soát quy hoạch nhiệm kỳ {term} từ {date_from:%d-%m-%Y} đến {date_to:%d-%m-%Y}: "
+        print(f"Rà soát quy hoạch nhiệm kỳ {term} từ {vi.date(date_from)} đến {vi.date(date_to)}: "
               f"giữ lại {c.get('giu', 0)}, bổ sung {c.get('them', 0)}, đưa ra {c.get('dua_ra', 0)} lượt; "
               f"{int((rows['flag'] != '').sum())} trường hợp cần xem xét.")
     written.append(_write(_references(sets), out / "references.csv"))

@@ -90,10 +90,13 @@ def comparison_path(out: Path) -> Path:
 
 
 def _share(x: float) -> str:
-    return "không xác định" if x != x else f"{x:.1%}".replace(".", ",")
+    from kimson_ds.papers import vi
+
+    return "không xác định" if x != x else vi.percent(x)
 
 
 def run(args) -> int:
+
     out = Path(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -108,14 +111,16 @@ def run(args) -> int:
 
 
 def _run(args, out: Path, suffix: str, as_of: str, outs: OutputSet) -> int:
+    from kimson_ds.papers import vi
+
     overrides = load_overrides(args.params)
     ds = load_dataset(args.dataset)
     check_year(ds["ratings"], args.year, source=str(args.dataset))  # DataError → exit 2
     kw = dict(year=args.year, group_by=args.group, btv_only=not args.all_cadres, overrides=overrides)
     res = rate_dataset(ds, as_of=as_of, **kw)
     other = rate_dataset(ds, as_of=args.compare_as_of, **kw) if args.compare_as_of else None
-    name_a = f"Quy định ngày {res.as_of:%d-%m-%Y}"
-    name_b = f"Quy định ngày {other.as_of:%d-%m-%Y}" if other is not None else ""
+    name_a = f"Quy định ngày {vi.date(res.as_of)}"
+    name_b = f"Quy định ngày {vi.date(other.as_of)}" if other is not None else ""
     if other is not None and name_b == name_a:
         name_b += " (so sánh)"
     cmp_full = compare(res, other) if other is not None else None
@@ -172,7 +177,7 @@ def _run(args, out: Path, suffix: str, as_of: str, outs: OutputSet) -> int:
     if other is not None:
         o = other.summary.iloc[0]
         n_diff = int(cmp_full["differs"].sum())
-        print(f"So sánh với quy định ngày {other.as_of:%d-%m-%Y}: tỷ lệ xuất sắc "
+        print(f"So sánh với quy định ngày {vi.date(other.as_of)}: tỷ lệ xuất sắc "
               f"{_share(float(o['xs_share']))} ({int(o['xuat_sac'])}/{int(o['rated'])}); "
               f"{n_diff} người có mức khác.")
     print(f"Đã ghi kết quả ra {out}.")

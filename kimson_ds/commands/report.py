@@ -37,6 +37,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from kimson_ds.papers import vi
+
     pairs = [(name, value) for name, value in args.parameter]
     parts = ["report", args.notebook]
     for name, value in pairs:
@@ -48,7 +50,7 @@ def run(args) -> int:
                           command=" ".join(shlex.quote(x) for x in parts))
     n_refs = len(result.references)
     n_assume = int(result.references["assumption"].sum()) if n_refs else 0
-    print(f"Đã tạo báo cáo «{result.title}» trong {result.seconds:.1f} giây.")
+    print(f"Đã tạo báo cáo «{result.title}» trong {vi.seconds(result.seconds)}.")
     print(f"  Báo cáo HTML: {result.html}")
     print(f"  Notebook đã chạy: {result.ipynb}")
     print(f"  Quy định đã áp dụng: {n_refs} (trong đó {n_assume} giá trị GIẢ ĐỊNH).")

@@ -83,6 +83,8 @@ def run_command(args) -> int:
 
 
 def _run(args, outs: OutputSet) -> int:
+    from kimson_ds.papers import vi
+
     scenario = load_scenario(args.scenario, TrainingScenario)
     ds = load_dataset(args.dataset)
     check_tables(ds)
@@ -104,6 +106,18 @@ def _run(args, outs: OutputSet) -> int:
         _write(ku["rosters"], ROSTER_HEADERS, out / "rosters.csv"),
         _write_table(gaps, out / "gaps.csv"),
     ]
+    from kimson_ds.papers.workbook import RESULT_WORKBOOK, write_result_workbook
+
+    def _vi(frame, headers):
+        part = frame[[c for c in headers if c in frame.columns]].rename(columns=headers)
+        return part.assign(**{c: part[c].map({True: "Có", False: "Không"}) for c in part.columns
+                              if part[c].dtype == bool})
+
+    files.append(write_result_workbook(
+        out / RESULT_WORKBOOK, {"Lịch học": _vi(res.schedule, SCHEDULE_HEADERS),
+                                "Tình trạng khi nhận chức": _vi(res.readiness, READINESS_HEADERS),
+                                "Tiêu chuẩn còn thiếu": gaps},
+        title=f"KẾ HOẠCH ĐÀO TẠO, BỒI DƯỠNG — {scenario.name}", subtitle=f"Nhiệm kỳ {scenario.term}"))
     used = res.parameters_used
     for ps in ku["params"]:
         used.setdefault(ps.as_of.isoformat(), {}).update(ps.used)
@@ -148,7 +162,7 @@ def _run(args, outs: OutputSet) -> int:
           f"{gaps[['Mã cán bộ', 'Mã chức danh']].drop_duplicates().shape[0]} lượt; {int(closable.sum())} khắc phục "
           f"được bằng đào tạo, {int((~closable).sum())} không (xem gaps.csv).")
     spend = res.usage.loc[res.usage["resource"] == "budget"]
-    total = f"{spend['used'].sum():,.1f}".replace(",", " ").replace(".", ",")
+    total = vi.number(spend['used'].sum(), 1)
     print(f"  {len(res.schedule)} lượt học được xếp; tổng kinh phí {total} triệu đồng.")
     print(f"Cập nhật kiến thức: {len(ku['overdue'])} người nợ; danh sách lớp năm "
           f"{int(ku['rosters']['year'].iloc[0]) if len(ku['rosters']) else '—'}: "

@@ -25,7 +25,11 @@ def run(args) -> int:
     for line in summarise_issues(ds.errors, per_column=10, total=200):
         print(line, file=sys.stderr)
     n_err, n_warn = len(ds.errors), len(ds.warnings)
-    counts = ", ".join(f"{name}: {len(df)}" for name, df in ds.tables.items())
+    from kimson_ds.data.schema import TABLES
+    from kimson_ds.papers import vi
+
+    counts = "; ".join(f"{TABLES[name].title_vi if name in TABLES else name}: {vi.integer(len(df))}"
+                       for name, df in ds.tables.items())
     if n_err:
         print(f"Bộ dữ liệu có {n_err} lỗi và {n_warn} cảnh báo. Hãy sửa các lỗi trên rồi kiểm tra lại.",
               file=sys.stderr)

@@ -79,6 +79,8 @@ def run(args) -> int:
 
 
 def _run(args, outs: OutputSet) -> int:
+    from kimson_ds.papers import vi
+
     as_of = _as_of(args.as_of)
     overrides = load_overrides(args.params)
     ds = load_dataset(args.dataset, as_of=as_of)
@@ -93,6 +95,13 @@ def _run(args, outs: OutputSet) -> int:
     }
     for name, frame in files.items():
         write_csv(frame, out / name)
+    from kimson_ds.papers.workbook import RESULT_WORKBOOK, write_result_workbook
+
+    write_result_workbook(out / RESULT_WORKBOOK, {"Kết luận thẩm định": files["verdicts.csv"],
+                                                  "Từng mục thẩm định": files["checklist.csv"],
+                                                  "Xung đột người thân": files["conflicts.csv"]},
+                          title="KẾT QUẢ THẨM ĐỊNH ĐỀ XUẤT NHÂN SỰ",
+                          subtitle=f"Xung đột người thân tại ngày {vi.date(result.as_of)}")
 
     counts = result.verdicts["verdict"].value_counts()
     n_ok, n_fail, n_review = (int(counts.get(k, 0)) for k in ("dat", "khong_dat", "can_xem_xet"))
@@ -131,6 +140,6 @@ def _run(args, outs: OutputSet) -> int:
         items = row.failed_items or row.review_items
         print(f"  - {row.proposal_id} ({row.full_name}, {row.action_vi} {row.post}): {row.verdict_vi} — {items}")
     print(f"Xung đột người thân: {n_existing} giữa những người đang giữ chức vụ "
-          f"(ngày {result.as_of:%d-%m-%Y}), {n_batch} do đợt đề xuất tạo ra.")
+          f"(ngày {vi.date(result.as_of)}), {n_batch} do đợt đề xuất tạo ra.")
     print(f"Kết quả ghi tại {args.out}: checklist.csv, verdicts.csv, conflicts.csv, run.json.")
     return result.exit_code

@@ -662,7 +662,16 @@ def write_print_table(ws: Worksheet, frame: pd.DataFrame, title: str, *, subtitl
     for j, h in enumerate(headers, start=1):
         c = ws.cell(row=r, column=j, value=_nfc(h))
         c.font, c.fill, c.alignment, c.border = _BOLD, _FILL_HEADER, _HEADER_ALIGN, _BORDER
-    formats = number_formats or {}
+    formats = dict(number_formats or {})
+    for c in data.columns:  # decimals and shares: Excel formats (shown with the PC's decimal comma)
+        h = str(c)
+        if h in formats or not pd.api.types.is_float_dtype(data[c]):
+            continue
+        vals = data[c].dropna()
+        if not len(vals) or bool((vals % 1 == 0).all()):
+            continue
+        share = ("tỷ lệ" in h.lower() or "share" in h.lower()) and "%" not in h and float(vals.abs().max()) <= 1
+        formats[h] = "0.0%" if share else "#,##0.00"
     columns = [data[c].tolist() for c in data.columns]
     if numbered:
         columns = [list(range(1, len(data) + 1)), *columns]

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from kimson_ds.data import codes
 from kimson_ds.rules.parameters import ParameterSet, parameters
@@ -526,8 +527,10 @@ def plot_age_pyramid(pyramid: pd.DataFrame, title: str = "Tháp tuổi cán bộ
     ax.set_yticks(y, pyramid["Nhóm tuổi"].tolist())
     lim = max(1.0, float(np.max(np.concatenate([men, women]))) if len(pyramid) else 1.0) * 1.15
     ax.set_xlim(-lim, lim)
-    ticks = ax.get_xticks()
-    ax.set_xticks(ticks, [f"{abs(int(t))}" for t in ticks])
+    # Counts: whole-number ticks only (a small dataset must not read "1 1 0 0 0 1 1").
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ticks = [t for t in ax.get_xticks() if -lim <= t <= lim]
+    ax.set_xticks(ticks, [f"{abs(int(round(t)))}" for t in ticks])
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_xlabel("Số cán bộ")
     ax.set_ylabel("Nhóm tuổi")
@@ -558,6 +561,8 @@ def plot_bars(table: pd.DataFrame, label_col: str, value_col: str, *, title: str
         ax.set_xticks(pos, labels, rotation=20 if max((len(s) for s in labels), default=0) > 12 else 0,
                       ha="right" if max((len(s) for s in labels), default=0) > 12 else "center")
     ax.bar_label(bars, labels=[f"{v:g}".replace(".", ",") for v in values], padding=2, fontsize=9)
+    if len(values) and np.all(np.mod(values, 1) == 0):  # counts: whole-number axis
+        (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
     ax.margins(**({"x": 0.08} if horizontal else {"y": 0.1}))
     ax.set_title(title)
     ax.set_xlabel(xlabel)

@@ -1,6 +1,7 @@
 """Papers for the committee: the report pipeline (papermill → offline HTML), the meeting pack, PDF.
 
-Modules: ``pack``, ``pdf``, ``report``.
+Modules: ``pack``, ``pdf``, ``report``, ``vi`` (Vietnamese formatting, Babel), ``word`` (Tờ trình .docx),
+``profile`` (profile cards).
 Names below are imported lazily, on first use.
 """
 
@@ -8,6 +9,17 @@ from kimson_ds._lazy import lazy_exports
 
 _EXPORTS = {
     "CHROMIUM_ARGS": "kimson_ds.papers.pdf",
+    "Organisation": "kimson_ds.papers.word",
+    "ProfileCard": "kimson_ds.papers.profile",
+    "Submission": "kimson_ds.papers.word",
+    "card_html": "kimson_ds.papers.profile",
+    "cards_html": "kimson_ds.papers.profile",
+    "organisation": "kimson_ds.papers.word",
+    "profile_card": "kimson_ds.papers.profile",
+    "proposal_lists": "kimson_ds.papers.pack",
+    "write_papers": "kimson_ds.papers.pack",
+    "write_profile_cards": "kimson_ds.papers.profile",
+    "write_submission": "kimson_ds.papers.word",
     "ChromiumMissingError": "kimson_ds.papers.pdf",
     "MANIFEST_NAME": "kimson_ds.papers.pack",
     "PackManifest": "kimson_ds.papers.pack",
@@ -33,7 +45,6 @@ _EXPORTS = {
     "load_pack": "kimson_ds.papers.pack",
     "notebook_parameters": "kimson_ds.papers.report",
     "param_value_text": "kimson_ds.papers.report",
-    "proposal_lists": "kimson_ds.papers.pack",
     "references_frame": "kimson_ds.papers.report",
     "resolve_parameters": "kimson_ds.papers.report",
     "show_figure": "kimson_ds.papers.report",

@@ -36,9 +36,11 @@ listed as such in the index instead).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
+import re
 import shlex
 import time
 from collections.abc import Callable
@@ -52,6 +54,7 @@ from pydantic import Field
 from kimson_ds import __version__
 from kimson_ds.config import StrictModel, load_scenario
 from kimson_ds.errors import InfeasibleError, ReportError, ScenarioError
+from kimson_ds.papers import vi
 
 __all__ = [
     "MANIFEST_NAME",
@@ -72,6 +75,8 @@ MANIFEST_NAME = "goi-tai-lieu.yaml"
 WORKBOOK_NAME = "danh-sach-de-xuat.xlsx"
 #: Sub-folder of the pack holding the reports.
 REPORTS_DIR = "bao-cao"
+#: Notebooks run side by side by the pack (each in its own kernel; the machine has 2 cores).
+PARALLEL_REPORTS = 2
 
 _NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 _CSS = Path(__file__).resolve().parent / "assets" / "report.css"
@@ -144,9 +149,26 @@ class VettingList(StrictModel):
     title: str = "KẾT QUẢ THẨM ĐỊNH ĐỀ XUẤT NHÂN SỰ"
 
 
-class ListsSpec(StrictModel):
-    """Inputs of the proposal-lists workbook; a list left out is not made."""
+class RatingList(StrictModel):
+    """Rating results of one year (the levels the committee confirms)."""
 
+    year: int
+    as_of: dt.date | None = None
+    title: str = "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÁN BỘ"
+
+
+class TrainingList(StrictModel):
+    """Training plan: the course schedule of a training scenario."""
+
+    scenario: str
+    title: str = "KẾ HOẠCH ĐÀO TẠO, BỒI DƯỠNG CÁN BỘ QUY HOẠCH"
+
+
+class ListsSpec(StrictModel):
+    """Inputs of the proposal lists and Tờ trình; a list left out is not made."""
+
+    rating: RatingList | None = None
+    training: TrainingList | None = None
     rotation: RotationList | None = None
     succession: SuccessionList | None = None
     vetting: VettingList | None = None
@@ -159,6 +181,9 @@ class PackManifest(StrictModel):
     meeting: str | None = None
     meeting_date: dt.date | None = None
     unit: str = "Ban Tổ chức Huyện ủy Kim Sơn"
+    organisation: str | None = None
+    secret: bool = False
+    appendix_pdf: bool = False
     lists: ListsSpec = Field(default_factory=ListsSpec)
 
 
@@ -248,6 +273,8 @@ def load_pack(scenarios: str | Path, dataset: str | Path | None = None, *,
     missing_files: list[str] = []
     lists = manifest.lists
     for what, rel in (("kịch bản luân chuyển", lists.rotation.scenario if lists.rotation else None),
+                      ("kịch bản đào tạo", lists.training.scenario if lists.training else None),
+                      ("tệp cơ quan ban hành", manifest.organisation),
                       ("kịch bản quy hoạch", lists.succession.scenario if lists.succession else None),
                       ("tệp đề xuất", lists.vetting.proposals if lists.vetting else None)):
         if rel is not None and not _resolve(folder, rel).is_file():
@@ -322,13 +349,127 @@ class ProposalList:
     summary: str = ""
     ok: bool = True
     parameters: dict = field(default_factory=dict)
+    key: str = ""
+    submission: Any = None  # kimson_ds.papers.word.Submission
+    people: list[str] = field(default_factory=list)  # cadre ids proposed for a post (profile cards)
 
 
 def _date_vi(value) -> str:
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
+    return vi.date(value)
+
+
+def _people(frame: pd.DataFrame, col: str = "cadre_id") -> list[str]:
+    return list(dict.fromkeys(frame[col].dropna().astype(str))) if col in frame else []
+
+
+def _refs_basis(params: dict, as_of) -> list[str]:
+    """"Căn cứ …" lines: the documents behind the parameters an analysis read."""
+    from kimson_ds.rules.parameters import parameters as load_parameters
+
+    try:
+        P = load_parameters(as_of)
+        for name in params:
+            with contextlib.suppress(Exception):
+                P.get(name)
+        refs = P.references()
+    except Exception:  # noqa: BLE001 - a basis line is a courtesy, never a reason to fail
+        return []
+    docs = [r for r in dict.fromkeys(refs["reference"].fillna("").astype(str)) if r]
+    docs = [re.sub(r"\s*\(.*\)\s*$", "", d.split(";")[0].split(" — ")[0]).strip().rstrip(".") for d in docs]
+    docs = list(dict.fromkeys(vi.text(d) for d in docs if d))[:4]
+    return [f"Căn cứ {d};" for d in dict.fromkeys(docs)]
+
+
+def _rating_list(ds, plan: PackPlan, spec: RatingList) -> ProposalList:
+    from kimson_ds.data.codes import RATING_LEVEL
+    from kimson_ds.papers.word import Submission
+    from kimson_ds.rating.engine import rate_dataset
+
+    as_of = spec.as_of or dt.date(spec.year, 12, 31)
+    res = rate_dataset(ds, year=spec.year, as_of=as_of)
+    t = res.table
+    level = t["final_level"].map(RATING_LEVEL)
+    v = res.vietnamese()
+    frame = pd.DataFrame({
+        "Họ và tên": v["Họ và tên"], "Chức danh": v["Chức danh"], "Đơn vị": v["Tên đơn vị"], "Điểm": v["Điểm"],
+        "Mức theo điểm": v["Mức theo điểm"], "Mức đề xuất": v["Mức xếp loại (tên)"], "Lý do": vi.text(v["Lý do"]),
+    })
+    dist = res.distribution()
+    counts = "; ".join(f"{r.label}: {int(r.count)} ({vi.percent(r.share)})" for r in dist.itertuples(index=False))
+    n = int(level.notna().sum())
+    capped, moved = len(res.capped), len(res.moved)
+    warnings = []
+    if capped:
+        warnings.append(f"{capped} người bị hạ mức theo kết quả xếp loại của tổ chức, đơn vị mình phụ trách.")
+    if moved:
+        warnings.append(f"{moved} người đề xuất hạ từ xuất sắc xuống tốt do vượt tỷ lệ.")
+    if len(res.missing_org):
+        warnings.append(f"{len(res.missing_org)} người chưa có xếp loại tổ chức liên kết: cần bổ sung trước khi "
+                        "quyết định.")
+    sub = Submission(
+        subject=f"kết quả đánh giá, xếp loại chất lượng cán bộ năm {spec.year}",
+        basis=_refs_basis(res.params.used, as_of),
+        proposal=[f"Ban Tổ chức đã tổng hợp kết quả đánh giá, xếp loại năm {spec.year} của {n} cán bộ "
+                  f"thuộc diện Ban Thường vụ quản lý, áp dụng quy định ngày {vi.date(as_of)}, và đề xuất "
+                  "mức xếp loại của từng người như Phụ lục 1."],
+        figures=[("Số cán bộ được xếp loại", vi.integer(n)), ("Kết quả", counts),
+                 ("Tỷ lệ hoàn thành xuất sắc nhiệm vụ", vi.percent(res.share_excellent)),
+                 ("Số người bị hạ theo xếp loại tổ chức", vi.integer(capped))],
+        alternatives=["Giữ nguyên mức theo điểm tự chấm của từng người (không áp dụng giới hạn theo tổ chức): "
+                      "không phù hợp quy định liên kết xếp loại người đứng đầu với tổ chức."],
+        asks=[f"Thông qua kết quả xếp loại năm {spec.year} của {n} cán bộ (Phụ lục 1).",
+              "Cho ý kiến đối với các trường hợp bị hạ mức theo tổ chức."],
+        warnings=warnings, appendices=[(f"Kết quả xếp loại cán bộ năm {spec.year}", frame)], as_of=as_of)
+    return ProposalList("Xếp loại", f"{spec.title} NĂM {spec.year}", frame,
+                        subtitle=f"Ngày áp dụng quy định {vi.date(as_of)}", summary=f"{n} cán bộ: {counts}",
+                        parameters=dict(res.params.used), key="xep-loai", submission=sub)
+
+
+def _training_list(ds, plan: PackPlan, spec: TrainingList) -> ProposalList:
+    from kimson_ds.papers.word import Submission
+    from kimson_ds.training import schedule as training
+
+    sc = load_scenario(plan.resolve(spec.scenario), training.TrainingScenario)
+    res = training.run(ds, sc)
+    s = res.schedule
+    frame = pd.DataFrame({
+        "Họ và tên": s["full_name"], "Khóa học": s["course_name"], "Lĩnh vực": s["field_vi"],
+        "Năm bắt đầu": s["start_year"], "Năm kết thúc": s["end_year"], "Số tháng": s["months"],
+        "Kinh phí (triệu đồng)": s["cost_million_vnd"], "Để đáp ứng chức danh": s["for_targets"],
+    })
+    r = res.readiness
+    counts = r["status_vi"].value_counts()
+    spend = float(res.usage.loc[res.usage["resource"] == "budget", "used"].sum())
+    budget = float(training.budget_by_year(sc).sum())
+    not_ready = r.loc[~r["ready"].astype(bool)]
+    nr = pd.DataFrame({"Họ và tên": not_ready["full_name"], "Chức danh quy hoạch": not_ready["target"],
+                       "Tình trạng": not_ready["status_vi"], "Lý do": vi.text(not_ready["reason"])})
+    sub = Submission(
+        subject=f"kế hoạch đào tạo, bồi dưỡng cán bộ quy hoạch nhiệm kỳ {sc.term}",
+        basis=_refs_basis(res.parameters_used if isinstance(res.parameters_used, dict) else {}, sc.as_of),
+        proposal=[f"Để cán bộ trong quy hoạch nhiệm kỳ {sc.term} đủ tiêu chuẩn khi nhận chức "
+                  f"(ngày {vi.date(sc.term_start)}), Ban Tổ chức đề xuất cử {s['cadre_id'].nunique()} người "
+                  f"đi học {len(s)} lượt trong các năm {min(s['start_year'], default='')}–"
+                  f"{max(s['end_year'], default='')} (Phụ lục 1)."],
+        figures=[("Số lượt quy hoạch", vi.integer(len(r))),
+                 ("Sẽ đủ tiêu chuẩn khi nhận chức", vi.integer(int(r["ready"].sum()))),
+                 ("Kinh phí dự kiến", f"{vi.number(spend, 1)} / {vi.number(budget, 1)} triệu đồng")]
+        + [(str(k), vi.integer(v)) for k, v in counts.items()],
+        alternatives=["Chỉ cử đi học theo nhu cầu của đơn vị (không xếp theo chức danh quy hoạch): không bảo đảm "
+                      "người trong quy hoạch đủ tiêu chuẩn đúng thời điểm nhận chức."],
+        asks=[f"Thông qua kế hoạch cử {len(s)} lượt cán bộ đi đào tạo, bồi dưỡng (Phụ lục 1).",
+              f"Cho ý kiến về {len(not_ready)} lượt quy hoạch chưa thể đủ tiêu chuẩn (Phụ lục 2)."],
+        appendices=[("Kế hoạch cử cán bộ đi đào tạo, bồi dưỡng", frame),
+                    ("Các lượt quy hoạch chưa đủ tiêu chuẩn khi nhận chức", nr)], as_of=sc.as_of)
+    return ProposalList("Đào tạo", f"{spec.title} NHIỆM KỲ {sc.term}", frame,
+                        subtitle=f"Kịch bản: {sc.name}; ngày lập kế hoạch {vi.date(sc.as_of)}",
+                        summary=f"{len(s)} lượt học của {s['cadre_id'].nunique()} người; kinh phí "
+                                f"{vi.number(spend, 1)} triệu đồng",
+                        key="dao-tao", submission=sub)
 
 
 def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
+    from kimson_ds.papers.word import Submission
     from kimson_ds.rotation import model as rotation
 
     base = rotation.load_rotation_scenario(plan.resolve(spec.scenario))
@@ -338,20 +479,44 @@ def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
     frame = pd.DataFrame({
         "Họ và tên": a["full_name"], "Mã cán bộ": a["cadre_id"], "Giới tính": a["gender"], "Tuổi": a["age"],
         "Đơn vị hiện nay": a["source_unit"], "Chức danh hiện nay": a["current_title"],
-        "Chức danh đề xuất": a["title"], "Xã, thị trấn đến": a["commune"], "Tổng điểm": a["score"].round(3),
+        "Chức danh đề xuất": a["title"], "Xã, thị trấn đến": a["commune"], "Tổng điểm": a["score"].round(2),
     })
-    note = "Ghi chú: " + " ".join(line.lstrip("- ").strip() for line in result.diagnosis)
+    note = "Ghi chú: " + vi.text(" ".join(line.lstrip("- ").strip() for line in result.diagnosis))
     state = "phương án tối ưu" if result.feasible else "phương án nới lỏng — yêu cầu không thực hiện được đầy đủ"
+    alts = result.alternatives
+    alt_lines = []
+    for r in alts.head(3).itertuples(index=False):
+        moved = len([x for x in str(r.removed_ids or "").split(";") if x.strip()])
+        same = "bằng" if abs(float(r.delta)) < 1e-9 else f"kém {vi.number(abs(float(r.delta)))} điểm so với"
+        alt_lines.append(f"Phương án {int(r.plan)}: tổng điểm {vi.number(r.objective)}"
+                         + (" (phương án đề xuất)." if int(r.plan) == 1 else
+                            f", {same} phương án 1, khác ở {moved} vị trí bố trí."))
+    women = int((a["gender"] == "Nữ").sum())
+    sub = Submission(
+        subject=f"phương án luân chuyển cán bộ về xã, thị trấn ({sc.name})",
+        basis=_refs_basis(result.problem.params.used, sc.as_of),
+        proposal=[f"Ban Tổ chức đề xuất luân chuyển {len(a)} cán bộ về giữ chức vụ tại các xã, thị trấn "
+                  f"như Phụ lục 1 ({state})."] + [vi.text(d) for d in result.diagnosis[:2]],
+        figures=[("Số cán bộ luân chuyển", vi.integer(len(a))), ("Trong đó nữ", vi.integer(women)),
+                 ("Tổng điểm phù hợp của phương án", vi.number(result.solution.objective)),
+                 ("Tuổi bình quân", vi.number(a["age"].mean(), 1) if len(a) else "")],
+        alternatives=alt_lines,
+        asks=[f"Thông qua phương án luân chuyển {len(a)} cán bộ (Phụ lục 1).",
+              "Giao Ban Tổ chức hoàn thiện hồ sơ, quy trình nhân sự theo quy định."],
+        warnings=[] if result.feasible else ["Yêu cầu của kịch bản không thực hiện được đầy đủ; phương án trình "
+                                              "là phương án nới lỏng."],
+        appendices=[("Danh sách đề xuất luân chuyển cán bộ", frame.drop(columns=["Mã cán bộ"]))], as_of=sc.as_of)
     return ProposalList(
         "Luân chuyển", spec.title, frame,
         subtitle=f"Kịch bản: {sc.name}; ngày áp dụng quy định {_date_vi(sc.as_of)}",
         note=note, summary=f"{len(frame)} cán bộ ({state})", ok=result.feasible,
-        parameters=dict(result.problem.params.used),
+        parameters=dict(result.problem.params.used), key="luan-chuyen", submission=sub, people=_people(a),
     )
 
 
 def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
     from kimson_ds.data.codes import GENDER
+    from kimson_ds.papers.word import Submission
     from kimson_ds.planning import slate_model as sm
 
     sc = load_scenario(plan.resolve(spec.scenario), sm.PlanScenario)
@@ -364,23 +529,46 @@ def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
         "So với danh sách hiện hành": s["on_current_list"].map({True: "Giữ nguyên", False: "Đề xuất mới"}),
     })
     shares = "; ".join(
-        f"{r.indicator} {r.achieved:.1%}" + ("" if pd.isna(r.target) else f" (mức tối thiểu {r.target:.0%})")
+        f"{r.indicator} {vi.percent(r.achieved)}"
+        + ("" if pd.isna(r.target) else f" (mức tối thiểu {vi.percent(r.target, 0)})")
         for r in res.shares.itertuples(index=False))
-    unmet = " ".join(f"Chưa đạt {r.target}: {r.reason}." for r in res.unmet.itertuples(index=False))
+    unmet = " ".join(f"Chưa đạt {r.target}: {vi.text(r.reason)}." for r in res.unmet.itertuples(index=False))
     term = spec.term or sc.term
+    as_of = spec.as_of or sc.as_of
     used: dict = {}
     for P in res.param_sets:
         used.update(P.used)
+    counts = res.diff["change"].value_counts() if "change" in res.diff else pd.Series(dtype=int)
+    sub = Submission(
+        subject=f"danh sách quy hoạch cán bộ nhiệm kỳ {term}",
+        basis=_refs_basis(used, as_of),
+        proposal=[f"Ban Tổ chức đề xuất danh sách quy hoạch nhiệm kỳ {term} gồm {s['cadre_id'].nunique()} người "
+                  f"({len(s)} lượt) cho {s['post_id'].nunique()} chức danh (Phụ lục 1), lập theo tiêu chuẩn "
+                  f"chức danh và cơ cấu tại ngày {vi.date(as_of)}."],
+        figures=[("Số người", vi.integer(s["cadre_id"].nunique())), ("Số lượt", vi.integer(len(s))),
+                 ("Giữ nguyên so với danh sách hiện hành", vi.integer(int(counts.get("giu", 0)))),
+                 ("Đề xuất mới", vi.integer(int(counts.get("them", 0)))),
+                 ("Không đưa vào", vi.integer(int(counts.get("bo", 0))))]
+        + [(str(r.indicator), vi.percent(r.achieved)) for r in res.shares.itertuples(index=False)],
+        alternatives=["Giữ nguyên danh sách quy hoạch hiện hành: "
+                      f"{int(counts.get('bo', 0))} lượt không còn đủ điều kiện vẫn nằm trong danh sách."],
+        asks=[f"Thông qua danh sách quy hoạch nhiệm kỳ {term} (Phụ lục 1).",
+              "Cho ý kiến về các chỉ tiêu cơ cấu chưa đạt (nếu có)."],
+        warnings=[f"Chưa đạt {r.target}: {vi.text(r.reason)}" for r in res.unmet.itertuples(index=False)],
+        appendices=[(f"Danh sách quy hoạch cán bộ nhiệm kỳ {term}", frame.drop(columns=["Mã cán bộ"]))],
+        as_of=as_of)
     return ProposalList(
         "Quy hoạch", f"{spec.title} NHIỆM KỲ {term}", frame,
-        subtitle=f"Ngày áp dụng quy định {_date_vi(spec.as_of or sc.as_of)}; kết quả giải: {res.status}",
+        subtitle=f"Ngày áp dụng quy định {_date_vi(as_of)}; kết quả giải: {res.status}",
         note=f"Ghi chú: {shares}. {unmet}".strip(),
         summary=f"{s['cadre_id'].nunique()} người, {len(s)} lượt cho {s['post_id'].nunique()} chức danh",
-        parameters=used,
+        parameters=used, key="quy-hoach", submission=sub,
+        people=_people(s.loc[~s["on_current_list"].astype(bool)]),
     )
 
 
 def _vetting_list(ds, plan: PackPlan, spec: VettingList) -> ProposalList:
+    from kimson_ds.papers.word import Submission
     from kimson_ds.vetting import checklist as vetting
 
     path = plan.resolve(spec.proposals)
@@ -391,28 +579,44 @@ def _vetting_list(ds, plan: PackPlan, spec: VettingList) -> ProposalList:
         "Mã đề xuất": v["proposal_id"], "Họ và tên": v["full_name"], "Hình thức": v["action_vi"],
         "Chức vụ đề xuất": v["post"], "Ngày hiệu lực": pd.to_datetime(v["effective_date"]),
         "Kết luận": v["verdict_vi"], "Mục không đạt": v["failed_items"], "Mục cần xem xét": v["review_items"],
-        "Tóm tắt lý do": v["summary"],
+        "Tóm tắt lý do": vi.text(v["summary"]),
     })
     counts = v["verdict_vi"].value_counts()
     tally = ", ".join(f"{int(counts.get(k, 0))} {k.lower()}" for k in ("Đạt", "Cần xem xét", "Không đạt"))
+    as_of = spec.as_of or (pd.to_datetime(v["effective_date"]).min().date() if len(v) else None)
+    sub = Submission(
+        subject="kết quả thẩm định nhân sự đề xuất",
+        basis=_refs_basis(res.parameters_used(), as_of) if as_of else [],
+        proposal=[f"Ban Tổ chức đã thẩm định {len(v)} đề xuất nhân sự (tệp {path.name}) theo tiêu chuẩn, điều "
+                  "kiện tại ngày hiệu lực của từng đề xuất; kết quả từng người tại Phụ lục 1."],
+        figures=[("Số đề xuất", vi.integer(len(v)))]
+        + [(k, vi.integer(int(counts.get(k, 0)))) for k in ("Đạt", "Cần xem xét", "Không đạt")],
+        alternatives=[],
+        asks=[f"Đồng ý {int(counts.get('Đạt', 0))} đề xuất đạt yêu cầu.",
+              f"Cho ý kiến {int(counts.get('Cần xem xét', 0))} đề xuất cần xem xét; không xem xét "
+              f"{int(counts.get('Không đạt', 0))} đề xuất không đạt."],
+        appendices=[("Kết quả thẩm định từng đề xuất", frame)], as_of=as_of)
     return ProposalList(
         "Thẩm định", spec.title, frame,
         subtitle=f"Đợt đề xuất: {path.name}; quy định áp dụng theo ngày hiệu lực của từng đề xuất",
         note="Ghi chú: đề xuất không đạt nếu có một mục không đạt; cần xem xét nếu có mục cần xem xét.",
-        summary=f"{len(v)} đề xuất: {tally}", parameters=res.parameters_used(),
+        summary=f"{len(v)} đề xuất: {tally}", parameters=res.parameters_used(), key="tham-dinh", submission=sub,
+        people=_people(v),
     )
 
 
 def proposal_lists(ds, plan: PackPlan) -> list[ProposalList]:
-    """Compute the proposal lists the meeting manifest asks for.
+    """Compute the proposal lists (and their Tờ trình) the meeting manifest asks for.
 
     A list whose analysis cannot give a result (an infeasible request, an
     analysis module not installed) becomes an empty sheet whose note says why;
     bad inputs (scenario, proposals file, data) raise.
     """
     lists = plan.manifest.lists
-    makers = [("rotation", "Luân chuyển", _rotation_list, lists.rotation),
+    makers = [("rating", "Xếp loại", _rating_list, lists.rating),
               ("succession", "Quy hoạch", _succession_list, lists.succession),
+              ("rotation", "Luân chuyển", _rotation_list, lists.rotation),
+              ("training", "Đào tạo", _training_list, lists.training),
               ("vetting", "Thẩm định", _vetting_list, lists.vetting)]
     out: list[ProposalList] = []
     for _key, sheet, maker, spec in makers:
@@ -450,6 +654,52 @@ def write_lists(path: Path, lists: list[ProposalList], manifest: PackManifest) -
     return save_workbook(wb, path)
 
 
+#: Sub-folder of the pack holding the Tờ trình (Word) and the per-decision workbooks.
+PAPERS_DIR = "to-trinh"
+#: Sub-folder of the pack holding the profile cards of the proposed people.
+CARDS_DIR = "ho-so"
+
+
+def meeting_date(plan: PackPlan) -> dt.date:
+    """The one reference date of the pack: the meeting date (default today)."""
+    return plan.manifest.meeting_date or dt.date.today()
+
+
+def write_papers(out: Path, lists: list[ProposalList], plan: PackPlan, *, secret: bool | None = None) -> list[Path]:
+    """One Tờ trình (``to-trinh/<key>.docx``) and one printable workbook (``to-trinh/<key>.xlsx``) per decision.
+
+    The issuing body is the one in office on the meeting date
+    (:func:`kimson_ds.papers.word.organisation`, file ``organisation`` of the
+    manifest or ``templates/co-quan.yaml``); ``secret`` (default: the
+    manifest's ``secret``) prints the MẬT mark.
+    """
+    from openpyxl import Workbook
+
+    from kimson_ds.data.excel import save_workbook, write_print_table
+    from kimson_ds.papers.word import organisation, write_submission
+
+    made = [x for x in lists if x.submission is not None]
+    if not made:
+        return []
+    day = meeting_date(plan)
+    org = organisation(day, plan.resolve(plan.manifest.organisation) if plan.manifest.organisation else None)
+    folder = out / PAPERS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    mark = plan.manifest.secret if secret is None else secret
+    written: list[Path] = []
+    for x in made:
+        written.append(write_submission(x.submission, folder / f"{x.key}.docx", org=org, date=day, secret=mark))
+        wb = Workbook()
+        wb.remove(wb.active)
+        for i, (title, frame) in enumerate(x.submission.appendices, start=1):
+            ws = wb.create_sheet(f"Phụ lục {i}")
+            write_print_table(ws, frame, title.upper(), subtitle=f"Kèm theo Tờ trình về {x.submission.subject}",
+                              note=x.note or None)
+        wb.properties.title = f"Phụ lục Tờ trình về {x.submission.subject}"
+        written.append(save_workbook(wb, folder / f"{x.key}.xlsx"))
+    return written
+
+
 # =====================================================================
 # Index page
 # =====================================================================
@@ -472,7 +722,7 @@ def index_html(manifest: PackManifest, rows: list[dict], lists: list[ProposalLis
         ``built`` (datetime), ``dataset``, ``fingerprint``, ``scenarios``, ``commit``.
     """
     css = _CSS.read_text(encoding="utf-8") if _CSS.exists() else ""
-    meta = [("Ngày lập", info["built"].strftime("%d/%m/%Y %H:%M"))]
+    meta = [("Ngày lập", vi.datetime(info["built"]))]
     if manifest.meeting or manifest.meeting_date:
         meta.insert(0, ("Phiên họp", " — ".join(x for x in (manifest.meeting, _date_vi(manifest.meeting_date))
                                                  if x)))
@@ -488,13 +738,26 @@ def index_html(manifest: PackManifest, rows: list[dict], lists: list[ProposalLis
     for i, r in enumerate(rows, start=1):
         pdf = _link(r["pdf"], "Tải bản PDF") if r.get("pdf") else ""
         pages = str(r["pages"]) if r.get("pages") else ""
+        app = " ".join(x for x in (_link(r.get("appendix"), "Xem") if r.get("appendix") else "",
+                                   _link(r.get("appendix_pdf"), "PDF") if r.get("appendix_pdf") else "") if x)
+        app_pages = str(r["appendix_pages"]) if r.get("appendix_pages") else ""
         body_rows.append(
             f'<tr><td class="num">{i}</td><td>{_link(r.get("html"), r["title"])}</td><td>{pdf}</td>'
-            f'<td class="num">{pages}</td><td>{html.escape(r.get("note", ""))}</td></tr>')
+            f'<td class="num">{pages}</td><td>{app}</td><td class="num">{app_pages}</td>'
+            f'<td>{html.escape(r.get("note", ""))}</td></tr>')
     reports = (
         '<table class="kimson-table"><thead><tr><th class="num">STT</th><th>Báo cáo</th><th>Bản in (PDF)</th>'
-        f'<th class="num">Số trang</th><th>Ghi chú</th></tr></thead><tbody>{"".join(body_rows)}</tbody></table>'
+        '<th class="num">Số trang</th><th>Phụ lục</th><th class="num">Số trang phụ lục</th><th>Ghi chú</th>'
+        f'</tr></thead><tbody>{"".join(body_rows)}</tbody></table>'
     )
+    paper_names = {"xep-loai": "Tờ trình kết quả xếp loại", "quy-hoach": "Tờ trình danh sách quy hoạch",
+                   "luan-chuyen": "Tờ trình phương án luân chuyển", "dao-tao": "Tờ trình kế hoạch đào tạo",
+                   "tham-dinh": "Tờ trình kết quả thẩm định", "phieu-ho-so": "Phiếu hồ sơ cán bộ được đề xuất"}
+    kinds = {".docx": "bản Word", ".xlsx": "phụ lục Excel", ".html": "bản xem, in"}
+    paper_rows = "".join(
+        f"<li>{_link(href, paper_names.get(Path(href).stem, Path(href).stem) + ' — ' + kinds.get(Path(href).suffix, ''))}"
+        "</li>" for href in info.get("papers", []))
+    papers_html = (f"<ul>{paper_rows}</ul>" if paper_rows else "<p>(không có Tờ trình nào)</p>")
     list_rows = "".join(
         f"<tr><td>{html.escape(x.sheet)}</td><td>{html.escape(x.title)}</td><td>{html.escape(x.summary)}</td></tr>"
         for x in lists) or '<tr><td class="empty" colspan="3">(không có danh sách nào)</td></tr>'
@@ -512,6 +775,9 @@ def index_html(manifest: PackManifest, rows: list[dict], lists: list[ProposalLis
         '<div class="kimson-report">\n<header class="kimson-header">\n'
         f"<h1>{title}</h1>\n"
         f'<table class="kimson-meta"><tbody>{meta_rows}</tbody></table>\n</header>\n<main>\n'
+        "<h2>Tờ trình và phiếu hồ sơ</h2>\n"
+        "<p>Mỗi Tờ trình là tệp Word để chỉnh sửa trước khi ký; các bảng kèm theo là phụ lục.</p>\n"
+        f"{papers_html}\n"
         "<h2>Các báo cáo phân tích</h2>\n"
         "<p>Mỗi báo cáo mở được khi không có mạng; bản PDF khổ A4 dùng để in phát tại cuộc họp.</p>\n"
         f"{reports}\n"
@@ -549,6 +815,7 @@ class PackResult:
     lists: list[ProposalList]
     timings: dict[str, float]
     fingerprint: str = ""
+    papers: list[Path] = field(default_factory=list)
 
     @property
     def failed(self) -> pd.DataFrame:
@@ -558,6 +825,20 @@ class PackResult:
     def exit_code(self) -> int:
         """0 when every report was built, 1 when any failed."""
         return int(len(self.failed) > 0)
+
+
+def _build_one(job: tuple[str, dict, str, dt.date | None]):
+    """One report of the pack (run in a worker process): ``(ReportResult, None)`` or ``(None, ReportError)``."""
+    from kimson_ds.papers.report import build_report
+
+    notebook, params, out_dir, meeting = job
+    cmd = " ".join(shlex.quote(p) for p in ["pack", "report", notebook]
+                   + [x for k, v in params.items() for x in ("-p", k, str(v))])
+    try:
+        return build_report(Path(notebook), params, out_dir, command=cmd, split_appendix=True, record=False,
+                            meeting_date=meeting), None
+    except ReportError as exc:
+        return None, ReportError(str(exc))
 
 
 def _check_offline(path: Path) -> list[str]:
@@ -615,7 +896,7 @@ def _build_pack(dataset, scenarios, final_out: Path, outs, *, pdf, chromium, pro
     from kimson_ds.audit import record_run
     from kimson_ds.data.io import load_dataset
     from kimson_ds.papers.pdf import find_chromium, html_to_pdf
-    from kimson_ds.papers.report import _git_commit, build_report
+    from kimson_ds.papers.report import _git_commit
 
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
@@ -636,44 +917,75 @@ def _build_pack(dataset, scenarios, final_out: Path, outs, *, pdf, chromium, pro
     rep_dir = out / REPORTS_DIR
     rep_dir.mkdir(parents=True, exist_ok=True)
 
-    # The lists first: their inputs are checked before the long report runs.
-    say("Đang lập danh sách đề xuất…")
-    t0 = time.perf_counter()
-    lists = proposal_lists(ds, plan)
-    workbook = write_lists(out / WORKBOOK_NAME, lists, plan.manifest)
-    t_lists = time.perf_counter() - t0
-
     rows: list[dict] = []
-    t0 = time.perf_counter()
+    t_start_reports = time.perf_counter()
+    runnable = []
     for r in plan.reports:
         row = {"key": r.key, "title": r.spec.title or r.spec.notebook, "status": "ok", "html": None, "pdf": None,
-               "pages": None, "seconds": 0.0, "note": "", "pdf_wanted": r.spec.pdf}
+               "pages": None, "seconds": 0.0, "note": "", "pdf_wanted": r.spec.pdf, "appendix": None,
+               "appendix_pdf": None, "appendix_pages": None}
         rows.append(row)
         if r.notebook is None:
             row.update(status="bo_qua", note=f"Chưa có notebook '{r.spec.notebook}': bỏ qua (required: false).")
             say(f"Bỏ qua {r.key}: chưa có notebook '{r.spec.notebook}'.")
             continue
-        (rep_dir / f"{r.notebook.stem}.pdf").unlink(missing_ok=True)
-        say(f"Đang tạo báo cáo {r.notebook.name}…")
-        cmd = " ".join(shlex.quote(p) for p in ["pack", "report", str(r.notebook)]
-                       + [x for k, v in r.parameters.items() for x in ("-p", k, str(v))])
-        try:
-            res = build_report(r.notebook, r.parameters, rep_dir, command=cmd, record=False)
-        except ReportError as exc:
+        for suffix in (".pdf", ".phu-luc.pdf"):
+            (rep_dir / f"{r.notebook.stem}{suffix}").unlink(missing_ok=True)
+        runnable.append((r, row))
+
+    # The notebooks run side by side, each build in its own worker process (its own environment for the
+    # kernel and its own stderr redirection); the audit records are written here, in manifest order.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    say(f"Đang tạo {len(runnable)} báo cáo (chạy song song {PARALLEL_REPORTS} notebook một lúc)…")
+    jobs_in = [(str(r.notebook), r.parameters, str(rep_dir), meeting_date(plan)) for r, _row in runnable]
+    pool = None
+    if len(runnable) > 1 and PARALLEL_REPORTS > 1:
+        pool = ProcessPoolExecutor(max_workers=PARALLEL_REPORTS, mp_context=multiprocessing.get_context("fork"))
+        futures = [pool.submit(_build_one, j) for j in jobs_in]
+    try:
+        # While the kernels run: the proposal lists, the Tờ trình and the profile cards, in this process.
+        say("Đang lập danh sách đề xuất…")
+        t0 = time.perf_counter()
+        lists = proposal_lists(ds, plan)
+        workbook = write_lists(out / WORKBOOK_NAME, lists, plan.manifest)
+        papers = write_papers(out, lists, plan)
+        people = list(dict.fromkeys(p for x in lists for p in x.people))
+        if people:
+            from kimson_ds.papers.profile import write_profile_cards
+
+            say(f"Đang lập phiếu hồ sơ của {len(people)} cán bộ được đề xuất…")
+            papers += write_profile_cards(ds, people, out / CARDS_DIR, as_of=meeting_date(plan))
+        t_lists = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        outcomes = [f.result() for f in futures] if pool is not None else [_build_one(j) for j in jobs_in]
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    done = [(r, row, res, exc) for (r, row), (res, exc) in zip(runnable, outcomes, strict=True)]
+    for r, row, res, exc in done:
+        if exc is not None:
             row.update(status="loi", note=f"Lỗi khi chạy notebook: {exc}")
-            say(f"  Lỗi: {exc}")
+            say(f"  Lỗi ({r.notebook.name}): {exc}")
             continue
-        bad = _check_offline(res.html)
+        bad = _check_offline(res.html) + (_check_offline(res.appendix) if res.appendix else [])
         if bad:
             row.update(status="loi", note="Báo cáo có tài nguyên tải từ mạng: " + "; ".join(bad[:3]))
-        row.update(title=r.spec.title or res.title, html=res.html, seconds=round(res.seconds, 2))
-    t_reports = time.perf_counter() - t0
+        row.update(title=r.spec.title or res.title, html=res.html, appendix=res.appendix,
+                   seconds=round(res.seconds, 2))
+    t_reports = time.perf_counter() - t_start_reports
 
     t0 = time.perf_counter()
-    jobs = [(row["html"], row["html"].with_suffix(".pdf")) for row in rows
-            if row["status"] == "ok" and row["html"] is not None and row["pdf_wanted"] and exe]
+    jobs = []
+    for row in rows:
+        if row["status"] == "ok" and row["html"] is not None and row["pdf_wanted"] and exe:
+            jobs.append((row["html"], row["html"].with_suffix(".pdf")))
+            if row["appendix"] is not None and plan.manifest.appendix_pdf:
+                jobs.append((row["appendix"], row["appendix"].with_suffix(".pdf")))
     if jobs:
-        say(f"Đang in {len(jobs)} báo cáo ra PDF bằng Chromium…")
+        say(f"Đang in {len(jobs)} tệp ra PDF bằng Chromium…")
         try:
             printed = {p.html: p for p in html_to_pdf(jobs, chromium=exe)}
         except ReportError as exc:  # the HTML reports stay usable; the index says what is missing
@@ -686,14 +998,18 @@ def _build_pack(dataset, scenarios, final_out: Path, outs, *, pdf, chromium, pro
             p = printed.get(row["html"])
             if p is not None:
                 row.update(pdf=p.pdf, pages=p.pages)
+            q = printed.get(row["appendix"]) if row["appendix"] is not None else None
+            if q is not None:
+                row.update(appendix_pdf=q.pdf, appendix_pages=q.pages)
     t_pdf = time.perf_counter() - t0
 
     built = dt.datetime.now()
     info = {"built": built, "dataset": Path(dataset).expanduser().resolve(), "fingerprint": ds.fingerprint,
             "scenarios": plan.folder, "commit": _git_commit()}
-    links = [{**row, "html": row["html"].relative_to(out).as_posix() if row["html"] else None,
-              "pdf": row["pdf"].relative_to(out).as_posix() if row["pdf"] else None} for row in rows]
+    links = [{**row, **{k: row[k].relative_to(out).as_posix() if row[k] else None
+                        for k in ("html", "pdf", "appendix", "appendix_pdf")}} for row in rows]
     index = out / "index.html"
+    info["papers"] = [p.relative_to(out).as_posix() for p in papers]
     index.write_text(index_html(plan.manifest, links, lists, info), encoding="utf-8")
     bad = _check_offline(index)
     if bad:  # pragma: no cover - the index is built from local links only
@@ -717,9 +1033,13 @@ def _build_pack(dataset, scenarios, final_out: Path, outs, *, pdf, chromium, pro
                      "parameters": r.parameters, "status": row["status"], "note": row["note"],
                      "html": None if row["html"] is None else str(final(row["html"])),
                      "pdf": None if row["pdf"] is None else str(final(row["pdf"])), "pages": row["pages"],
-                     "seconds": row["seconds"]} for r, row in zip(plan.reports, rows, strict=True)],
+                     "appendix": None if row["appendix"] is None else str(final(row["appendix"])),
+                     "appendix_pdf": None if row["appendix_pdf"] is None else str(final(row["appendix_pdf"])),
+                     "appendix_pages": row["appendix_pages"], "seconds": row["seconds"]} for r, row in zip(plan.reports, rows, strict=True)],
         "lists": [{"sheet": x.sheet, "rows": len(x.frame), "summary": x.summary, "ok": x.ok} for x in lists],
         "timings_seconds": timings,
+        "reference_date": meeting_date(plan).isoformat(),
+        "papers": [str(p) for p in papers],
     }
     run_json = out / "pack.json"
     run_json.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
@@ -730,4 +1050,7 @@ def _build_pack(dataset, scenarios, final_out: Path, outs, *, pdf, chromium, pro
         parameters={x.sheet: x.parameters for x in lists}, outputs=files))
     table["html"] = table["html"].map(final)
     table["pdf"] = table["pdf"].map(final)
-    return PackResult(final_out, final(index), final(workbook), table, lists, timings, ds.fingerprint)
+    for col in ("appendix", "appendix_pdf"):
+        table[col] = table[col].map(final)
+    return PackResult(final_out, final(index), final(workbook), table, lists, timings, ds.fingerprint,
+                      [final(p) for p in papers])

@@ -31,8 +31,13 @@ pointing at :data:`sys.executable` is created when missing), validates the
 parameters against the notebook's ``parameters`` cell, writes the executed
 notebook and an HTML file without code, prompts, tracebacks or external
 resources (no CDN scripts, fonts or MathJax: it opens on an offline office
-PC), headed by the title, run date, parameters, data fingerprint, package
-version, git commit and the regulations used; then it appends an audit record.
+PC). Results come first: the title and the reference date, then the cells
+tagged ``summary`` (a one-page summary), then the results; the appendix —
+run date, parameters, data fingerprint, package version, git commit, and the
+notebook sections "Mục tiêu", "Bài toán", "Mô hình", "Dữ liệu", "Phân tích",
+"Căn cứ pháp lý" (:func:`split_cells`) — closes the report, or is its own file
+``<stem>.phu-luc.html`` (``split_appendix``, used by the meeting pack). Then it
+appends an audit record.
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ import pandas as pd
 from kimson_ds import __version__
 from kimson_ds.errors import DataError, ReportError
 from kimson_ds.outputs import OutputSet
+from kimson_ds.papers import vi
 
 __all__ = [
     "ReportError",
@@ -101,6 +107,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _REMOVED_TAGS = {"parameters", "injected-parameters", "papermill-error-cell-tag", "remove_cell", "hide"}
 
 
+#: Errors a notebook raises on bad input (the user's data, scenario or parameters): exit code 2.
+_INPUT_ERRORS = frozenset({"DataError", "ScenarioError", "ParameterError", "ReportInputError", "ValidationError"})
+
+
 class ReportInputError(ReportError):
     """Bad report request (unknown parameter, bad value, missing notebook): exit code 2."""
 
@@ -111,98 +121,45 @@ class ReportInputError(ReportError):
 # Formatting helpers (notebook side)
 # =====================================================================
 def _fmt_number(v: float, decimals: int = 2) -> str:
-    text = f"{v:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return vi.number(v, decimals)
 
 
 def _fmt_value(v: Any) -> str:
-    """Vietnamese display text of one value (also used for parameter values)."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return ""
-    if isinstance(v, (bool, np.bool_)):
-        return "Có" if v else "Không"
-    if isinstance(v, (int, np.integer)):
-        return _fmt_number(float(v), 0) if abs(int(v)) >= 10000 else str(int(v))
-    if isinstance(v, (float, np.floating)):
-        if np.isnan(v):
-            return ""
-        if float(v).is_integer() and abs(v) < 10000:
-            return str(int(v))
-        return _fmt_number(float(v))
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%d/%m/%Y") if v == v.normalize() else v.strftime("%d/%m/%Y %H:%M")
-    if isinstance(v, dt.datetime):
-        return v.strftime("%d/%m/%Y %H:%M")
-    if isinstance(v, dt.date):
-        return v.strftime("%d/%m/%Y")
-    if isinstance(v, dict):
-        return "; ".join(f"{k}: {_fmt_value(x)}" for k, x in v.items())
-    if isinstance(v, (list, tuple, set)):
-        return ", ".join(_fmt_value(x) for x in v)
-    return str(v)
+    """Vietnamese display text of one value (also used for parameter values): :func:`kimson_ds.papers.vi.value`."""
+    return vi.value(v)
 
 
 def vi_number(x: float, decimals: int = 1) -> str:
     """A number in Vietnamese notation with a fixed number of decimals: ``36,4``, ``1.234,5``.
 
-    For numbers written into Markdown text (tables format their cells themselves).
+    For numbers written into Markdown text (tables format their cells themselves);
+    the same as :func:`kimson_ds.papers.vi.decimal`.
     """
-    text = f"{float(x):,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-_DECIMAL_DOT = re.compile(r"(?<![\d.,/-])(\d+)\.(\d{1,2})(?![\d.])")
+    return vi.decimal(x, decimals)
 
 
 def decimal_comma(text):
-    """Write the decimals of numbers in a text (or a Series of texts) with a comma: ``Điểm 96.7`` → ``Điểm 96,7``.
+    """Vietnamese decimals (and dates) inside a text or a Series of texts: ``Điểm 96.7`` → ``Điểm 96,7``.
 
-    Only numbers with one or two decimals are changed, so thousands written
-    ``1.234`` and codes such as ``21-HD/BTCTW`` or ``0.1.0`` stay as they are.
+    The same as :func:`kimson_ds.papers.vi.text`: thousands written ``1.234``
+    and codes such as ``21-HD/BTCTW`` or ``0.1.0`` stay as they are.
     """
-    if isinstance(text, pd.Series):
-        return text.astype("string").str.replace(_DECIMAL_DOT, r"\1,\2", regex=True).astype(object).where(
-            text.notna(), text)
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return text
-    return _DECIMAL_DOT.sub(r"\1,\2", str(text))
-
-
-_DMY_DASH = re.compile(r"\b(\d{1,2})-(\d{1,2})-(\d{4})\b")
-
-
-def _vi_text_one(text):
-    if not isinstance(text, str):
-        return text
-    text = _DMY_DASH.sub(lambda m: f"{int(m.group(1)):02d}/{int(m.group(2)):02d}/{m.group(3)}", text)
-    return _DECIMAL_DOT.sub(r"\1,\2", text)
+    return vi.text(text)
 
 
 def vi_text(obj):
-    """Vietnamese number and date notation inside free texts (reasons, notes).
+    """Vietnamese number and date notation inside free texts (reasons, notes): :func:`kimson_ds.papers.vi.text`.
 
-    Decimals take the comma (as :func:`decimal_comma`) and dates written
-    ``18-10-2019`` become ``18/10/2019``. Works on a string, a Series, or every
-    text column of a DataFrame (other values are left as they are).
+    Works on a string, a Series, or every text column of a DataFrame.
     """
-    if isinstance(obj, pd.DataFrame):
-        out = obj.copy()
-        for col in out.columns:
-            if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-                out[col] = out[col].map(_vi_text_one)
-        return out
-    if isinstance(obj, pd.Series):
-        return obj.map(_vi_text_one)
-    return _vi_text_one(obj)
+    return vi.text(obj)
 
 
 def _column_cells(s: pd.Series) -> tuple[list[str], bool]:
     """Display texts of a column and whether it is numeric (right-aligned)."""
     numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
     if pd.api.types.is_datetime64_any_dtype(s):
-        texts = s.dt.strftime("%d/%m/%Y").where(s.notna(), "").tolist()
+        texts = [vi.date(v) for v in s.tolist()]
     else:
         texts = [_fmt_value(v) for v in s.tolist()]
     return [html.escape(t) for t in texts], numeric
@@ -289,14 +246,98 @@ def figure_png(fig, dpi: int = 110) -> bytes:
     return buf.getvalue()
 
 
-def show_figure(fig, dpi: int = 110) -> None:
-    """Display a matplotlib Figure as an embedded PNG image.
+#: Source line added under every chart that does not carry one.
+SOURCE_LINE = "Nguồn: bộ dữ liệu cán bộ, xử lý bằng kimson-ds"
 
-    A figure made with ``plt.subplots`` is closed afterwards, so the inline
-    backend does not display it a second time at the end of the cell.
+
+def _finite(values) -> np.ndarray | None:
+    """Values as floats (None when they are not numbers, e.g. category labels)."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def _line_has_data(line) -> bool:
+    """A line draws data unless all its values are missing or it is a reference line (axhline/axvline)."""
+    x, y = _finite(line.get_xdata()), _finite(line.get_ydata())
+    if x is None or y is None:  # category axis: the labels are the data
+        return len(line.get_xdata()) > 0 and len(line.get_ydata()) > 0
+    if len(x) == 0 or len(y) == 0 or not (np.isfinite(x).any() and np.isfinite(y).any()):
+        return False
+    reference = (len(x) == 2 and ((tuple(x.tolist()) == (0.0, 1.0) and y[0] == y[1])
+                                  or (tuple(y.tolist()) == (0.0, 1.0) and x[0] == x[1])))
+    return not reference
+
+
+def figure_facts(fig) -> dict:
+    """What a chart shows: its title, axis labels and whether it draws any data.
+
+    A chart "has data" when one of its axes draws a bar of non-zero finite
+    size, a line or a scatter with a finite point, or an image; an axes whose
+    values are all missing (NaN) has none. Used by :func:`show_figure` to
+    record every chart of a report (the pack test checks none is empty).
+    """
+    import numpy as np
+    from matplotlib.collections import Collection
+    from matplotlib.image import AxesImage
+    from matplotlib.patches import Rectangle
+
+    has_data = False
+    titles, labels = [], []
+    for ax in fig.axes:
+        titles.append(ax.get_title())
+        labels += [ax.get_xlabel(), ax.get_ylabel()]
+        legend_patches = set()
+        leg = ax.get_legend()
+        if leg is not None:
+            legend_patches = {id(p) for p in leg.get_patches()}
+        for patch in ax.patches:
+            if id(patch) in legend_patches or not isinstance(patch, Rectangle):
+                continue
+            w, h = patch.get_width(), patch.get_height()
+            if np.isfinite(w) and np.isfinite(h) and (w != 0 and h != 0):
+                has_data = True
+        for line in ax.lines:
+            has_data = has_data or _line_has_data(line)
+        for coll in ax.collections:
+            offsets = _finite(coll.get_offsets()) if isinstance(coll, Collection) else None
+            if offsets is not None and offsets.size and np.isfinite(offsets).any():
+                has_data = True
+        if any(isinstance(im, AxesImage) for im in ax.images):
+            has_data = True
+    return {"title": next((t for t in titles if t), "") or (fig._suptitle.get_text() if fig._suptitle else ""),
+            "labels": [x for x in labels if x], "has_data": bool(has_data),
+            "source": any(t.get_text().startswith("Nguồn") for t in fig.texts)}
+
+
+def _record_figure(facts: dict) -> None:
+    path = os.environ.get(SIDECAR_ENV)
+    if not path:
+        return
+    p = Path(path)
+    data: dict = {"references": []}
+    if p.exists():
+        with contextlib.suppress(ValueError, OSError):
+            data = json.loads(p.read_text(encoding="utf-8"))
+    data.setdefault("figures", []).append(facts)
+    p.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+
+def show_figure(fig, dpi: int = 110, *, source: str | None = None) -> None:
+    """Display a matplotlib Figure as an embedded PNG image, with a source line.
+
+    A line "Nguồn: …" (``source``, default :data:`SOURCE_LINE`) is added under
+    a chart that has none. When run by the report pipeline the chart's title,
+    axis labels and whether it draws any data are recorded in the sidecar
+    (:func:`figure_facts`). A figure made with ``plt.subplots`` is closed
+    afterwards, so the inline backend does not display it a second time.
     """
     from IPython.display import Image, display
 
+    if not any(t.get_text().startswith("Nguồn") for t in fig.texts):
+        fig.text(0.01, 0.0, source or SOURCE_LINE, fontsize=7, color="#5b6775", ha="left", va="bottom")
+    _record_figure(figure_facts(fig))
     display(Image(data=figure_png(fig, dpi=dpi), format="png"))
     _close_pyplot(fig)
 
@@ -425,8 +466,8 @@ PARAM_CODES_VI = {
     "hdnd": "Hội đồng nhân dân",
     "ubnd": "Ủy ban nhân dân",
     "mttq": "Ủy ban MTTQ",
-    "nhom_4": "Nhóm 4",
-    "nhom_5": "Nhóm 5",
+    "doi_tuong_4_xa": "Đối tượng 4 (cấp xã)",
+    "doi_tuong_4_huyen": "Đối tượng 4 (cấp huyện)",
     "khong": "Không bỏ phiếu",
     "gioi_thieu": "Giới thiệu (mỗi phiếu một người)",
     "y_kien": "Lấy ý kiến",
@@ -473,7 +514,7 @@ def _code_text(v: Any, key: str | None = None) -> str:
                 return found
         return _code_labels().get(v, v)
     if isinstance(v, float) and not np.isnan(v) and not float(v).is_integer():
-        return _fmt_number(v, 4)
+        return vi.number(v, 4)
     return _fmt_value(v)
 
 
@@ -567,7 +608,7 @@ def legal_basis_table(refs: pd.DataFrame, *, compact: bool = False) -> pd.DataFr
         {
             "Nội dung quy định": desc,
             "Giá trị áp dụng": refs["value"].map(param_value_text),
-            "Áp dụng từ ngày": since.dt.strftime("%d/%m/%Y").where(since.notna(), ""),
+            "Áp dụng từ ngày": since.map(vi.date),
             "Căn cứ": refs["reference"],
             "Ghi chú": [_note(r) for _, r in refs.iterrows()],
             "Mã tham số": refs["name"],
@@ -832,6 +873,7 @@ class ReportResult:
     fingerprint: str | None = None
     seconds: float = 0.0
     audit: dict = field(default_factory=dict)
+    appendix: Path | None = None
 
 
 def _git_commit() -> str:
@@ -1001,9 +1043,22 @@ def _strip_external(text: str) -> str:
     return text
 
 
-def _header_html(title, run_time, nb_name, params_table, dataset_path, fingerprint, commit, refs) -> str:
+def _header_html(title: str, as_of_text: str, appendix_href: str | None, meeting_text: str = "") -> str:
+    """The short block that opens a report: the title and one line (dates, where the appendix is)."""
+    where = (f'Phụ lục (thông tin lần chạy, tham số, mô hình, căn cứ pháp lý): '
+             f'<a href="{html.escape(appendix_href, quote=True)}">tệp phụ lục riêng</a>.' if appendix_href
+             else "Phụ lục (thông tin lần chạy, tham số, mô hình, căn cứ pháp lý) ở cuối báo cáo.")
+    line = f"Tài liệu họp ngày {html.escape(meeting_text)}. " if meeting_text else ""
+    line += f"Số liệu tại ngày {html.escape(as_of_text)}. " if as_of_text else ""
+    return ('<header class="kimson-header">\n'
+            f"<h1>{html.escape(title)}</h1>\n"
+            f'<p class="kimson-note">{line}{where}</p>\n</header>')
+
+
+def _run_info_html(run_time, nb_name, params_table, dataset_path, fingerprint, commit, refs) -> str:
+    """Appendix block: run metadata, the run parameters and the regulations applied (short form)."""
     meta = [
-        ("Ngày lập báo cáo", run_time.strftime("%d/%m/%Y %H:%M")),
+        ("Ngày lập báo cáo", vi.datetime(run_time)),
         ("Sổ tay phân tích", nb_name),
     ]
     if dataset_path is not None:
@@ -1018,25 +1073,18 @@ def _header_html(title, run_time, nb_name, params_table, dataset_path, fingerpri
         for k, v in meta
     )
     parts = [
-        '<header class="kimson-header">',
-        f"<h1>{html.escape(title)}</h1>",
+        '<section class="kimson-runinfo">',
+        "<h2>Thông tin lần chạy</h2>",
         f'<table class="kimson-meta"><tbody>{rows}</tbody></table>',
-        "<h2>Tham số chạy</h2>",
+        "<h3>Tham số chạy</h3>",
         table_html(params_table),
-        "<h2>Quy định đã áp dụng</h2>",
     ]
-    if refs.empty:
-        parts.append("<p>Sổ tay phân tích không ghi nhận tham số quy định nào.</p>")
-    else:
-        parts.append(table_html(legal_basis_table(refs, compact=True), css_class="kimson-legal"))
-        parts.append('<p class="kimson-note">Nội dung đầy đủ và văn bản căn cứ của từng quy định: '
-                     "xem mục Căn cứ pháp lý ở cuối báo cáo.</p>")
-        if refs["assumption"].any():
-            parts.append(
-                '<p class="kimson-note">Dòng ghi <strong>GIẢ ĐỊNH</strong>: giá trị chưa được xác nhận '
-                "trong văn bản gốc, có thể thay đổi bằng tệp tham số kịch bản.</p>"
-            )
-    parts.append("</header>")
+    if refs is not None and not refs.empty and refs["assumption"].any():
+        parts.append(
+            '<p class="kimson-note">Quy định ghi <strong>GIẢ ĐỊNH</strong> trong mục Căn cứ pháp lý: giá trị chưa '
+            "được xác nhận trong văn bản gốc, có thể thay đổi bằng tệp tham số kịch bản.</p>"
+        )
+    parts.append("</section>")
     return "\n".join(parts)
 
 
@@ -1045,9 +1093,82 @@ def _css() -> str:
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
-def _render_html(executed_nb, title: str, header: str) -> str:
+#: Sections (second-level headings of a notebook) printed in the appendix, not in the main part.
+APPENDIX_SECTIONS = ("Mục tiêu", "Bài toán", "Mô hình", "Dữ liệu", "Phân tích", "Căn cứ pháp lý", "Phụ lục")
+#: Cell tags: ``summary`` opens the report, ``appendix`` goes to the appendix, ``main`` stays in the main part.
+SUMMARY_TAG, APPENDIX_TAG, MAIN_TAG = "summary", "appendix", "main"
+
+
+def _section_of(cell) -> str | None:
+    if cell.cell_type != "markdown":
+        return None
+    for line in cell.source.splitlines():
+        m = re.match(r"^\s*##\s+(.+?)\s*#*\s*$", line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def split_cells(nb) -> tuple[list, list, list]:
+    """The cells of the summary, the main part and the appendix, in notebook order within each part.
+
+    A cell tagged ``summary`` opens the report; a cell tagged ``appendix``,
+    or any cell of a section named in :data:`APPENDIX_SECTIONS` (unless tagged
+    ``main``), goes to the appendix; every other cell is the main part.
+    """
+    summary, main, appendix = [], [], []
+    section = ""
+    for cell in nb.cells:
+        tags = set(cell.metadata.get("tags", []))
+        head = _section_of(cell)
+        if head is not None and SUMMARY_TAG not in tags:  # the summary's own heading opens no section
+            section = head
+        if SUMMARY_TAG in tags:
+            summary.append(cell)
+        elif APPENDIX_TAG in tags or (MAIN_TAG not in tags and any(section.startswith(x) for x in APPENDIX_SECTIONS)):
+            appendix.append(cell)
+        else:
+            main.append(cell)
+    return summary, main, appendix
+
+
+def _body_html(nb, cells) -> str:
     from nbconvert import HTMLExporter
 
+    part = copy.copy(nb)
+    part.cells = cells
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(part)
+    return body
+
+
+def _page(title: str, inner: str) -> str:
+    doc = (
+        "<!DOCTYPE html>\n"
+        '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="kimson-ds {html.escape(__version__)}">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{_css()}\n</style>\n</head>\n<body>\n"
+        f'<div class="kimson-report">\n{inner}\n'
+        f'<footer>Báo cáo tạo tự động bởi kimson-ds {html.escape(__version__)}. '
+        "Kết quả là căn cứ tham khảo; tập thể có thẩm quyền xem xét, quyết định.</footer>\n"
+        "</div>\n</body>\n</html>\n"
+    )
+    return _strip_external(doc)
+
+
+def _render_html(executed_nb, title: str, header: str, run_info: str = "",
+                 appendix_name: str | None = None) -> tuple[str, str | None]:
+    """HTML of the report, results first; and of the appendix when it is a separate file.
+
+    Returns ``(report, appendix)``: with ``appendix_name`` the appendix
+    (run information, parameters, model, data, analysis, legal basis) is its
+    own page and ``report`` is the summary and the results only; without it
+    the appendix closes ``report`` and the second value is ``None``.
+    """
     nb = _export_cells(executed_nb)
     # The header carries the title: drop the notebook's own first-level title line.
     for cell in nb.cells:
@@ -1056,23 +1177,14 @@ def _render_html(executed_nb, title: str, header: str) -> str:
             if lines and re.match(r"^\s*#\s+", lines[0]) and lines[0].lstrip("# ").strip() == title:
                 cell.source = "\n".join(lines[1:])
             break
-    exporter = HTMLExporter(template_name="basic")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
-    doc = (
-        "<!DOCTYPE html>\n"
-        '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="kimson-ds {html.escape(__version__)}">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{_css()}\n</style>\n</head>\n<body>\n"
-        f'<div class="kimson-report">\n{header}\n<main>\n{body}\n</main>\n'
-        f'<footer>Báo cáo tạo tự động bởi kimson-ds {html.escape(__version__)}. '
-        "Kết quả là căn cứ tham khảo; tập thể có thẩm quyền xem xét, quyết định.</footer>\n"
-        "</div>\n</body>\n</html>\n"
-    )
-    return _strip_external(doc)
+    summary, main, appendix = split_cells(nb)
+    summary_html = (f'<section class="kimson-summary">\n{_body_html(nb, summary)}\n</section>' if summary else "")
+    main_html = f"<main>\n{summary_html}\n{_body_html(nb, main)}\n</main>"
+    appendix_html = (f'<section class="kimson-appendix">\n<h1>Phụ lục: {html.escape(title)}</h1>\n{run_info}\n'
+                     f"{_body_html(nb, appendix)}\n</section>")
+    if appendix_name:
+        return _page(title, f"{header}\n{main_html}"), _page(f"Phụ lục — {title}", appendix_html)
+    return _page(title, f"{header}\n{main_html}\n{appendix_html}"), None
 
 
 def _command_text(notebook, parameters: dict, params_file) -> str:
@@ -1086,7 +1198,7 @@ def _command_text(notebook, parameters: dict, params_file) -> str:
 
 def build_report(notebook, parameters: dict | None = None, out_dir=".", *, params_file=None,
                  cli_pairs=None, command: str | None = None, timeout: int = 600,
-                 record: bool = True) -> ReportResult:
+                 split_appendix: bool = False, record: bool = True, meeting_date=None) -> ReportResult:
     """Run ``notebook`` with papermill and write ``<stem>.ipynb`` and ``<stem>.html`` into ``out_dir``.
 
     Parameters
@@ -1105,6 +1217,13 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
         Command text for the audit record.
     timeout : int
         Seconds allowed per cell.
+    split_appendix : bool
+        Write the appendix (run information, parameters, model, data,
+        analysis, legal basis) as its own file ``<stem>.phu-luc.html`` (the
+        meeting pack) instead of closing the report with it.
+    meeting_date : date, optional
+        The meeting the report is prepared for (the pack's one reference
+        date), stated under the title of the report.
     record : bool
         Append the audit record (``False`` when a caller such as the meeting
         pack records the whole set it writes).
@@ -1145,6 +1264,8 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
     out = Path(out_dir)
     stem = nb_path.stem
     final = {"ipynb": out / f"{stem}.ipynb", "html": out / f"{stem}.html", "refs": out / f"{stem}.references.json"}
+    if split_appendix:
+        final["appendix"] = out / f"{stem}.phu-luc.html"
     # Staged next to the targets and moved into place with the audit record (kimson_ds.outputs):
     # never over the notebook itself, the dataset, a source notebook or through a link.
     outs = OutputSet(final["html"], inputs=[nb_path, dataset_path, params_file], files=list(final.values()),
@@ -1152,11 +1273,11 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
     with outs:
         return _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, fingerprint, outs, final,
                            params_file=params_file, command=command, timeout=timeout, started=started,
-                           record=record)
+                           record=record, meeting_date=meeting_date)
 
 
 def _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, fingerprint, outs, final, *,
-                params_file, command, timeout, started, record) -> ReportResult:
+                params_file, command, timeout, started, record, meeting_date=None) -> ReportResult:
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -1165,6 +1286,7 @@ def _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, 
 
     stem = nb_path.stem
     ipynb, html_path, sidecar = outs / final["ipynb"], outs / final["html"], outs / final["refs"]
+    appendix_path = outs / final["appendix"] if "appendix" in final else None
     sidecar.write_text(json.dumps({"references": []}), encoding="utf-8")
 
     kernel = ensure_kernel()
@@ -1183,6 +1305,8 @@ def _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, 
         except PapermillExecutionError as exc:
             message = _cell_error_message(exc, ipynb, nb_path.name).replace(str(ipynb), str(final["ipynb"]))
             _keep_failed(outs, ipynb)
+            if str(exc.ename or "") in _INPUT_ERRORS:  # bad data, scenario or parameter: exit 2, not a crash
+                raise ReportInputError(message) from None
             raise ReportError(message) from None
         except Exception as exc:  # noqa: BLE001 - kernel death, timeouts, ZMQ errors
             msg = _ANSI.sub("", str(exc)).strip().splitlines()
@@ -1202,15 +1326,25 @@ def _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, 
     refs = references_frame(pd.DataFrame(recorded)) if recorded else references_frame(None)
     params_table = pd.DataFrame(
         {
-            "Tham số": list(declared),
+            "Mã tham số": list(declared),
             "Giá trị": [_fmt_value(effective[k]) for k in declared],
             "Ý nghĩa": [declared[k].get("help", "") for k in declared],
             "Nguồn": ["đặt khi chạy" if k in given else "mặc định của sổ tay" for k in declared],
         }
     )
-    header = _header_html(title, run_time, nb_path.name, params_table, dataset_path, fingerprint,
-                          _git_commit(), refs)
-    html_path.write_text(_render_html(executed, title, header), encoding="utf-8")
+    as_of_value = effective.get("as_of") or effective.get("reference_date")
+    try:
+        as_of_text = vi.date(as_of_value) if as_of_value else ""
+    except (TypeError, ValueError):
+        as_of_text = str(as_of_value)
+    header = _header_html(title, as_of_text, appendix_path.name if appendix_path else None,
+                          vi.date(meeting_date) if meeting_date else "")
+    run_info = _run_info_html(run_time, nb_path.name, params_table, dataset_path, fingerprint, _git_commit(), refs)
+    main_doc, appendix_doc = _render_html(executed, title, header, run_info,
+                                          appendix_path.name if appendix_path else None)
+    html_path.write_text(main_doc, encoding="utf-8")
+    if appendix_path is not None:
+        appendix_path.write_text(appendix_doc, encoding="utf-8")
 
     used: dict[str, Any] = {}
     for _, r in refs.iterrows():
@@ -1230,5 +1364,6 @@ def _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, 
     )))
     audit = records[-1] or {}
     html_path, ipynb, sidecar = final["html"], final["ipynb"], final["refs"]
+    appendix_path = final.get("appendix")
     return ReportResult(html_path, ipynb, sidecar, title, effective, refs, fingerprint,
-                        time.perf_counter() - started, audit)
+                        time.perf_counter() - started, audit, appendix_path)

@@ -41,11 +41,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kimson_ds.data.codes import COMMUNE_KINDS, RATING_ORDER, REMOVAL_REASON, TITLE
+from kimson_ds.data.codes import COMMUNE_KINDS, RATING_ORDER, RELATION, REMOVAL_REASON, TITLE
 from kimson_ds.data.io import empty_table
 from kimson_ds.errors import ScenarioError
 from kimson_ds.rules.parameters import ParameterSet, parameters
-from kimson_ds.rules.retirement import retirement_date
+from kimson_ds.rules.relatives import relatives_in_force
+from kimson_ds.rules.retirement import retirement_moment
 
 __all__ = [
     "READINESS",
@@ -69,6 +70,7 @@ __all__ = [
     "planning_rows_table",
     "ranked_successors",
     "readiness",
+    "readiness_labels",
     "review_tables",
     "share_summary",
     "standards_status",
@@ -96,9 +98,15 @@ RULES: dict[str, tuple[str, str]] = {
                   "planning.readiness_bands"),
     "LOWER_LEVEL": ("Chưa giữ và chưa được quy hoạch chức danh ở cấp dưới (quy hoạch cấp dưới là cơ sở)",
                     "planning.lower_level_titles"),
-    "WOMEN_SHARE": ("Tỷ lệ nữ trong danh sách quy hoạch dưới mức tối thiểu", "planning.women_share_min"),
-    "YOUNG_SHARE": ("Tỷ lệ cán bộ trẻ trong danh sách quy hoạch dưới mức tối thiểu", "planning.young_share_min"),
-    "COHORTS": ("Danh sách quy hoạch không bảo đảm đủ ba độ tuổi", "planning.age_cohort_bounds"),
+    "WOMEN_SHARE": ("Tỷ lệ nữ trong danh sách quy hoạch chưa đạt mục tiêu phấn đấu", "planning.women_share_min"),
+    "YOUNG_SHARE": ("Tỷ lệ cán bộ trẻ (tuổi tính tại ngày bắt đầu nhiệm kỳ) chưa đạt mục tiêu phấn đấu",
+                    "planning.young_share_min"),
+    "HIGHER_POST": ("Quy hoạch vào chức danh không cao hơn chức danh đang giữ (chỉ quy hoạch chức danh cao hơn)",
+                    "planning.higher_post_only"),
+    "RELATIVES": ("Người thân cùng được quy hoạch vào chức danh lãnh đạo của cùng đơn vị (cần xem xét theo quy định "
+                  "kiểm soát quyền lực trong công tác cán bộ)", "relatives.linked_posts"),
+    "COHORTS": ("Cơ cấu ba độ tuổi của danh sách quy hoạch chưa đạt mục tiêu (có đủ ba độ tuổi, tỷ lệ theo Chỉ thị "
+                "35-CT/TW)", "planning.age_cohort_bounds"),
 }
 
 _MERIT_POINTS = {"xuat_sac": 3.0, "tot": 2.0, "hoan_thanh": 1.0, "khong_hoan_thanh": 0.0}
@@ -162,7 +170,11 @@ class TermWindow:
 def term_window(term: str, params: ParameterSet, term_start=None) -> TermWindow:
     """Dates of ``term`` (see the module conventions)."""
     y0, _ = parse_term(term)
-    start = pd.Timestamp(term_start) if term_start is not None else pd.Timestamp(year=y0, month=1, day=1)
+    if term_start is not None:
+        start = pd.Timestamp(term_start)
+    else:  # the scenario's term_start, else the dated default day of the first year (term.start_default)
+        md = params.get("term.start_default")
+        start = pd.Timestamp(year=y0, month=int(md["month"]), day=int(md["day"]))
     length = int(params.get("term.length_years"))
     n_terms = int(params.get("planning.full_terms_required_at_planning"))
     end = start + pd.DateOffset(years=length)
@@ -247,14 +259,19 @@ def person_facts(cadres: pd.DataFrame, as_of, params: ParameterSet, window: Term
     bounds = params.get("planning.age_cohort_bounds")
     y_max, m_max = int(bounds["young_max"]), int(bounds["middle_max"])
     cohort = np.select([age < y_max, age <= m_max], [1, 2], 3)
-    retire = retirement_date(c["birth_date"], c["gender"], params)
+    # the young share is a target for the term: age taken at the term start, as for the bench
+    start = window.start
+    had_at_start = (birth.dt.month < start.month) | ((birth.dt.month == start.month) & (birth.dt.day <= start.day))
+    age_at_start = start.year - birth.dt.year - (~had_at_start).astype(int)
+    # retirement moment: end of the month the age is reached (Nghị định 135/2020)
+    retire = retirement_moment(c["birth_date"], c["gender"], params)
     eth = c["ethnicity"].fillna("").astype(str).str.strip().str.casefold()
     out = pd.DataFrame({
         "full_name": c["full_name"],
         "gender": c["gender"],
         "is_woman": c["gender"].eq("nu"),
         "age": age.astype("Int64"),
-        "is_young": age < young_limit,
+        "is_young": age_at_start < young_limit,
         "is_minority": (eth != "") & (eth != "kinh"),
         "cohort": cohort,
         "retire_date": retire,
@@ -317,6 +334,11 @@ def _discipline_hits(discipline: pd.DataFrame, rows: pd.DataFrame, as_of, params
               .rename("_listed"))
     p = periods.join(listed, on="cadre_id")
     while_listed = p["_listed"].notna() & (p["decided_on"] >= p["_listed"])
+    # Quy định 377-QĐ/TW (8-10-2025): a khiển trách or cảnh cáo whose period has ended may still be planned
+    expired_ok = list(params.get("planning.discipline_expired_may_be_planned")
+                      if "planning.discipline_expired_may_be_planned" in params else [])
+    if expired_ok:
+        while_listed &= ~p["form"].isin(expired_ok)
     hit = pd.concat([in_force, p.loc[while_listed, in_force.columns]]).drop_duplicates()
     if hit.empty:
         return pd.DataFrame(columns=cols)
@@ -405,8 +427,15 @@ def readiness(pairs: pd.DataFrame, held: pd.DataFrame, params: ParameterSet) -> 
     ready_now = out["met_now"].astype(bool) & out["experience_ok"]
     soon = out["gap_months"].astype(float) <= float(bands["soon_max_months"])
     out["readiness"] = np.select([ready_now, soon], ["ngay", "1_2_nam"], "3_nam")
-    out["readiness_vi"] = out["readiness"].map(READINESS)
+    out["readiness_vi"] = out["readiness"].map(readiness_labels(params))
     return out
+
+
+def readiness_labels(params: ParameterSet) -> dict[str, str]:
+    """Vietnamese readiness labels with the band read from ``planning.readiness_bands``."""
+    m = int(params.get("planning.readiness_bands")["soon_max_months"])
+    return {"ngay": READINESS["ngay"], "1_2_nam": f"Sẵn sàng trong {m} tháng (bù tiêu chuẩn bằng đào tạo)",
+            "3_nam": f"Sẵn sàng sau hơn {m} tháng"}
 
 
 def lower_level_basis(rows: pd.DataFrame, held: pd.DataFrame, planned: pd.DataFrame, posts: pd.DataFrame,
@@ -443,7 +472,8 @@ def share_summary(people: pd.DataFrame, params: ParameterSet) -> pd.DataFrame:
     """Target-vs-actual shares of a list of people (rows of :func:`person_facts`).
 
     Returns ``indicator, target, actual, count, met, param`` with shares as
-    fractions; ``met`` is NA where the indicator is shown only.
+    fractions; ``met`` is NA where the indicator is shown only. On an empty
+    list a share minimum is met only when it is 0 %.
     """
     n = len(people)
     women_min = float(params.get("planning.women_share_min"))
@@ -452,10 +482,10 @@ def share_summary(people: pd.DataFrame, params: ParameterSet) -> pd.DataFrame:
     rows = [
         ("Tổng số người trong danh sách", np.nan, float(n), n, pd.NA, ""),
         ("Tỷ lệ nữ", women_min, _share(people["is_woman"]), int(people["is_woman"].sum()),
-         _share(people["is_woman"]) >= women_min - 1e-9 if n else False, "planning.women_share_min"),
+         _share(people["is_woman"]) >= women_min - 1e-9 if n else women_min <= 0, "planning.women_share_min"),
         (f"Tỷ lệ cán bộ trẻ (dưới {young_limit} tuổi)", np.nan if young_min is None else young_min,
          _share(people["is_young"]), int(people["is_young"].sum()),
-         pd.NA if young_min is None else (_share(people["is_young"]) >= young_min - 1e-9 if n else False),
+         pd.NA if young_min is None else (_share(people["is_young"]) >= young_min - 1e-9 if n else young_min <= 0),
          "planning.young_share_min" if young_min is not None else ""),
         ("Tỷ lệ người dân tộc thiểu số (chỉ hiển thị)", np.nan, _share(people["is_minority"]),
          int(people["is_minority"].sum()), pd.NA, ""),
@@ -463,11 +493,21 @@ def share_summary(people: pd.DataFrame, params: ParameterSet) -> pd.DataFrame:
     bounds = params.get("planning.age_cohort_bounds")
     y_max, m_max = int(bounds["young_max"]), int(bounds["middle_max"])
     labels = {1: f"Dưới {y_max} tuổi", 2: f"Từ {y_max} đến {m_max} tuổi", 3: f"Trên {m_max} tuổi"}
+    targets = params.get("planning.age_cohort_share_targets") if "planning.age_cohort_share_targets" in params \
+        else None
     for k in (1, 2, 3):
         hit = people["cohort"].eq(k)
         label = labels[k]
-        rows.append((f"Độ tuổi {k}: {label}", np.nan, _share(hit), int(hit.sum()), bool(hit.any()),
-                     "planning.age_cohort_bounds"))
+        share = _share(hit)
+        met, target, pname = bool(hit.any()), np.nan, "planning.age_cohort_bounds"
+        if targets is not None and k == 1:
+            target, pname = float(targets["young_min"]), "planning.age_cohort_share_targets"
+            met = met and share >= target - 1e-9
+        elif targets is not None and k == 2:
+            target, pname = float(targets["middle_min"]), "planning.age_cohort_share_targets"
+            met = met and float(targets["middle_min"]) - 1e-9 <= share <= float(targets["middle_max"]) + 1e-9
+            label += f" (mục tiêu {targets['middle_min']:.0%}–{targets['middle_max']:.0%})".replace(".", ",")
+        rows.append((f"Độ tuổi {k}: {label}", target, share, int(hit.sum()), met, pname))
     out = pd.DataFrame(rows, columns=["indicator", "target", "actual", "count", "met", "param"])
     if young_min is None:
         out.loc[1 + 1, "indicator"] += " — chưa lượng hóa chỉ tiêu vào ngày này"
@@ -648,6 +688,38 @@ def check_compliance(data, term: str, as_of, *, planning: pd.DataFrame | None = 
     violations.append(_violation("LOWER_LEVEL", P, nob, "Không giữ, không được quy hoạch chức danh cấp dưới theo "
                                  "danh mục"))
 
+    # only a higher post (HD 16/2022, QĐ 377): not the post held, nor a post of equal or lower rank in that unit
+    if "planning.higher_post_only" in P and bool(P.get("planning.higher_post_only")):
+        rank = P.get("rotation.title_rank")
+        target_rank = person_rows["target_title"].map(rank).fillna(0).astype(int)
+        same_unit = person_rows[["cadre_id", "target_unit_id"]].assign(_r=target_rank.to_numpy()).merge(
+            held[["cadre_id", "unit_id", "rank", "title"]], left_on=["cadre_id", "target_unit_id"],
+            right_on=["cadre_id", "unit_id"], how="left")
+        not_higher = (same_unit["rank"].notna() & (same_unit["rank"] >= same_unit["_r"])).to_numpy()
+        key = same_unit.assign(_nh=not_higher).groupby(["cadre_id", "target_unit_id", "_r"], sort=False)
+        bad_keys = key["_nh"].any()
+        idx = pd.MultiIndex.from_arrays([person_rows["cadre_id"], person_rows["target_unit_id"], target_rank])
+        flag = bad_keys.reindex(idx).fillna(False).to_numpy(dtype=bool)
+        low = person_rows.loc[flag]
+        violations.append(_violation("HIGHER_POST", P, low, "Đang giữ chức danh cùng bậc hoặc cao hơn tại đơn vị "
+                                     "này; chỉ quy hoạch vào chức danh cao hơn"))
+    # relatives both planned for leadership posts of the same unit (QĐ 205 / QĐ 114: cần xem xét)
+    if "relatives.linked_posts" in P:
+        pairs = relatives_in_force(_table(tables, "relatives"), P)
+        if len(pairs) and len(rows):
+            on_list = rows[["cadre_id", "target_unit_id", "post_vi"]].drop_duplicates(["cadre_id", "target_unit_id"])
+            both = pairs.merge(on_list, on="cadre_id").merge(
+                on_list.rename(columns={"cadre_id": "relative_id", "post_vi": "post_vi_r"}),
+                on=["relative_id", "target_unit_id"])
+            both = both.loc[both["cadre_id"] < both["relative_id"]]
+            if len(both):
+                rel = both.assign(cadre_ids=both["cadre_id"] + ", " + both["relative_id"],
+                                  full_names=both["cadre_id"].map(names).fillna(both["cadre_id"]) + ", "
+                                  + both["relative_id"].map(names).fillna(both["relative_id"]),
+                                  post_id="", post_vi=both["post_vi"] + "; " + both["post_vi_r"])
+                violations.append(_violation("RELATIVES", P, rel, "Quan hệ: " + both["relation"].map(
+                    RELATION).fillna(both["relation"]) + " — cần xem xét khi bố trí"))
+
     # shares of the whole list (unique people)
     people = rows.drop_duplicates("cadre_id")
     shares = share_summary(people, P)
@@ -662,8 +734,8 @@ def check_compliance(data, term: str, as_of, *, planning: pd.DataFrame | None = 
             [f"{young['actual']:.1%} ({young['count']}/{len(people)} người), tối thiểu {young['target']:.0%}"])))
     empty = shares.iloc[4:7].loc[lambda s: ~s["met"].astype(bool)]
     if len(people) and not empty.empty:
-        violations.append(_violation("COHORTS", P, one, pd.Series(
-            ["Thiếu nhóm: " + "; ".join(empty["indicator"])])))
+        detail = "; ".join(empty["indicator"] + " — " + empty["actual"].map(lambda v: f"{v:.1%}".replace(".", ",")))
+        violations.append(_violation("COHORTS", P, one, pd.Series(["Chưa đạt: " + detail])))
     viol = pd.concat([v for v in violations if not v.empty], ignore_index=True) if any(
         not v.empty for v in violations) else pd.DataFrame(columns=_VIOLATION_COLUMNS)
 
@@ -741,7 +813,8 @@ def bench_strength(rows: pd.DataFrame, posts: pd.DataFrame, tables, params: Para
     for c in ("n_candidates", "n_ready_now", "n_ready_soon"):
         out[c] = out[c].fillna(0).astype(int)
     red = (out["n_ready_now"] == 0) & (out["incumbent_leaves"] | vacant)
-    amber = (out["n_ready_now"] == 0) | (out["n_candidates"] < 2)
+    k_min = int(params.get("planning.bench_min_candidates"))
+    amber = (out["n_ready_now"] == 0) | (out["n_candidates"] < k_min)
     out["risk"] = np.select([red, amber], ["do", "vang"], "xanh")
     out["risk_vi"] = out["risk"].map(_RISK)
     out = out.reset_index()
@@ -749,7 +822,8 @@ def bench_strength(rows: pd.DataFrame, posts: pd.DataFrame, tables, params: Para
     overall = pd.DataFrame([
         ("Số chức danh chủ chốt", float(n)),
         ("Tỷ lệ chức danh có ít nhất 1 người sẵn sàng ngay", float((out["n_ready_now"] >= 1).mean()) if n else 0.0),
-        ("Tỷ lệ chức danh có ít nhất 2 người quy hoạch", float((out["n_candidates"] >= 2).mean()) if n else 0.0),
+        (f"Tỷ lệ chức danh có ít nhất {k_min} người quy hoạch",
+         float((out["n_candidates"] >= k_min).mean()) if n else 0.0),
         ("Số chức danh người đương nhiệm nghỉ hưu trong nhiệm kỳ", float(out["incumbent_leaves"].sum())),
         ("Số chức danh rủi ro cao", float((out["risk"] == "do").sum())),
         ("Số chức danh cần chú ý", float((out["risk"] == "vang").sum())),
@@ -930,14 +1004,27 @@ def candidate_pairs(data, term: str, as_of, *, params: ParameterSet | None = Non
         pairs.reset_index().merge(cur[["cadre_id", "post_id"]])["index"])
     rows = annotate_rows(tables, pairs, as_of, P, window, posts, merit_years=merit_years, used_params=used_params)
     rows = lower_level_basis(rows, held, plan, posts, P)
+    # only a higher post (the same rule as check_compliance's HIGHER_POST)
+    not_higher = np.zeros(len(rows), dtype=bool)
+    if "planning.higher_post_only" in P and bool(P.get("planning.higher_post_only")) and len(rows):
+        rank = P.get("rotation.title_rank")
+        target_rank = rows["target_title"].map(rank).fillna(0).astype(int)
+        same_unit = rows[["cadre_id", "target_unit_id"]].assign(_r=target_rank.to_numpy()).merge(
+            held[["cadre_id", "unit_id", "rank"]], left_on=["cadre_id", "target_unit_id"],
+            right_on=["cadre_id", "unit_id"], how="left")
+        nh = (same_unit["rank"].notna() & (same_unit["rank"] >= same_unit["_r"])).to_numpy()
+        bad = same_unit.assign(_nh=nh).groupby(["cadre_id", "target_unit_id", "_r"], sort=False)["_nh"].any()
+        idx = pd.MultiIndex.from_arrays([rows["cadre_id"], rows["target_unit_id"], target_rank])
+        not_higher = bad.reindex(idx).fillna(False).to_numpy(dtype=bool)
     reasons = pd.DataFrame({
         "age": np.where(~rows["can_serve_term"].fillna(False).astype(bool),
                         "không đủ tuổi công tác trọn nhiệm kỳ", ""),
         "disc": np.where(rows["disciplined"], "bị kỷ luật (" + rows["discipline_vi"] + ")", ""),
         "std": np.where(~rows["closable_by_start"], "chưa đạt tiêu chuẩn, không kịp bù trước nhiệm kỳ ("
                         + rows["standards_vi"] + ")", ""),
+        "higher": np.where(not_higher, "không phải chức danh cao hơn chức danh đang giữ tại đơn vị", ""),
     })
-    joined = reasons["age"] + "; " + reasons["disc"] + "; " + reasons["std"]
+    joined = reasons["age"] + "; " + reasons["disc"] + "; " + reasons["std"] + "; " + reasons["higher"]
     rows["reasons"] = joined.str.replace(r"(; )+", "; ", regex=True).str.strip("; ").to_numpy()
     rows["eligible"] = rows["reasons"] == ""
     return rows, posts
@@ -1209,7 +1296,7 @@ def compliance_tables(comp: Compliance, *, steps: pd.DataFrame | None = None,
         "Ngày nghỉ hưu của người đương nhiệm": pd.to_datetime(b["incumbent_leaves_on"]),
         "Số người quy hoạch": b["n_candidates"],
         "Số người sẵn sàng ngay": b["n_ready_now"],
-        "Số người sẵn sàng sau 1–2 năm": b["n_ready_soon"],
+        "Số người " + readiness_labels(comp.params)["1_2_nam"].lower(): b["n_ready_soon"],
         "Đánh giá": b["risk_vi"],
     }).reset_index(drop=True)
     o = comp.bench_overall

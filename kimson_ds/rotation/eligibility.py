@@ -40,6 +40,7 @@ import pandas as pd
 
 from kimson_ds.config import StrictModel
 from kimson_ds.data.codes import COMMUNE_KINDS, DISCIPLINE_FORM, GENDER, RELATION, TITLE
+from kimson_ds.rules.durations import whole_months
 from kimson_ds.rules.parameters import ParameterSet
 from kimson_ds.rules.relatives import related_pairs, relatives_graph
 
@@ -214,6 +215,7 @@ def candidate_facts(tables, cadre_ids, as_of: Any, params: ParameterSet) -> pd.D
         ``home_unit_id``, ``current_title``, ``current_rank``,
         ``discipline_form``, ``discipline_until``, ``rotation_since``.
     """
+    from kimson_ds.rules.notions import unit_on
     from kimson_ds.rules.retirement import years_of_service_left
 
     t = _ts(as_of)
@@ -228,7 +230,8 @@ def candidate_facts(tables, cadre_ids, as_of: Any, params: ParameterSet) -> pd.D
     age = t.year - birth.dt.year - before_birthday.astype(int)
     years_left = years_of_service_left(c["birth_date"], c["gender"], t, params)
     work = pd.to_datetime(c["work_start_date"])
-    years_service = (t - work).dt.days / 365.25
+    # calendar months (1-3-2009 → 1-3-2019 is 10 years), never days / 365.25
+    years_service = whole_months(work, pd.Series(t, index=work.index)) / 12.0
 
     pos = tables["positions"]
     ranks = params.get("rotation.title_rank")
@@ -248,7 +251,8 @@ def candidate_facts(tables, cadre_ids, as_of: Any, params: ParameterSet) -> pd.D
         "unit_id": c["unit_id"].to_numpy(),
         "unit_name": c["unit_id"].map(unit_name).to_numpy(),
         "source_commune": c["unit_id"].map(communes).to_numpy(),
-        "home_unit_id": c["home_unit_id"].to_numpy(),
+        # a home commune merged away is its successor on ``as_of`` (shared notion)
+        "home_unit_id": unit_on(units, c["home_unit_id"], t).to_numpy(),
         "current_title": best["title"].reindex(ids).to_numpy(),
         "current_rank": best["rank"].reindex(ids).fillna(0).astype(int).to_numpy(),
     })
@@ -281,7 +285,7 @@ def candidate_facts(tables, cadre_ids, as_of: Any, params: ParameterSet) -> pd.D
         years = float(params.get("rotation.min_duration_years"))
         r = rot[rot["cadre_id"].isin(ids) & (rot["start_date"] <= t)
                 & (rot["end_date"].isna() | (rot["end_date"] > t))]
-        r = r[(t - r["start_date"]).dt.days / 365.25 < years]
+        r = r[whole_months(r["start_date"], pd.Series(t, index=r.index)) < years * 12]
         if len(r):
             latest = r.sort_values("start_date").drop_duplicates("cadre_id", keep="last").set_index("cadre_id")
             out["rotation_since"] = out["cadre_id"].map(latest["start_date"])
@@ -396,7 +400,7 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
     p_name = posts["unit_name"].fillna("").to_numpy(dtype=object)
 
     # holder: already in this post
-    add("holder", c_id[ci] == posts["holder_id"].to_numpy(dtype=object)[pi], "đang giữ chính vị trí này")
+    add("holder", c_id[ci] == posts["holder_id"].astype(object).where(posts["holder_id"].notna(), "").to_numpy(dtype=object)[pi], "đang giữ chính vị trí này")
 
     # ban
     if bans is not None and len(bans):

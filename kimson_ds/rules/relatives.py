@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["INVERSE_RELATION", "relatives_graph", "related_pairs", "are_related"]
+__all__ = ["INVERSE_RELATION", "relatives_graph", "related_pairs", "are_related", "relatives_in_force"]
 
 #: The inverse of each relation: if B is A's ``cha_me`` then A is B's ``con``.
 INVERSE_RELATION = {"cha_me": "con", "con": "cha_me", "vo_chong": "vo_chong", "anh_chi_em": "anh_chi_em"}
@@ -119,3 +119,33 @@ def related_pairs(graph: pd.DataFrame, *, relations=None, include_derived: bool 
 def are_related(graph: pd.DataFrame, a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` are linked in ``graph`` (either direction)."""
     return bool(((graph["cadre_id"] == a) & (graph["relative_id"] == b)).any())
+
+
+def relatives_in_force(relatives: pd.DataFrame | None, params) -> pd.DataFrame:
+    """Ordered pairs of relatives under ``relatives.definition`` in force on ``params.as_of``.
+
+    Recorded links count when their relation is listed in ``relations``;
+    derived parents-in-law (and the inverse) count only when a ``derived``
+    entry has the path ``[vo_chong, cha_me]`` (Quy định 205/114-QĐ/TW, not Luật
+    Phòng, chống tham nhũng 2018 Điều 20).
+
+    Parameters
+    ----------
+    relatives : DataFrame or None
+        The ``relatives`` table.
+    params : ParameterSet
+        Parameters in force (reads ``relatives.definition``).
+
+    Returns
+    -------
+    DataFrame
+        ``cadre_id, relative_id, relation, derived, via`` (one row per ordered pair).
+    """
+    graph = relatives_graph(relatives if relatives is not None else pd.DataFrame())
+    definition = params.get("relatives.definition")
+    relations = list(definition.get("relations", []))
+    in_law = any(list(d.get("path", [])) == ["vo_chong", "cha_me"] for d in definition.get("derived", []) or [])
+    g = graph.loc[graph["relation"].isin(relations)]
+    if not in_law:
+        g = g.loc[~(g["derived"] & g["relation"].isin(["cha_me", "con"]))]
+    return related_pairs(g)

@@ -15,15 +15,18 @@ Conventions
   ``[since_k, since_{k+1})`` (the last value has no upper bound; the first
   has no earlier value, so a candidate before it cannot be decided and is an
   error). The retirement date is the earliest valid candidate.
-* The retirement date returned is **the day the age is reached**:
+* :func:`retirement_date` returns **the day the age is reached**:
   ``birth + N months``, the day clipped to the end of the month
-  (31-8 + 3 months = 30-11; 29-2 + 12 months = 28-2). The Nghị định counts
-  the retirement moment at the end of that month, at most one month later;
-  callers who need that can add ``pandas.offsets.MonthEnd(0)``.
-* Years of service left are whole months from ``as_of`` to the retirement
-  date (a month counts once its day is reached, same clipping), divided by
-  12, and negative once the date has passed (floored: one day past is
-  ``-1/12``).
+  (31-8 + 3 months = 30-11; 29-2 + 12 months = 28-2).
+* :func:`retirement_moment` returns the **retirement moment** (thời điểm nghỉ
+  hưu, Nghị định 135/2020/NĐ-CP): the last day of the month in which the age
+  is reached; the pension starts on the 1st of the next month. Every check of
+  service left (years left, full term, 60 months) counts to this moment.
+* Years of service left are whole calendar months from ``as_of`` to the
+  retirement moment (:func:`kimson_ds.rules.durations.whole_months`: a month
+  counts once its day is reached, same clipping), divided by 12, and negative
+  once the moment has passed. A man born 1-6-1970 retires at 62 on
+  30-6-2032: nominated on 30-6-2022 he has 120 months (a full term).
 
 Gender codes are those of :data:`kimson_ds.data.codes.GENDER` (``nam``, ``nu``);
 a missing gender or birth date gives a missing result.
@@ -38,9 +41,10 @@ import numpy as np
 import pandas as pd
 
 from kimson_ds.errors import DataError, ParameterError
+from kimson_ds.rules.durations import month_end
 from kimson_ds.rules.parameters import ParameterSet, history
 
-__all__ = ["AGE_PARAM", "retirement_age_months", "retirement_date", "years_of_service_left"]
+__all__ = ["AGE_PARAM", "retirement_age_months", "retirement_date", "retirement_moment", "years_of_service_left"]
 
 #: Parameter holding the retirement age (months) of each gender code.
 AGE_PARAM = {"nam": "retirement.age_men_months", "nu": "retirement.age_women_months"}
@@ -272,14 +276,38 @@ def retirement_date(birth_date: Any, gender: Any, params: ParameterSet | None = 
     return pd.Series(days.astype("datetime64[ns]"), index=index)
 
 
+def retirement_moment(birth_date: Any, gender: Any, params: ParameterSet | None = None) -> Any:
+    """Retirement moment (thời điểm nghỉ hưu): the end of the month the retirement age is reached.
+
+    Nghị định 135/2020/NĐ-CP: the retirement moment is the end of the last day of
+    the month in which the person reaches the retirement age.
+
+    Parameters
+    ----------
+    birth_date, gender, params
+        As in :func:`retirement_date`.
+
+    Returns
+    -------
+    pandas.Timestamp or pandas.Series
+
+    Examples
+    --------
+    >>> retirement_moment("1970-06-01", "nam")
+    Timestamp('2032-06-30 00:00:00')
+    """
+    return month_end(retirement_date(birth_date, gender, params))
+
+
 def years_of_service_left(
     birth_date: Any, gender: Any, as_of: Any, params: ParameterSet | None = None
 ) -> Any:
-    """Years of service left before the retirement date, on ``as_of``.
+    """Years of service left before the retirement moment, on ``as_of``.
 
-    Whole months from ``as_of`` to :func:`retirement_date` (a month counts once
-    its day-of-month is reached, day clipped to the month end), divided by 12.
-    Negative once the retirement date has passed; callers compare.
+    Whole calendar months from ``as_of`` to :func:`retirement_moment` (the end
+    of the month the age is reached; a month counts once its day-of-month is
+    reached, day clipped to the month end), divided by 12. Negative once the
+    retirement moment has passed; callers compare.
 
     Parameters
     ----------
@@ -308,6 +336,9 @@ def years_of_service_left(
     genders = _gender_codes(_as_series(gender, index))
     ref = _to_days(as_of.date() if isinstance(as_of, dt.datetime) else as_of, index)
     retire = _retirement_days(birth, genders, params)
+    # the retirement moment: last day of the month the age is reached (Nghị định 135/2020)
+    retire = np.where(np.isnat(retire), retire,
+                      ((retire.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1))
     missing = np.isnat(retire) | np.isnat(ref)
     r_mi, r_day = _ymd(np.where(missing, np.datetime64("2000-01-01", "D"), retire))
     a_mi, a_day = _ymd(np.where(missing, np.datetime64("2000-01-01", "D"), ref))

@@ -14,6 +14,7 @@ from kimson_ds.ui.common import (
     show_if_interactive,
 )
 from kimson_ds.ui.overview import OverviewPanel, overview_panel
+from kimson_ds.ui.procedure import ProcedurePanel, procedure_panel
 from kimson_ds.ui.rating import RatingPanel, rating_panel
 from kimson_ds.ui.rotation import RotationPanel, rotation_panel
 from kimson_ds.ui.succession import SuccessionPanel, succession_panel
@@ -25,6 +26,7 @@ __all__ = [
     "NotebookPanel",
     "OverviewPanel",
     "Panel",
+    "ProcedurePanel",
     "RatingPanel",
     "RotationPanel",
     "SuccessionPanel",
@@ -33,6 +35,7 @@ __all__ = [
     "install_error_display",
     "interactive",
     "overview_panel",
+    "procedure_panel",
     "rating_panel",
     "rotation_panel",
     "show_dataset",

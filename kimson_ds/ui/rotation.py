@@ -22,6 +22,7 @@ import pandas as pd
 from kimson_ds.config import dump_scenario
 from kimson_ds.data.io import Dataset, load_dataset
 from kimson_ds.errors import ScenarioError
+from kimson_ds.history.state import dataset_on
 from kimson_ds.papers.report import REPO_ROOT, find_dataset, table_html
 from kimson_ds.rotation import model as rotation
 from kimson_ds.rotation.eligibility import exclusion_counts
@@ -103,7 +104,8 @@ class RotationPanel(Panel):
                  scenario_name: str | None = None, _first_run: bool = True) -> None:
         super().__init__()
         w = self._w
-        self.ds = ds
+        # holders and units of the scenario's date, as `kimson-ds rotate` uses (work history if any)
+        self.ds = ds if "history_state" in ds.__dict__ else dataset_on(ds, base.as_of)
         self.base = base
         self.dataset_path = Path(dataset_path) if dataset_path is not None else ds.path
         self.name = scenario_name or slug(base.name)

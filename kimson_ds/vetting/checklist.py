@@ -124,7 +124,8 @@ ITEMS = {
     "xep_loai": "Xếp loại các năm gần nhất",
     "ky_luat": "Kỷ luật",
     "khong_dia_phuong": "Bố trí không là người địa phương",
-    "nguoi_than": "Người thân (Quy định 205-QĐ/TW)",
+    "nguoi_than": "Người thân (kiểm soát quyền lực trong công tác cán bộ)",
+    "tham_quyen": "Thẩm quyền và hình thức (bầu, bổ nhiệm)",
 }
 
 #: Status of a checklist item and verdict of a proposal.
@@ -550,9 +551,14 @@ def _years_left_item(props: pd.DataFrame, P: ParameterSet, gaps: pd.DataFrame) -
         length = float(P.get("term.length_years"))
         need = terms * length
         ref, assumption = _ref(P, "planning.full_terms_required_at_planning", "term.length_years")
-        ok = left[plan] >= need
+        # counted from the start of the planned term (as in planning.succession), not the proposal date
+        left_t = props.loc[plan, "_years_left_term"]
+        start_txt = props.loc[plan, "_term_start"].dt.strftime("%d-%m-%Y")
+        txt = ("còn " + _num(left_t) + " năm công tác tính từ ngày bắt đầu nhiệm kỳ quy hoạch " + start_txt
+               + props.loc[plan, "_term_note"] + " (lộ trình tuổi nghỉ hưu Nghị định 135/2020)")
+        ok = left_t >= need
         parts.append(_check(props.loc[plan], "tuoi", np.where(ok, "dat", "khong_dat"),
-                            np.where(ok, "Đạt: ", "Không đạt: ") + retire_txt[plan]
+                            np.where(ok, "Đạt: ", "Không đạt: ") + txt
                             + f", yêu cầu khi quy hoạch đủ {terms:g} nhiệm kỳ ({need:g} năm)", ref, assumption))
     # appointments, nominations and rotations: the service-left standards of a first appointment
     svc = gaps.loc[gaps["standard"].isin(["years_left_first", "months_left_first", "terms_left_first"])]
@@ -645,7 +651,45 @@ def _planning_item(props: pd.DataFrame, planning: pd.DataFrame, P: ParameterSet,
     if len(rest):
         parts.append(_check(rest, "quy_hoach", "khong_ap_dung", "Không xét quy hoạch với hình thức đề xuất này",
                             ref, assumption))
+    # Quy định 377-QĐ/TW: no planning at the same time as proposing an appointment or nomination
+    rule = "planning.no_planning_with_appointment"
+    if rule in P and bool(P.get(rule)) and "_batch_appoint" in props:
+        both = (props["action"] == "quy_hoach") & props["_batch_appoint"]
+        if both.any():
+            ref3, assumption3 = _ref(P, rule)
+            parts.append(_check(props.loc[both], "quy_hoach", "khong_dat",
+                                "Không đạt: cùng đợt đã đề xuất bổ nhiệm hoặc giới thiệu ứng cử cán bộ này; không "
+                                "quy hoạch đồng thời với đề xuất bổ nhiệm, giới thiệu ứng cử", ref3, assumption3))
     return pd.concat(parts, ignore_index=True)
+
+
+def _competence_item(props: pd.DataFrame, P: ParameterSet, scopes: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
+    """``tham_quyen``: who decides the post and whether it is filled by election or appointment.
+
+    Reads :func:`kimson_ds.rules.competence.competence` (``management.competence``): a
+    "bổ nhiệm" of a post filled by election, designation or consultation is không đạt; a
+    post decided by the provincial standing committee is cần xem xét (the district only
+    proposes).
+    """
+    from kimson_ds.rules.competence import COMPETENCE_PARAM, competence
+
+    if COMPETENCE_PARAM not in P:
+        return _not_in_force(props, "tham_quyen", COMPETENCE_PARAM, when)
+    kind = props["target_unit_id"].map(scopes["kind"]) if "kind" in scopes else pd.Series(None, index=props.index)
+    c = competence(pd.DataFrame({"title": props["target_title"], "unit_kind": kind}, index=props.index), when,
+                   params=P)
+    mode, body = c["mode"].fillna(""), c["body"].fillna("")
+    elected = mode.isin(["bau", "chi_dinh", "hiep_thuong"]) & (props["action"] == "bo_nhiem")
+    province = body == "btv_tinh_uy"
+    unknown = mode == ""
+    status = np.select([unknown, elected, province], ["khong_ap_dung", "khong_dat", "can_xem_xet"], "dat")
+    reason = np.select(
+        [unknown, elected, province],
+        [f"Không có quy tắc phân cấp cho chức danh này vào ngày {when:%d-%m-%Y}",
+         "Không đạt: chức danh được " + c["mode_vi"].str.lower() + ", không bổ nhiệm",
+         "Chức danh thuộc diện " + c["body_vi"] + " quản lý: cấp huyện chỉ đề xuất, cấp tỉnh thẩm định và quyết định"],
+        "Đạt: " + c["body_vi"] + " quyết định, hình thức " + c["mode_vi"].str.lower())
+    return _check(props, "tham_quyen", status, reason, c["reference"].to_numpy(), c["assumption"].to_numpy())
 
 
 def _ratings_item(props: pd.DataFrame, ratings: pd.DataFrame, P: ParameterSet) -> pd.DataFrame:
@@ -874,6 +918,24 @@ def checklist(tables, proposals: pd.DataFrame, *, overrides: dict | None = None,
     props["_first_time"] = props["_first_time"].astype(bool)
     props["_years_left"] = years_of_service_left(props["birth_date"], props["gender"], props["effective_date"])
     props["_gap_key"] = props.index.astype(str)
+    # planning proposals: the planned term is the next term of the planning table starting after the proposal
+    starts = pd.to_numeric(_table(tables, "planning")["term"].astype(str).str.extract(r"(\d{4})")[0],
+                           errors="coerce").dropna().astype(int).unique()
+    eff_year = props["effective_date"].dt.year.to_numpy()
+    nxt = np.array([min((y for y in starts if y > e), default=-1) for e in eff_year], dtype=int) if len(props) \
+        else np.zeros(0, dtype=int)  # loop over a handful of distinct years per proposal batch
+    known = nxt > 0
+    start_year = pd.Series(np.where(known, nxt, props["effective_date"].dt.year), index=props.index)
+    md = (parameters(props["effective_date"].max().date(), overrides).get("term.start_default") if len(props)
+          else {"month": 1, "day": 1})
+    props["_term_start"] = pd.to_datetime(pd.DataFrame({"year": start_year, "month": int(md["month"]),
+                                                        "day": int(md["day"])})).where(known, props["effective_date"])
+    props["_term_note"] = np.where(known, "", " (chưa có nhiệm kỳ sau trong dữ liệu quy hoạch: tính từ ngày hiệu lực)")
+    props["_years_left_term"] = years_of_service_left(props["birth_date"], props["gender"], props["_term_start"])
+
+    # the same cadre proposed for appointment or nomination in the same batch (for the QĐ 377 sequencing rule)
+    appointed = props.loc[props["action"].isin(["bo_nhiem", "gioi_thieu_ung_cu"]), "cadre_id"]
+    props["_batch_appoint"] = props["cadre_id"].isin(appointed)
 
     # standards of the title (qualifications as on the effective date)
     # one standards call per date (a few dates), with the qualifications held on that date
@@ -916,6 +978,7 @@ def checklist(tables, proposals: pd.DataFrame, *, overrides: dict | None = None,
             _discipline_item(sub, _table(tables, "discipline"), P, when),
             _non_local_item(sub, P, scopes, units, when),
             _relatives_item(sub, conflicts, P, when, props),
+            _competence_item(sub, P, scopes, when),
         ]
     raw = pd.concat(parts, ignore_index=True)
     return _aggregate(raw, props)

@@ -73,7 +73,9 @@ def browser():
 
 
 def _pages(out: Path) -> list[str]:
-    return ["index.html", *(f"bao-cao/{p.name}" for p in sorted((out / "bao-cao").glob("*.html")))]
+    """The index, every report (main part and appendix) and the profile cards."""
+    return ["index.html", *(f"bao-cao/{p.name}" for p in sorted((out / "bao-cao").glob("*.html"))),
+            *(f"ho-so/{p.name}" for p in sorted((out / "ho-so").glob("*.html")))]
 
 
 @functools.cache
@@ -131,14 +133,23 @@ def test_every_page_loads_offline_without_errors(served, browser):
 def test_reports_show_vietnamese_text_charts_and_the_legal_basis(served, browser):
     out, base = served
     n_images = 0
-    for path in _pages(out)[1:]:
+    for path in [p for p in _pages(out)[1:] if p.endswith(".phu-luc.html")]:
         page, context, _ = _open(browser, base, path)
         try:
             text = unicodedata.normalize("NFC", page.inner_text("body"))
-            assert "Căn cứ pháp lý" in text and "Quy định đã áp dụng" in text, path
+            assert "Căn cứ pháp lý" in text and "Tham số chạy" in text, path
             assert page.locator("h2", has_text="Căn cứ pháp lý").count() == 1, path
             legal = page.locator("table", has_text="Mã tham số").last
             assert legal.locator("tbody tr").count() >= 1, path
+            n_images += page.evaluate("document.images.length")
+        finally:
+            context.close()
+    for path in [p for p in _pages(out)[1:] if p.startswith("bao-cao/") and not p.endswith(".phu-luc.html")]:
+        page, context, _ = _open(browser, base, path)
+        try:
+            text = unicodedata.normalize("NFC", page.inner_text("body"))
+            assert page.locator("h2, h3", has_text="Tóm tắt").count() == 1, path
+            assert text.index("Tóm tắt") < text.index("Kết quả"), path  # results first, summary on top
             n_images += page.evaluate("document.images.length")
             if path.endswith("00-tong-quan.html"):
                 assert "Tổng quan" in text

@@ -217,7 +217,8 @@ def pack(tmp_path_factory) -> dict:
 
 
 def _reports(out: Path) -> list[Path]:
-    return sorted((out / "bao-cao").glob("*.html"))
+    """The main part of each report (the appendices are separate ``*.phu-luc.html`` files)."""
+    return sorted(p for p in (out / "bao-cao").glob("*.html") if not p.name.endswith(".phu-luc.html"))
 
 
 class TestSamplePack:
@@ -230,7 +231,8 @@ class TestSamplePack:
         manifests = sorted(p.stem for p in HOP_BTV.glob("*.yaml") if p.name != "goi-tai-lieu.yaml")
         present = [m for m in manifests if (REPO / "notebooks" / f"{m}.ipynb").exists()]
         assert [p.stem for p in _reports(out)] == present
-        for html_path in [out / "index.html", *_reports(out)]:
+        appendices = [p.with_name(p.stem + ".phu-luc.html") for p in _reports(out)]
+        for html_path in [out / "index.html", *_reports(out), *appendices]:
             assert external_resources(html_path.read_text(encoding="utf-8")) == [], html_path.name
         for html_path in _reports(out):
             assert html_path.with_suffix(".pdf").stat().st_size > 10_000
@@ -241,29 +243,39 @@ class TestSamplePack:
         out = Path(pack["out"])
         text = (out / "index.html").read_text(encoding="utf-8")
         links = re.findall(r'href="([^"#]+)"', text)
-        assert len(links) == 2 * len(_reports(out)) + 1
+        for p in _reports(out):
+            rel = p.relative_to(out).as_posix()
+            assert {rel, rel[:-5] + ".pdf", rel[:-5] + ".phu-luc.html"} <= set(links), rel
+        assert "danh-sach-de-xuat.xlsx" in links and "ho-so/phieu-ho-so.docx" in links
+        assert {f"to-trinh/{k}.docx" for k in ("xep-loai", "quy-hoach", "luan-chuyen", "dao-tao", "tham-dinh")} <= set(
+            links)
         assert all((out / link).is_file() for link in links)
         record = json.loads((out / "pack.json").read_text(encoding="utf-8"))
         assert {r["status"] for r in record["reports"]} <= {"ok", "bo_qua"}
         assert record["data_fingerprint"] and record["timings_seconds"]["total"] > 0
 
-    def test_pdfs_have_pages_vietnamese_text_and_dejavu(self, pack):
+    def test_pdfs_open_with_the_summary_and_the_main_part_stays_under_25_pages(self, pack):
         from pypdf import PdfReader
 
         out = Path(pack["out"])
+        total = 0
         for html_path in _reports(out):
             reader = PdfReader(str(html_path.with_suffix(".pdf")))
-            assert len(reader.pages) >= 2, html_path.name
+            total += len(reader.pages)
             first = _nfc(reader.pages[0].extract_text())
-            assert "Quy định đã áp dụng" in first or "Tham số chạy" in first, html_path.name
+            assert "Tóm tắt" in first and "Tài liệu họp ngày 31/12/2019" in first, html_path.name
+            assert "Tham số chạy" not in first and "sha256" not in first, html_path.name
             text = _nfc("\n".join(p.extract_text() for p in reader.pages))
-            assert "Căn cứ pháp lý" in text, html_path.name
+            assert "Căn cứ pháp lý" not in text and "Tham số chạy" not in text, html_path.name
+            appendix = html_path.with_name(html_path.stem + ".phu-luc.html").read_text(encoding="utf-8")
+            assert "Căn cứ pháp lý" in appendix and "Tham số chạy" in appendix, html_path.name
             assert "Trang 1/" in text  # the page footer
             fonts = {str(f.get_object()["/BaseFont"]) for p in reader.pages
                      for f in (p["/Resources"].get("/Font") or {}).values()}
             assert any("DejaVuSans" in f for f in fonts), fonts
         overview = _nfc("\n".join(p.extract_text() for p in PdfReader(str(out / "bao-cao/00-tong-quan.pdf")).pages))
         assert "Tổng quan" in overview
+        assert total < 25, f"main part of the pack: {total} pages"
 
     def test_workbook_matches_the_library(self, pack):
         from openpyxl import load_workbook
@@ -273,7 +285,7 @@ class TestSamplePack:
         from kimson_ds.vetting import checklist as vetting
 
         wb = load_workbook(Path(pack["out"]) / "danh-sach-de-xuat.xlsx")
-        assert wb.sheetnames == ["Luân chuyển", "Quy hoạch", "Thẩm định"]
+        assert wb.sheetnames == ["Xếp loại", "Quy hoạch", "Luân chuyển", "Đào tạo", "Thẩm định"]
         ds = load_dataset(SAMPLE)
         expected = rotation.run(ds, rotation.load_rotation_scenario(REPO / "data/scenarios/luan-chuyen-2016.yaml"),
                                 rule_costs=False).assignments
@@ -337,3 +349,17 @@ def test_a_failing_report_is_listed_and_the_pack_exits_1(tmp_path, capsys):
     assert not (out / "bao-cao" / "thu.html").exists()
     record = json.loads((out / "pack.json").read_text(encoding="utf-8"))
     assert [r["status"] for r in record["reports"]] == ["loi"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SAMPLE.is_dir(), reason="data/kimson is not generated")
+def test_every_chart_of_the_sample_pack_has_data_a_title_and_a_source_line(tmp_path_factory):
+    facts = sample_pack(tmp_path_factory)
+    figures = []
+    for sidecar in sorted((Path(facts["out"]) / "bao-cao").glob("*.references.json")):
+        for fig in json.loads(sidecar.read_text(encoding="utf-8")).get("figures", []):
+            figures.append((sidecar.name, fig))
+    assert len(figures) >= 8, figures
+    empty = [(name, f["title"]) for name, f in figures if not f["has_data"]]
+    assert not empty, f"empty charts: {empty}"
+    assert all(f["title"] and f["source"] for _name, f in figures), figures

@@ -141,13 +141,14 @@ def test_render_html_is_offline_without_code(tmp_path):
             new_output("stream", name="stderr", text="Cảnh báo kỹ thuật"),
         ]),
     ])
-    html = report._render_html(nb, "Tiêu đề thử", "<header>đầu</header>")
+    html, appendix = report._render_html(nb, "Tiêu đề thử", "<header>đầu</header>")
+    assert appendix is None
     assert html.startswith("<!DOCTYPE html>") and '<html lang="vi">' in html and '<meta charset="utf-8">' in html
     assert "bảng kết quả" in html and "Kết quả" in html
     assert report.external_resources(html) == []
     assert "secret_code_line" not in html and "print(" not in html and "In&nbsp;[" not in html
     assert "Cảnh báo kỹ thuật" not in html
-    assert html.count("Tiêu đề thử") == 1  # only in <title>: the header replaces the notebook title
+    assert html.count("Tiêu đề thử") == 2  # <title> and the appendix heading: the header replaces the nb title
     assert report.external_resources('<script src="https://x/y.js"></script>')
 
 
@@ -174,12 +175,15 @@ def test_overview_report_from_repo_root(tmp_path):
     assert "Đã tạo báo cáo" in res.stdout
     html = (out / "00-tong-quan.html").read_text(encoding="utf-8")
     assert (out / "00-tong-quan.ipynb").is_file()
-    # header
+    # header: title and reference date; the summary before the results; run information in the appendix
     assert "<h1>Tổng quan đội ngũ cán bộ huyện Kim Sơn</h1>" in html
+    assert "Số liệu tại ngày 31/12/2019" in html
+    assert html.index("Tóm tắt") < html.index("Kết quả") < html.index("Thông tin lần chạy")
     for item in ("Ngày lập báo cáo", "Tham số chạy", "Dấu vân tay dữ liệu (sha256)", "Phiên bản kimson-ds",
-                 "Mã nguồn (git commit)", "Quy định đã áp dụng", "GIẢ ĐỊNH", "planning.age_cohort_bounds",
+                 "Mã nguồn (git commit)", "GIẢ ĐỊNH", "planning.age_cohort_bounds",
                  "retirement.age_men_months", "2019-12-31", "data/kimson"):
         assert item in html, item
+        assert html.index(item) > html.index("Thông tin lần chạy"), item
     from kimson_ds.data.io import read_dataset
 
     assert read_dataset(SAMPLE).fingerprint in html
@@ -244,3 +248,51 @@ def test_build_report_library_on_tiny_notebook(tiny_nb, tmp_path):
     bad = _write_nb(tmp_path / "bad.ipynb", [new_code_cell("raise ValueError('hỏng')")])
     with pytest.raises(ReportError, match="ô số 2 .*ValueError: hỏng"):
         report.build_report(bad, None, tmp_path / "o")
+
+
+def _sectioned_notebook():
+    return new_notebook(cells=[
+        new_markdown_cell("# Báo cáo thử\n\n## Mục tiêu\n\nmục tiêu dài"),
+        new_markdown_cell("## Mô hình\n\ncác tập và ràng buộc"),
+        new_markdown_cell("## Kết quả\n\nkết quả chính"),
+        new_markdown_cell("bảng chi tiết từng người", metadata={"tags": ["appendix"]}),
+        new_markdown_cell("### Tóm tắt\n\nđề xuất 6 người", metadata={"tags": ["summary"]}),
+        new_markdown_cell("## Căn cứ pháp lý\n\nbảng căn cứ"),
+    ])
+
+
+def test_report_opens_with_the_summary_and_closes_with_the_appendix():
+    html, appendix = report._render_html(_sectioned_notebook(), "Báo cáo thử", "<header>đầu</header>",
+                                         "<section>thông tin lần chạy</section>")
+    assert appendix is None
+    order = [html.index(x) for x in ("đầu", "đề xuất 6 người", "kết quả chính", "Phụ lục", "thông tin lần chạy",
+                                     "mục tiêu dài", "các tập và ràng buộc", "bảng chi tiết từng người",
+                                     "bảng căn cứ")]
+    assert order == sorted(order)
+
+
+def test_pack_reports_put_the_appendix_in_its_own_file():
+    html, appendix = report._render_html(_sectioned_notebook(), "Báo cáo thử", "<header>đầu</header>",
+                                         "<section>thông tin lần chạy</section>", "x.phu-luc.html")
+    for text in ("mục tiêu dài", "các tập và ràng buộc", "bảng chi tiết từng người", "bảng căn cứ",
+                 "thông tin lần chạy"):
+        assert text not in html and text in appendix
+    assert "đề xuất 6 người" in html and "kết quả chính" in html
+    assert report.external_resources(appendix) == []
+
+
+def test_header_names_the_reference_date_and_where_the_appendix_is():
+    head = report._header_html("T", "31/12/2019", "x.phu-luc.html")
+    assert "Số liệu tại ngày 31/12/2019" in head and 'href="x.phu-luc.html"' in head
+
+
+def test_a_chart_whose_values_were_lost_by_index_alignment_is_reported_empty():
+    from matplotlib.figure import Figure
+
+    scores = pd.Series([0.5, 1.0])  # index 0, 1
+    for values, expected in ((scores, False), (scores.to_numpy(), True)):
+        fig = Figure()
+        ax = fig.subplots()
+        pd.DataFrame({"Xếp loại": values}, index=["Nguyễn Văn A → Như Hòa", "Trần Thị B → Định Hóa"]).plot.barh(ax=ax)
+        ax.set_title("Cơ cấu điểm của từng cặp được chọn")
+        assert report.figure_facts(fig)["has_data"] is expected

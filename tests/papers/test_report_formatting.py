@@ -117,10 +117,10 @@ def test_legal_basis_tables_show_labels_not_codes():
     assert '<table class="kimson-table kimson-legal">' in html and "khien_trach" not in html
 
 
-def test_header_is_in_vietnamese():
-    header = report._header_html("T", pd.Timestamp("2020-01-02 03:04"), "00-tong-quan.ipynb",
+def test_run_information_is_in_vietnamese():
+    info = report._run_info_html(pd.Timestamp("2020-01-02 03:04"), "00-tong-quan.ipynb",
                                  pd.DataFrame({"Tham số": ["a"]}), None, None, "abc", report.references_frame(None))
-    assert "Sổ tay phân tích" in header and "Notebook" not in header
+    assert "Sổ tay phân tích" in info and "Notebook" not in info and "02/01/2020 03:04" in info
 
 
 # --------------------------------------------------------------------- number formats

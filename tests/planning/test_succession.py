@@ -124,7 +124,7 @@ def test_discipline_reprimand_or_heavier_removes():
 
 # --------------------------------------------------------------------------- shares and cohorts
 def test_women_and_young_shares_dated_and_minority_shown_only():
-    people = [_cadre("W1", gender="nu", birth="1985-01-01", eth="Mường")] + [
+    people = [_cadre("W1", gender="nu", birth="1986-01-02", eth="Mường")] + [
         _cadre(f"M{k}", birth="1972-01-01") for k in range(4)]
     plan = [_plan("W1", term="2025-2030")] + [
         _plan(f"M{k}", ("bi_thu", "chu_tich_ubnd", "chu_tich_hdnd", "pho_bi_thu")[k], term="2025-2030")
@@ -135,9 +135,20 @@ def test_women_and_young_shares_dated_and_minority_shown_only():
     assert "WOMEN_SHARE" not in _rules(old)          # 20% ≥ 15% (ASSUMPTION before 2022)
     assert "WOMEN_SHARE" in _rules(new)              # 20% < 25%
     assert "YOUNG_SHARE" not in _rules(old)          # no number before 2022
-    assert "YOUNG_SHARE" not in _rules(new)          # W1 (37) is young: 1 of 5 = 20% ≥ 15%
+    assert "YOUNG_SHARE" not in _rules(new)          # W1 (38 at the term start) is young: 1 of 5 = 20% ≥ 15%
     minority = new.summary.loc[new.summary["indicator"].str.contains("thiểu số")].iloc[0]
     assert minority["actual"] == pytest.approx(0.2) and pd.isna(minority["met"])
+
+
+def test_young_share_counts_age_at_term_start_and_is_a_target():
+    # Y is 39 on the check date but 41 when the 2025–2030 term starts: not young for that term
+    people = [_cadre(f"M{k}", birth="1972-01-01") for k in range(4)] + [_cadre("Y", birth="1983-06-01")]
+    titles = ("bi_thu", "chu_tich_ubnd", "chu_tich_hdnd", "pho_bi_thu")
+    plan = [_plan(f"M{k}", titles[k], term="2025-2030") for k in range(4)] + [_plan("Y", term="2025-2030")]
+    comp = su.check_compliance(_ds(people, plan), "2025-2030", "2022-06-30")
+    assert "YOUNG_SHARE" in _rules(comp)
+    text = comp.violations.set_index("rule").loc["YOUNG_SHARE", "rule_vi"]
+    assert "chưa đạt mục tiêu" in text and "vi phạm" not in text
 
 
 def test_young_share_binds_when_list_is_old():
@@ -338,3 +349,51 @@ def test_notebook_runs_on_sample(tmp_path, monkeypatch):
     images = [o for c in done["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
               if "image/png" in o.get("data", {})]
     assert len(images) >= 2  # age pyramid and succession chart
+
+
+# --------------------------------------------------------------------------- 2022–2025 planning rules
+@pytest.mark.parametrize(("as_of", "expected"), [("2022-02-14", False), ("2022-02-15", True),
+                                                 ("2025-10-08", True)])
+def test_planning_only_for_a_higher_post_from_hd16_2022(as_of, expected):
+    # H2 chairs the commune people's committee: planning him for that very post is not "a higher post"
+    ds = _ds([], [_plan("H2", "chu_tich_ubnd", term="2025-2030"), _plan("H2", "bi_thu", term="2025-2030")])
+    comp = su.check_compliance(ds, "2025-2030", as_of)
+    v = comp.violations.query("rule == 'HIGHER_POST'")
+    assert (not v.empty) is expected
+    if expected:
+        assert v["post_id"].tolist() == ["chu_tich_ubnd@X1"]  # bí thư is higher: allowed
+        assert "377-QĐ/TW" in v["reference"].iloc[0] or "16-HD/BTCTW" in v["reference"].iloc[0]
+
+
+@pytest.mark.parametrize(("as_of", "removed"), [("2025-10-07", True), ("2025-10-08", False)])
+def test_expired_reprimand_may_be_planned_from_qd377(as_of, removed):
+    # a reprimand decided after the cadre was planned, expired before the check
+    disc = pd.DataFrame([dict(cadre_id="D1", form="khien_trach", decided_on="2023-03-01", expires_on="2024-03-01")])
+    ds = _ds([_cadre("D1")], [_plan("D1", term="2025-2030", added="2022-06-01")], discipline=disc)
+    v = su.check_compliance(ds, "2025-2030", as_of).violations.query("rule == 'DISCIPLINE'")
+    assert (not v.empty) is removed
+
+
+def test_relatives_planned_for_the_same_unit_are_flagged_and_cite_qd114():
+    rel = pd.DataFrame([dict(cadre_id="R1", relative_id="R2", relation="vo_chong")])
+    ds = _ds([_cadre("R1"), _cadre("R2", gender="nu")],
+             [_plan("R1", "bi_thu", term="2025-2030"), _plan("R2", "pho_bi_thu", term="2025-2030")], relatives=rel)
+    before = su.check_compliance(ds, "2025-2030", "2023-07-10").violations.query("rule == 'RELATIVES'")
+    after = su.check_compliance(ds, "2025-2030", "2023-07-11").violations.query("rule == 'RELATIVES'")
+    assert before["cadre_ids"].tolist() == after["cadre_ids"].tolist() == ["R1, R2"]
+    assert "205-QĐ/TW" in before["reference"].iloc[0] and "114-QĐ/TW" not in before["reference"].iloc[0]
+    assert "114-QĐ/TW" in after["reference"].iloc[0]
+
+
+@pytest.mark.parametrize(("as_of", "flagged"), [("2019-05-29", False), ("2019-05-30", True)])
+def test_age_cohort_shares_checked_against_chi_thi_35_targets(as_of, flagged):
+    # 1 of 12 under 40 (8,3% < 10%), 6 of 12 from 40 to 50 (50%), 5 over 50: all three cohorts present
+    people = ([_cadre("Y0", birth="1985-01-01")] + [_cadre(f"M{k}", birth="1975-01-01") for k in range(6)]
+              + [_cadre(f"O{k}", birth="1962-01-01") for k in range(5)])
+    titles = ("bi_thu", "chu_tich_ubnd", "chu_tich_hdnd", "pho_bi_thu")
+    plan = [_plan(p["cadre_id"], titles[i % 4], term="2020-2025") for i, p in enumerate(people)]
+    comp = su.check_compliance(_ds(people, plan), "2020-2025", as_of)
+    assert ("COHORTS" in _rules(comp)) is flagged
+    if flagged:
+        v = comp.violations.set_index("rule").loc["COHORTS"]
+        assert "chưa đạt mục tiêu" in v["rule_vi"] and "8,3%" in v["detail"]

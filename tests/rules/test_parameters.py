@@ -285,7 +285,10 @@ def test_training_groups_use_codes():
             assert _vietnamese(group["name_vi"])
             assert set(group["titles"]) <= set(codes.TITLE)
             assert set(group["unit_kinds"]) <= set(codes.UNIT_KIND)
-    assert set(get_param("training.knowledge_update_groups", "2020-01-01")) == {"nhom_4", "nhom_5"}
+    # Quy định 164-QĐ/TW has four "đối tượng": the district's cadres are all in đối tượng 4 (no group 5)
+    groups = get_param("training.knowledge_update_groups", "2020-01-01")
+    assert set(groups) == {"doi_tuong_4_xa", "doi_tuong_4_huyen"}
+    assert all(g["name_vi"].startswith("Đối tượng 4") for g in groups.values())
     assert set(get_param("training.knowledge_update_groups", "2024-05-10")) == {"nhom_3"}
 
 

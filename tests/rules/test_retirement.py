@@ -167,12 +167,16 @@ def test_vectorised_equals_scalar_loop():
 @pytest.mark.parametrize(
     ("birth", "gender", "as_of", "years"),
     [
-        ("1975-06-01", "nam", "2027-06-01", 10.0),
-        ("1975-06-01", "nam", "2027-06-02", 119 / 12),
-        ("1975-06-01", "nam", "2027-05-31", 10.0),
-        ("1961-01-15", "nam", "2021-04-15", 0.0),
-        ("1961-01-15", "nam", "2021-04-16", -1 / 12),
-        ("1961-01-15", "nam", "2018-12-31", 27 / 12),  # 2018-12-31 -> 2021-04-15: 27 whole months
+        # counted to the retirement moment, the end of the month the age is reached (NĐ 135/2020)
+        ("1975-06-01", "nam", "2027-06-01", 10.0),       # moment 30-6-2037
+        ("1975-06-01", "nam", "2027-06-02", 10.0),       # still 120 months to 30-6-2037
+        ("1975-06-01", "nam", "2027-05-31", 121 / 12),
+        ("1970-06-01", "nam", "2022-06-30", 10.0),       # issue 19: 120 months, a full term (not 119)
+        ("1970-06-01", "nam", "2022-07-01", 119 / 12),
+        ("1961-01-15", "nam", "2021-04-15", 0.0),        # age reached 15-4-2021, moment 30-4-2021
+        ("1961-01-15", "nam", "2021-04-30", 0.0),
+        ("1961-01-15", "nam", "2021-05-01", -1 / 12),
+        ("1961-01-15", "nam", "2018-12-31", 28 / 12),    # 31-12-2018 -> 30-4-2021: 28 whole months
         ("1966-01-10", "nu", "2016-05-10", 5.0),
         ("1955-06-01", "nam", "2010-06-01", 5.0),
     ],
@@ -210,3 +214,17 @@ def test_params_record_and_override():
     assert retirement_date("1961-01-15", "nam", params=q) == pd.Timestamp("2021-01-15")
     assert retirement_age_months(2030, "nam", params=q) == 720
     assert years_of_service_left("1975-06-01", "nam", "2025-06-01", params=q) == pytest.approx(10.0)
+
+
+def test_retirement_moment_is_the_end_of_the_month_the_age_is_reached():
+    from kimson_ds.rules.retirement import retirement_moment
+
+    assert retirement_moment("1970-06-01", "nam") == pd.Timestamp("2032-06-30")
+    assert retirement_moment("1961-01-15", "nam") == pd.Timestamp("2021-04-30")
+    s = retirement_moment(pd.Series(["1961-01-15", None]), pd.Series(["nam", "nam"]))
+    assert s.iloc[0] == pd.Timestamp("2021-04-30") and pd.isna(s.iloc[1])
+
+
+def test_only_birth_year_known_counts_from_1_january():
+    # NĐ 135/2020: with the year of birth only, the birth date is 1 January of that year
+    assert retirement_date("1965", "nam") == retirement_date("1965-01-01", "nam")

@@ -60,6 +60,11 @@ def test_commune_secretary_standards_change_on_2023_08_01():
     assert not bool(row(before, "A", "max_age_first")["met"])
     assert row(before, "A", "max_age_first")["actual"] == 47
     assert "Quyết định 04/2004" in row(before, "A", "education")["reference"]
+    # from 25-12-2019 (Thông tư 13/2019/TT-BNV, not confirmed) the same values are labelled GIẢ ĐỊNH
+    assert "Thông tư 13/2019" in row(before, "A", "education")["reference"]
+    assert bool(row(before, "A", "education")["assumption"])
+    early = gaps_for(people, "bi_thu", "X1", "2019-12-24")
+    assert "Thông tư 13/2019" not in row(early, "A", "education")["reference"]
     # Nghị định 33/2023: university degree, no age cap, 60 months left
     assert not bool(row(after, "A", "education")["met"])
     assert row(after, "A", "education")["required"] == "dai_hoc"
@@ -81,7 +86,11 @@ def test_post_kind_decided_by_unit_kind():
     people = [cadre("A", education="dai_hoc", pol="trung_cap", sm="chuyen_vien")]
     dept = gaps_for(people, "truong_phong", "P1", "2019-12-31")
     assert set(dept["post_kind"]) == {"district_head"}
-    assert bool(dept["assumption"].all())  # district heads' standards are an ASSUMPTION
+    qual = dept[dept["standard"] != "years_left_first"]
+    assert bool(qual["assumption"].all())  # district heads' qualification standards are an ASSUMPTION
+    # the 60-month first-appointment rule is confirmed from Quy định 105-QĐ/TW (19-12-2017)
+    assert not bool(row(dept, "A", "years_left_first")["assumption"])
+    assert "Quy định 105-QĐ/TW" in row(dept, "A", "years_left_first")["reference"]
     assert not bool(row(dept, "A", "political_theory")["met"])  # cao cấp needed
     # the same title-less post in a commune is "other": only the years-left rule
     other = gaps_for(people, "pho_truong_phong", "P1", "2019-12-31")

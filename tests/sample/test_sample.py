@@ -349,7 +349,10 @@ def test_planning_lists_check_mostly_compliant_with_a_few_stories():
     # a year later the disciplined candidate shows up as well
     v19 = su.check_compliance(ds, "2020-2025", "2019-12-31", term_start="2020-07-01").violations
     assert list(v19.loc[v19["rule"] == "DISCIPLINE", "cadre_ids"]) == [facts["disc"]]
-    assert len(v19) == len(v) + 1
+    # from 23-9-2019 (Quy định 205-QĐ/TW) the planted couple planned in Bình Minh is flagged for review
+    rel = v19.loc[v19["rule"] == "RELATIVES"]
+    assert list(rel["cadre_ids"]) == ["CB0016, CB0051"] and "cần xem xét" in rel["detail"].iloc[0]
+    assert len(v19) == len(v) + 2
     # district deputy slates exist, and district head slates draw on deputies
     pl = ds.tables["planning"]
     assert {"pho_truong_phong", "pho_truong_ban", "pho_doan_the"} <= set(pl["target_title"])

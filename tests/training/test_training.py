@@ -221,7 +221,8 @@ def test_knowledge_update_groups_change_on_2024_05_10():
     positions, units, _ = ku_tables()
     before = knowledge_update_members(positions, units, "2024-05-09")
     after = knowledge_update_members(positions, units, "2024-05-10")
-    assert dict(zip(before["cadre_id"], before["group"], strict=True)) == {"A": "nhom_4", "B": "nhom_4", "C": "nhom_5"}
+    assert dict(zip(before["cadre_id"], before["group"], strict=True)) == {"A": "doi_tuong_4_xa", "B": "doi_tuong_4_xa",
+                                                                               "C": "doi_tuong_4_huyen"}
     assert set(after["group"]) == {"nhom_3"} and set(after["cadre_id"]) == {"A", "B", "C"}
     assert before["regulation"].str.contains("164-QĐ/TW").all()
     assert after["regulation"].str.contains("145-QĐ/TW").all()
@@ -239,8 +240,8 @@ def test_attendance_overdue_and_rosters():
     od = overdue_list(st)
     assert list(od["cadre_id"]) == ["B", "C"]  # both missed one year; B more recently
     rosters = knowledge_update_rosters(positions, units, od, "2019-01-01", class_capacity=1,
-                                       classes_per_group={"nhom_4": 1})
-    g4 = rosters.loc[rosters["group"] == "nhom_4"].set_index("cadre_id")
+                                       classes_per_group={"doi_tuong_4_xa": 1})
+    g4 = rosters.loc[rosters["group"] == "doi_tuong_4_xa"].set_index("cadre_id")
     assert g4.at["B", "class_no"] == 1 and g4.at["A", "class_no"] == 0  # overdue first, capacity 1
     assert g4.at["A", "status_vi"].startswith("Chờ")
 

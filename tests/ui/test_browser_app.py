@@ -142,6 +142,18 @@ def test_every_explorer_page_renders_its_panel(app, page, notebook):
     assert page.errors == []
 
 
+def test_ballot_count_page_recomputes_when_a_count_is_typed(app, page):
+    page.goto(app.page_url("kiem-phieu.ipynb"), timeout=LOAD_MS)
+    page.locator('.kimson-run[data-run="1"]').wait_for(state="attached", timeout=LOAD_MS)
+    assert "Đủ điều kiện đề nghị" in page.locator(".kimson-summary").inner_text()
+    field = page.locator(".kimson-step5-present input")
+    field.fill("9")  # more present than the 5 summoned: refused, the cell named
+    field.press("Enter")
+    page.locator(".kimson-message .kimson-error").wait_for(timeout=LOAD_MS)
+    assert "số người có mặt không được lớn hơn số người được triệu tập" in page.locator(".kimson-message").inner_text()
+    assert page.errors == []
+
+
 def test_no_token_no_page(app):
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.build_opener(_NoRedirect).open(

@@ -16,7 +16,7 @@ SAMPLE = REPO / "data" / "kimson"
 SCENARIO = REPO / "data" / "scenarios" / "luan-chuyen-2016.yaml"
 APPS = REPO / "apps"
 ANALYSES = ["tong-quan.ipynb", "luan-chuyen.ipynb", "xep-loai.ipynb", "quy-hoach.ipynb", "dao-tao.ipynb",
-            "tham-dinh.ipynb"]
+            "tham-dinh.ipynb", "kiem-phieu.ipynb"]
 
 needs_sample = pytest.mark.skipif(not SAMPLE.is_dir(), reason="data/kimson is not generated")
 

@@ -137,7 +137,7 @@ def test_missing_column_and_duplicate_ids(ds):
     with pytest.raises(DataError, match="thiếu cột bắt buộc 'effective_date'"):
         parse_proposals(pd.DataFrame({"proposal_id": ["D1"], "cadre_id": ["C10"], "action": ["bo_nhiem"],
                                       "position_id": ["XA_B-BT"]}), ds)
-    rows = [("D1", "C10", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01")] * 2
+    rows = [("D1", "C10", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01")] * 2
     with pytest.raises(DataError, match="mã đề xuất bị trùng"):
         proposals(ds, rows)
 
@@ -146,10 +146,10 @@ def test_missing_column_and_duplicate_ids(ds):
 
 
 def test_good_appointment_is_dat_with_reasons_and_references(ds):
-    r = vet(ds, proposals(ds, [("D1", "C10", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01")]))
+    r = vet(ds, proposals(ds, [("D1", "C10", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01")]))
     c = r.checklist
     assert list(c["item"]) == ["vi_tri", "tuoi", "tieu_chuan", "quy_hoach", "xep_loai", "ky_luat", "khong_dia_phuong",
-                               "nguoi_than"]
+                               "nguoi_than", "tham_quyen"]
     assert set(c["status"]) <= {"dat", "khong_ap_dung"}
     assert (c["reason"] != "").all()
     assert (c.loc[c["status"] == "dat", "reference"] != "").all()
@@ -158,8 +158,8 @@ def test_good_appointment_is_dat_with_reasons_and_references(ds):
 
 def test_dated_standards_on_both_sides_of_1_8_2023(ds):
     # a college degree meets the commune secretary standard before Nghị định 33/2023, not after
-    rows = [("D1", "C11", "bo_nhiem", "XA_B-BT", None, None, "2023-07-31"),
-            ("D2", "C11", "bo_nhiem", "XA_B-BT", None, None, "2023-08-01")]
+    rows = [("D1", "C11", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2023-07-31"),
+            ("D2", "C11", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2023-08-01")]
     r = vet(ds, proposals(ds, rows))
     s = statuses(r)
     assert s[("D1", "tieu_chuan")] == "dat"
@@ -169,8 +169,8 @@ def test_dated_standards_on_both_sides_of_1_8_2023(ds):
 
 
 def test_years_left_by_action(ds):
-    rows = [("D1", "C12", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),     # ~3 years left
-            ("D2", "C10", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),
+    rows = [("D1", "C12", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),     # ~3 years left
+            ("D2", "C10", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),
             ("D3", "C12", "luan_chuyen", None, "pho_bi_thu", "XA_B", "2020-06-01"),   # < 10 years
             ("D4", "C10", "luan_chuyen", None, "pho_bi_thu", "XA_B", "2020-06-01")]
     r = vet(ds, proposals(ds, rows))
@@ -181,9 +181,9 @@ def test_years_left_by_action(ds):
 
 
 def test_ratings_missing_low_and_from_scores(ds):
-    rows = [("D1", "C14", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),
-            ("D2", "C15", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),
-            ("D3", "C15", "bo_nhiem", "XA_B-BT", None, None, "2019-06-01")]
+    rows = [("D1", "C14", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),
+            ("D2", "C15", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),
+            ("D3", "C15", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2019-06-01")]
     r = vet(ds, proposals(ds, rows))
     s = statuses(r)
     assert s[("D1", "xep_loai")] == "can_xem_xet"
@@ -194,7 +194,7 @@ def test_ratings_missing_low_and_from_scores(ds):
 
 
 def test_rating_years_is_an_overridable_assumption(ds):
-    p = proposals(ds, [("D1", "C10", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01")])
+    p = proposals(ds, [("D1", "C10", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01")])
     assert statuses(vet(ds, p))[("D1", "xep_loai")] == "dat"
     r = vet(ds, p, overrides={"vetting.min_rating_years": 3})  # 2017 has no rating
     assert statuses(r)[("D1", "xep_loai")] == "can_xem_xet"
@@ -203,15 +203,15 @@ def test_rating_years_is_an_overridable_assumption(ds):
 
 def test_discipline_in_force_then_expired(ds):
     # khiển trách on 10-1-2020 without an end date: barred for rotation.discipline_bar_months (12)
-    rows = [("D1", "C13", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),
-            ("D2", "C13", "bo_nhiem", "XA_B-BT", None, None, "2021-01-11")]
+    rows = [("D1", "C13", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),
+            ("D2", "C13", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2021-01-11")]
     s = statuses(vet(ds, proposals(ds, rows)))
     assert (s[("D1", "ky_luat")], s[("D2", "ky_luat")]) == ("khong_dat", "dat")
 
 
 def test_planning_requirements(ds):
-    rows = [("D1", "C16", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),          # not planned
-            ("D2", "C17", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),          # planned for another post
+    rows = [("D1", "C16", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),          # not planned
+            ("D2", "C17", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),          # planned for another post
             ("D3", "C17", "luan_chuyen", None, "bi_thu", "XA_A", "2020-06-01"),      # any planning is enough
             ("D4", "C16", "quy_hoach", None, "pho_bi_thu", "XA_B", "2020-06-01"),
             ("D5", "C17", "quy_hoach", None, "pho_bi_thu", "XA_B", "2020-06-01")]    # already planned
@@ -229,18 +229,19 @@ def test_non_local_rules(ds):
     r = vet(ds, proposals(ds, rows))
     s = statuses(r)
     assert [s[(p, "khong_dia_phuong")] for p in ("D1", "D2", "D3", "D4", "D5")] == [
-        "khong_dat", "dat", "can_xem_xet", "can_xem_xet", "khong_ap_dung"]
+        "can_xem_xet", "dat", "can_xem_xet", "can_xem_xet", "khong_ap_dung"]
     v = r.verdicts.set_index("proposal_id")["verdict"]
-    assert v["D3"] == "can_xem_xet" and v["D1"] == "khong_dat"
+    # rotation to the home commune is a policy to review (no regulation makes it absolute)
+    assert v["D3"] == "can_xem_xet" and v["D1"] == "can_xem_xet"
 
 
 def test_relatives_with_current_holder_and_inside_the_batch(ds):
-    rows = [("D1", "C21", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),   # sister of the deputy C02
-            ("D2", "C10", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01")]
+    rows = [("D1", "C21", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),   # sister of the deputy C02
+            ("D2", "C10", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01")]
     s = statuses(vet(ds, proposals(ds, rows)))
     assert (s[("D1", "nguoi_than")], s[("D2", "nguoi_than")]) == ("khong_dat", "dat")
     ds2 = make_dataset(extra_relatives=[("C10", "C18", "anh_chi_em")])
-    rows = [("D1", "C10", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),
+    rows = [("D1", "C10", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),
             ("D2", "C18", "luan_chuyen", None, "pho_bi_thu", "XA_B", "2020-06-01")]
     r = vet(ds2, proposals(ds2, rows))
     s = statuses(r)
@@ -255,15 +256,15 @@ def test_relatives_with_current_holder_and_inside_the_batch(ds):
 
 
 def test_relatives_item_before_the_rules_exist(ds):
-    r = vet(ds, proposals(ds, [("D1", "C21", "bo_nhiem", "XA_B-BT", None, None, "2019-01-01")]))
+    r = vet(ds, proposals(ds, [("D1", "C21", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2019-01-01")]))
     row = r.checklist.set_index("item").loc["nguoi_than"]
     assert row["status"] == "khong_ap_dung" and "relatives." in row["reason"]
 
 
 def test_verdicts_and_parameters_used(ds):
-    rows = [("D1", "C10", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),
-            ("D2", "C14", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),
-            ("D3", "C12", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01")]
+    rows = [("D1", "C10", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),
+            ("D2", "C14", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),
+            ("D3", "C12", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01")]
     r = vet(ds, proposals(ds, rows))
     assert r.verdicts["verdict"].tolist() == ["dat", "can_xem_xet", "khong_dat"]
     assert "Thời gian công tác còn lại" in r.verdicts.loc[2, "failed_items"]
@@ -293,10 +294,10 @@ def _write(path, rows, header=HEADER):
 
 
 def test_cli_exit_codes_outputs_and_audit(folder, capsys):
-    ok = _write(folder / "ok.csv", [("D1", "C10", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01")])
-    bad = _write(folder / "bad.csv", [("D1", "C10", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),
-                                      ("D2", "C12", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01")])
-    review = _write(folder / "review.csv", [("D1", "C14", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01")])
+    ok = _write(folder / "ok.csv", [("D1", "C10", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01")])
+    bad = _write(folder / "bad.csv", [("D1", "C10", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),
+                                      ("D2", "C12", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01")])
+    review = _write(folder / "review.csv", [("D1", "C14", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01")])
     data = str(folder / "data")
     assert main(["vet", data, "--proposals", str(ok), "--out", str(folder / "o1")]) == 0
     assert main(["vet", data, "--proposals", str(bad), "--out", str(folder / "o2")]) == 1
@@ -316,7 +317,7 @@ def test_cli_exit_codes_outputs_and_audit(folder, capsys):
 
 
 def test_cli_malformed_proposals_exit_2_with_vietnamese_message(folder, capsys):
-    bad = _write(folder / "de-xuat.csv", [("D1", "C10", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),
+    bad = _write(folder / "de-xuat.csv", [("D1", "C10", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2020-06-01"),
                                           ("D2", "C10", "thang_chuc", "XA_B-BT", None, None, "2020-06-01")])
     code = main(["vet", str(folder / "data"), "--proposals", str(bad), "--out", str(folder / "o")])
     err = capsys.readouterr().err
@@ -389,3 +390,54 @@ def test_notebook_report_renders(tmp_path, monkeypatch, capsys):
     html = (tmp_path / "r" / "50-kiem-tra.html").read_text(encoding="utf-8")
     assert "Kết luận thẩm định" in html and "Giữa các đề xuất trong cùng đợt" in html
     assert "GIẢ ĐỊNH" in html and "Traceback" not in html
+
+
+# ----------------------------------------------------------------------------- 2023–2025 rules
+
+
+def _with(ds, cadres=(), planning=()):
+    t = {k: v.copy() for k, v in ds.tables.items() if v is not None}
+    if cadres:
+        t["cadres"] = pd.concat([t["cadres"], pd.DataFrame(list(cadres))], ignore_index=True)
+    if planning:
+        t["planning"] = pd.concat([t["planning"], pd.DataFrame(list(planning))], ignore_index=True)
+    return Dataset.from_frames(t)
+
+
+def test_planning_years_left_count_from_the_start_of_the_planned_term(ds):
+    # a man born 1-1967 retires in 2029: 5.6 years after 1-6-2023, but only 4 from 1-1-2025 (term 2025–2030)
+    old = dict(cadre_id="C30", full_name="Người C30", gender="nam", birth_date="1967-01-01", home_unit_id="XA_A",
+               unit_id="XA_A", education="dai_hoc", political_theory="trung_cap", state_mgmt="chuyen_vien",
+               managed_by_btv=True)
+    d = _with(ds, [old], [dict(cadre_id="C10", target_title="bi_thu", target_unit_id="XA_B", term="2025-2030")])
+    r = vet(d, proposals(d, [("D1", "C30", "quy_hoach", None, "pho_bi_thu", "XA_B", "2023-06-01")]))
+    row = r.checklist.set_index("item").loc["tuoi"]
+    assert row["status"] == "khong_dat"
+    assert "01-01-2025" in row["reason"]
+
+
+@pytest.mark.parametrize(("day", "expected"), [("2025-10-07", "dat"), ("2025-10-08", "khong_dat")])
+def test_no_planning_together_with_appointment_from_qd377(ds, day, expected):
+    rows = [("D1", "C17", "gioi_thieu_ung_cu", "XA_B-BT", None, None, day),
+            ("D2", "C17", "quy_hoach", None, "pho_chu_tich_ubnd", "XA_A", day)]
+    r = vet(ds, proposals(ds, rows))
+    plan = r.checklist.query("proposal_id == 'D2' and item == 'quy_hoach'")
+    assert ("khong_dat" in set(plan["status"])) is (expected == "khong_dat")
+    if expected == "khong_dat":
+        assert plan["reference"].str.contains("377-QĐ/TW").any()
+
+
+def test_competence_and_mode_of_filling_the_post(ds):
+    rows = [("D1", "C10", "bo_nhiem", "XA_B-BT", None, None, "2020-06-01"),            # commune secretary: elected
+            ("D2", "C19", "gioi_thieu_ung_cu", "HU-BT", None, None, "2020-06-01"),     # district secretary: province
+            ("D3", "C18", "bo_nhiem", "P_TC-TP", None, None, "2020-06-01")]             # department head: appointed
+    s = statuses(vet(ds, proposals(ds, rows)))
+    assert (s[("D1", "tham_quyen")], s[("D2", "tham_quyen")], s[("D3", "tham_quyen")]) == (
+        "khong_dat", "can_xem_xet", "dat")
+
+
+def test_vet_in_2026_cites_qd377_and_qd114(ds):
+    rows = [("D1", "C10", "gioi_thieu_ung_cu", "XA_B-BT", None, None, "2026-03-01")]
+    r = vet(ds, proposals(ds, rows))
+    refs = " ".join(r.checklist["reference"].astype(str))
+    assert "377-QĐ/TW" in refs and "114-QĐ/TW" in refs
