@@ -20,14 +20,14 @@ from kimson_ds.data.codes import SINGLE_HOLDER_TITLES
 from kimson_ds.data.io import load_dataset, read_dataset, write_csv_folder
 
 ROOT = Path(__file__).resolve().parents[1]
-ID_COLUMNS = {"cadre_id", "holder_id", "relative_id", "position_id"}
+ID_COLUMNS = {"cadre_id", "holder_id", "relative_id", "position_id", "procedure_id"}
 
 
 def scaled_tables(factor: int) -> dict[str, pd.DataFrame]:
     ds = load_dataset(ROOT / "data" / "kimson")
     out = {}
     for name, df in ds.tables.items():
-        if name in ("units", "courses", "org_ratings"):
+        if name in ("units", "courses", "org_ratings", "unit_successions"):
             out[name] = df
             continue
         copies = []
@@ -38,6 +38,8 @@ def scaled_tables(factor: int) -> dict[str, pd.DataFrame]:
             if name == "positions" and k:  # one head per unit: copies of head posts stay vacant
                 part["holder_id"] = part["holder_id"].where(~part["title"].isin(SINGLE_HOLDER_TITLES), None)
                 part["holder_since"] = part["holder_since"].where(part["holder_id"].notna())
+            if name == "work_history" and k and "title" in part.columns:  # copies never head a unit twice
+                part = part.loc[~part["title"].isin(SINGLE_HOLDER_TITLES)]
             copies.append(part)
         out[name] = pd.concat(copies, ignore_index=True)
     return out

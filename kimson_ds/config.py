@@ -106,7 +106,8 @@ class StrictModel(BaseModel):
     :data:`DATE_MAX`.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
+    # validate_assignment: a notebook or panel setting ``sc.alternatives = 10**9`` is checked too
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False, validate_assignment=True)
 
     @field_validator("*", mode="after")
     @classmethod

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 
-import pulp
-
 from kimson_ds.errors import KimsonError
 
 
@@ -26,6 +24,8 @@ def default_solver(time_limit: float | None = None, *, gap_rel: float | None = N
     warm_start : bool
         Start from the current values of the variables (a previous solve).
     """
+    import pulp
+
     name = os.environ.get("KIMSON_SOLVER", "cbc").lower()
     extra = {"gapRel": float(gap_rel)} if gap_rel else {}
     if name == "highs":
@@ -41,6 +41,8 @@ def default_solver(time_limit: float | None = None, *, gap_rel: float | None = N
 
 def status_text(status: int) -> str:
     """PuLP status as Vietnamese text."""
+    import pulp
+
     return {
         pulp.LpStatusOptimal: "Tối ưu",
         pulp.LpStatusInfeasible: "Không khả thi",

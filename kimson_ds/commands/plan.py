@@ -144,7 +144,7 @@ def _run(args, outs: OutputSet) -> int:
             raise
         tables = sm.slate_tables(res)
         written += [_write(tables[name], out / f"{name}.csv") for name in
-                    ("slates", "shares", "unmet", "diff", "candidates")]
+                    ("slates", "shares", "unmet", "diff", "candidates", "ties")]
         from kimson_ds.papers.workbook import RESULT_WORKBOOK, write_result_workbook
 
         written.append(write_result_workbook(
@@ -165,6 +165,9 @@ def _run(args, outs: OutputSet) -> int:
             print(f"  - {r.indicator}: {su.percent_text(r.achieved)} ({tgt})")
         for r in res.unmet.itertuples(index=False):
             print(f"  ! Chưa đạt {r.target}: {r.reason}")
+        if len(res.ties):
+            print(f"  Có {len(res.ties)} chức danh có phương án khác cùng điểm; đã phân định theo: "
+                  f"{'; '.join(sm.TIE_CRITERIA)} (xem ties.csv).")
     else:
         date_from = _date(args.date_from, "Ngày đầu kỳ") or (scenario.review.date_from if scenario.review else None)
         date_to = _date(args.date_to, "Ngày cuối kỳ") or (scenario.review.date_to if scenario.review else None)

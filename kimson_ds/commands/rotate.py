@@ -31,9 +31,11 @@ def _write(frame, path: Path) -> Path:
     return write_csv(vietnamese(frame), path)
 
 
-def write_outputs(result, stage: Path) -> dict:
+def write_outputs(result, stage: Path, *, before: tuple[str, ...] = (), after: tuple[str, ...] = ()) -> dict:
     """Write every table of a rotation result, ``diagnosis.txt`` and ``run.json`` into ``stage``
-    (the staging folder of an :class:`~kimson_ds.outputs.OutputSet`, or any folder); return the record."""
+    (the staging folder of an :class:`~kimson_ds.outputs.OutputSet`, or any folder); return the record.
+
+    ``before`` and ``after`` are lines added around the diagnosis (the structure used, the back-test)."""
     from kimson_ds.rotation.eligibility import describe
 
     stage.mkdir(parents=True, exist_ok=True)
@@ -57,7 +59,7 @@ def write_outputs(result, stage: Path) -> dict:
         "Phương án luân chuyển": vietnamese(t["assignments"]), "Các phương án khác": vietnamese(result.alternatives),
         "Vị trí chưa bố trí": vietnamese(t["unfilled"])}, title=f"PHƯƠNG ÁN LUÂN CHUYỂN CÁN BỘ — {pb.scenario.name}",
         subtitle=f"Ngày áp dụng quy định {vi.date(pb.scenario.as_of)}")
-    text = "\n".join(result.diagnosis) + "\n"
+    text = "\n".join([*before, *result.diagnosis, *after]) + "\n"
     (stage / "diagnosis.txt").write_text(text, encoding="utf-8")
     record = result.run_record()
     (stage / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n",
@@ -77,15 +79,19 @@ def run(args) -> int:
 def _run(args, outs, load_rotation_scenario, run_rotation) -> int:
     from kimson_ds.audit import record_run
     from kimson_ds.data.io import load_dataset
+    from kimson_ds.history.state import dataset_on
 
     sc = load_rotation_scenario(args.scenario)
-    ds = load_dataset(args.dataset)
+    full = load_dataset(args.dataset)
+    ds = dataset_on(full, sc.as_of)  # holders and units of the scenario's date (from the work history if any)
     result = run_rotation(ds, sc)
     out = Path(args.out)
-    record = write_outputs(result, outs.root)
+    before = (ds.history_state.note_vi,)
+    after = tuple(_backtest(full, result, sc, outs.root))
+    record = write_outputs(result, outs.root, before=before, after=after)
     pb = result.problem
     t = result.tables
-    text = "\n".join(result.diagnosis) + "\n"
+    text = "\n".join([*before, *result.diagnosis, *after]) + "\n"
     command = "rotate " + " ".join(shlex.quote(a) for a in (args.dataset, "--scenario", args.scenario,
                                                              "--out", args.out))
     outs.commit(lambda files: record_run(command, dataset=ds, scenario=record["scenario"],
@@ -106,3 +112,29 @@ def _run(args, outs, load_rotation_scenario, run_rotation) -> int:
         print(f"Số cán bộ dôi dư: {len(t['unused'])}.")
     print(f"Kết quả đã ghi vào {out}.")
     return 0
+
+
+def _backtest(full, result, sc, out: Path) -> list[str]:
+    """Compare the plan with the rotations recorded in the 12 months after the scenario date (back-test)."""
+    from kimson_ds.data.codes import TITLE
+    from kimson_ds.history import backtest
+
+    record = backtest.recorded_rotations(full, sc.as_of)
+    if not len(record):
+        return []
+    plan = result.assignments.merge(full["positions"][["position_id", "unit_id", "title"]], left_on="post_id",
+                                    right_on="position_id", suffixes=("_vi", ""))
+    ov = backtest.compare_with_record(plan, record)
+    pb = result.problem
+    pos = full["positions"].set_index("position_id")
+    labels = pos["title"].map(TITLE) + " " + pos["unit_id"].map(full["units"].set_index("unit_id")["name"])
+    table = backtest.explain_record(record, result.assignments, pb.cands, pb.elig, pb.scores,
+                                    full["cadres"].set_index("cadre_id")["full_name"],
+                                    full["units"].set_index("unit_id")["name"], TITLE, labels)
+    _write(table, out / "backtest.csv")
+    n = ov["n_record"]
+    import pandas as pd
+
+    return [f"Đối chiếu với {n} quyết định luân chuyển đã ghi nhận trong 12 tháng sau ngày {pd.Timestamp(sc.as_of):%d/%m/%Y}: "
+            f"trùng người {ov['same_person']}/{n}, trùng vị trí {ov['same_post']}/{n}, "
+            f"trùng cả người và vị trí {ov['same_pair']}/{n} (chi tiết: backtest.csv)."]

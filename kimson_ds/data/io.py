@@ -207,6 +207,12 @@ def _read_csv_folder(folder: Path, issues: list[Issue]) -> dict[str, RawTable]:
                                 "tệp CSV phân cách bằng dấu phẩy, mọi dòng cùng số cột với dòng tiêu đề"))
             continue
         header = ["" if h is None else str(h) for h in frame.iloc[0].tolist()] if len(frame) else []
+        if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
+            sep = "dấu chấm phẩy (;)" if ";" in header[0] else "dấu tab"
+            issues.append(Issue("error", table, path.name, 1, None, shorten(header[0]),
+                                f"tệp CSV phân cách bằng {sep}",
+                                "tệp CSV phân cách bằng dấu phẩy (,); khi lưu từ Excel chọn «CSV UTF-8 (Comma delimited)»"))
+            continue
         frame = frame.iloc[1:].reset_index(drop=True).astype(object)
         frame.columns = pd.Index(header, dtype=object)
         rows = np.arange(len(frame)) + 2

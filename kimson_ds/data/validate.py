@@ -259,6 +259,13 @@ WORK_START_AGE_MIN = 15  #: labour starts at 15 at the earliest
 BIRTH_YEAR_MIN = 1900  #: nobody in the records was born earlier
 
 
+def _dates_of(keys: pd.Series, dates: pd.Series) -> pd.Series:
+    """``keys`` looked up in a date Series; always ``datetime64[ns]`` (NaT where unknown), even when empty."""
+    if dates.empty or keys.empty:
+        return pd.Series(pd.NaT, index=keys.index, dtype="datetime64[ns]")
+    return pd.to_datetime(keys.map(dates))
+
+
 def _people(tables, c: _Collector, today: pd.Timestamp) -> None:
     """Implausible people and dates: ages, and events before birth or before working age."""
     cad = tables["cadres"]
@@ -293,18 +300,18 @@ def _people(tables, c: _Collector, today: pd.Timestamp) -> None:
         df = tables[name]
         if df.empty:
             continue
-        b = df[who].map(born)
+        b = _dates_of(df[who], born)
         before_birth = df[col].notna() & b.notna() & (df[col] < b)
         c.add("error", name, before_birth, col, df[col], f"ngày {label} trước ngày sinh của cán bộ",
               "ngày sau ngày sinh")
-        minor = ~before_birth & df[col].notna() & b.notna() & (df[col] < df[who].map(adult))
+        minor = ~before_birth & df[col].notna() & b.notna() & (df[col] < _dates_of(df[who], adult))
         c.add("error", name, minor, col, df[col], f"{label} khi cán bộ chưa đủ {WORKING_AGE_MIN} tuổi",
               f"ngày từ khi cán bộ đủ {WORKING_AGE_MIN} tuổi; kiểm tra lại ngày sinh trong bảng cadres")
     for name, label in (("ratings", "được đánh giá"), ("trainings", "đi học")):
         df = tables[name]
         if df.empty:
             continue
-        by = df["cadre_id"].map(born).dt.year
+        by = _dates_of(df["cadre_id"], born).dt.year
         minor = df["year"].notna() & by.notna() & (df["year"].astype("Float64") < by + WORKING_AGE_MIN - (
             0 if name == "ratings" else WORKING_AGE_MIN - WORK_START_AGE_MIN))
         age = WORKING_AGE_MIN if name == "ratings" else WORK_START_AGE_MIN
@@ -344,7 +351,7 @@ def _domain(tables, c: _Collector, unavailable) -> None:
             c.add("error", "courses", bad, col, courses[col], "trình độ không thuộc lĩnh vực của khóa học",
                   "một trình độ của đúng lĩnh vực (ví dụ lý luận chính trị: so_cap, trung_cap, cao_cap)")
     org = tables["org_ratings"]
-    units = tables["units"].set_index("unit_id")["kind"] if not tables["units"].empty else pd.Series(dtype=object)
+    units = tables["units"].dropna(subset=["unit_id"]).drop_duplicates("unit_id").set_index("unit_id")["kind"]
     if not org.empty:
         kind = org["unit_id"].map(units)
         bad = (org["scheme"] == "chinh_quyen") & kind.notna() & ~kind.isin(["xa", "thi_tran"])
@@ -478,7 +485,7 @@ def _contradictions(tables, c: _Collector) -> None:
         cad = tables["cadres"]
         if not cad.empty:
             born = cad.dropna(subset=["cadre_id"]).drop_duplicates("cadre_id").set_index("cadre_id")["birth_date"]
-            b_self, b_rel = rel["cadre_id"].map(born), rel["relative_id"].map(born)
+            b_self, b_rel = _dates_of(rel["cadre_id"], born), _dates_of(rel["relative_id"], born)
             older = pd.Series(np.where(rel["relation"] == "cha_me", b_rel, b_self), index=rel.index)
             younger = pd.Series(np.where(rel["relation"] == "cha_me", b_self, b_rel), index=rel.index)
             gen = rel["relation"].isin(["cha_me", "con"]) & b_self.notna() & b_rel.notna()

@@ -114,3 +114,14 @@ def reappointment_due(history: pd.DataFrame, as_of, *, within_months: int = 12) 
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
+
+
+def two_terms_in_force(as_of) -> bool:
+    """Whether the two-consecutive-terms rule (QĐ 98 from 7-10-2017, then QĐ 65) applies on ``as_of``."""
+    from kimson_ds.errors import ParameterError
+
+    try:
+        get_param("management.two_terms_trigger", _ts(as_of))
+    except ParameterError:
+        return False
+    return True

@@ -110,6 +110,8 @@ class State:
     units: pd.DataFrame
     positions: pd.DataFrame
     holdings: pd.DataFrame
+    #: Positions of units not in force that day (kept empty in history mode, for merger scenarios).
+    other_positions: pd.DataFrame | None = None
 
     @property
     def note_vi(self) -> str:
@@ -137,8 +139,7 @@ def state_on(ds, as_of) -> State:
     mode = history_mode(ds)
     units = units_on(ds["units"], t)
     kind = ds["units"].set_index("unit_id")["kind"]
-    pos = ds["positions"]
-    pos = pos[pos["unit_id"].isin(units["unit_id"])].copy()
+    pos = ds["positions"].copy()  # every position; those of units not in force are kept aside below
     if mode == "lich_su":
         wh = ds["work_history"]
         hold = holdings_on(wh, t).sort_values(["start_date", "cadre_id"], kind="stable")
@@ -162,8 +163,16 @@ def state_on(ds, as_of) -> State:
         held = pos[pos["holder_id"].notna()]
         holdings = pd.DataFrame({"cadre_id": held["holder_id"], "unit_id": held["unit_id"], "title": held["title"],
                                  "position_id": held["position_id"], "start_date": held["holder_since"]})
+    live = pos["unit_id"].isin(units["unit_id"]).to_numpy()
+    other = pos[~live].copy()
+    if mode == "lich_su":  # units not in force that day: their posts stay, empty (merger scenarios staff them)
+        other["holder_id"] = pd.array([pd.NA] * len(other), dtype="string")
+        other["holder_since"] = pd.NaT
+    pos = pos[live].copy()
     pos["managing_body"] = managing_body(pos["title"], pos["unit_id"].map(kind), t).to_numpy()
-    return State(t, mode, units.reset_index(drop=True), pos.reset_index(drop=True), holdings.reset_index(drop=True))
+    st = State(t, mode, units.reset_index(drop=True), pos.reset_index(drop=True), holdings.reset_index(drop=True))
+    st.other_positions = other.reset_index(drop=True)
+    return st
 
 
 def dataset_on(ds, as_of):
@@ -173,12 +182,15 @@ def dataset_on(ds, as_of):
     ``cadres.unit_id`` is the unit of each cadre's main holding on that day,
     ``cadres.managed_by_btv`` is true when a post held that day is managed by
     the district standing committee then, and cadres who had not started work
-    yet are left out. Snapshot-only datasets are returned with the units of
-    that day only. ``ds.history_state`` is set to the :class:`State` used.
+    yet are left out. Positions of units not in force that day stay in the
+    table, empty in history mode (merger scenarios staff the units of a later
+    date); snapshot-only datasets keep their snapshot holders.
+    ``ds.history_state`` is set to the :class:`State` used.
     """
     st = state_on(ds, as_of)
     tables = dict(ds.tables)
-    tables["positions"] = st.positions.drop(columns=["managing_body"])
+    tables["positions"] = pd.concat([st.positions.drop(columns=["managing_body"]), st.other_positions],
+                                    ignore_index=True)
     if st.mode == "lich_su":
         cad = ds["cadres"].copy()
         started = cad["work_start_date"].isna() | (cad["work_start_date"] <= st.as_of)

@@ -107,6 +107,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _REMOVED_TAGS = {"parameters", "injected-parameters", "papermill-error-cell-tag", "remove_cell", "hide"}
 
 
+#: Errors a notebook raises on bad input (the user's data, scenario or parameters): exit code 2.
+_INPUT_ERRORS = frozenset({"DataError", "ScenarioError", "ParameterError", "ReportInputError", "ValidationError"})
+
+
 class ReportInputError(ReportError):
     """Bad report request (unknown parameter, bad value, missing notebook): exit code 2."""
 
@@ -1090,7 +1094,7 @@ def _css() -> str:
 
 
 #: Sections (second-level headings of a notebook) printed in the appendix, not in the main part.
-APPENDIX_SECTIONS = ("Mục tiêu", "Bài toán", "Mô hình", "Dữ liệu", "Phân tích", "Căn cứ pháp lý")
+APPENDIX_SECTIONS = ("Mục tiêu", "Bài toán", "Mô hình", "Dữ liệu", "Phân tích", "Căn cứ pháp lý", "Phụ lục")
 #: Cell tags: ``summary`` opens the report, ``appendix`` goes to the appendix, ``main`` stays in the main part.
 SUMMARY_TAG, APPENDIX_TAG, MAIN_TAG = "summary", "appendix", "main"
 
@@ -1301,6 +1305,8 @@ def _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, 
         except PapermillExecutionError as exc:
             message = _cell_error_message(exc, ipynb, nb_path.name).replace(str(ipynb), str(final["ipynb"]))
             _keep_failed(outs, ipynb)
+            if str(exc.ename or "") in _INPUT_ERRORS:  # bad data, scenario or parameter: exit 2, not a crash
+                raise ReportInputError(message) from None
             raise ReportError(message) from None
         except Exception as exc:  # noqa: BLE001 - kernel death, timeouts, ZMQ errors
             msg = _ANSI.sub("", str(exc)).strip().splitlines()

@@ -472,7 +472,8 @@ def share_summary(people: pd.DataFrame, params: ParameterSet) -> pd.DataFrame:
     """Target-vs-actual shares of a list of people (rows of :func:`person_facts`).
 
     Returns ``indicator, target, actual, count, met, param`` with shares as
-    fractions; ``met`` is NA where the indicator is shown only.
+    fractions; ``met`` is NA where the indicator is shown only. On an empty
+    list a share minimum is met only when it is 0 %.
     """
     n = len(people)
     women_min = float(params.get("planning.women_share_min"))
@@ -481,10 +482,10 @@ def share_summary(people: pd.DataFrame, params: ParameterSet) -> pd.DataFrame:
     rows = [
         ("Tổng số người trong danh sách", np.nan, float(n), n, pd.NA, ""),
         ("Tỷ lệ nữ", women_min, _share(people["is_woman"]), int(people["is_woman"].sum()),
-         _share(people["is_woman"]) >= women_min - 1e-9 if n else False, "planning.women_share_min"),
+         _share(people["is_woman"]) >= women_min - 1e-9 if n else women_min <= 0, "planning.women_share_min"),
         (f"Tỷ lệ cán bộ trẻ (dưới {young_limit} tuổi)", np.nan if young_min is None else young_min,
          _share(people["is_young"]), int(people["is_young"].sum()),
-         pd.NA if young_min is None else (_share(people["is_young"]) >= young_min - 1e-9 if n else False),
+         pd.NA if young_min is None else (_share(people["is_young"]) >= young_min - 1e-9 if n else young_min <= 0),
          "planning.young_share_min" if young_min is not None else ""),
         ("Tỷ lệ người dân tộc thiểu số (chỉ hiển thị)", np.nan, _share(people["is_minority"]),
          int(people["is_minority"].sum()), pd.NA, ""),
@@ -1003,14 +1004,27 @@ def candidate_pairs(data, term: str, as_of, *, params: ParameterSet | None = Non
         pairs.reset_index().merge(cur[["cadre_id", "post_id"]])["index"])
     rows = annotate_rows(tables, pairs, as_of, P, window, posts, merit_years=merit_years, used_params=used_params)
     rows = lower_level_basis(rows, held, plan, posts, P)
+    # only a higher post (the same rule as check_compliance's HIGHER_POST)
+    not_higher = np.zeros(len(rows), dtype=bool)
+    if "planning.higher_post_only" in P and bool(P.get("planning.higher_post_only")) and len(rows):
+        rank = P.get("rotation.title_rank")
+        target_rank = rows["target_title"].map(rank).fillna(0).astype(int)
+        same_unit = rows[["cadre_id", "target_unit_id"]].assign(_r=target_rank.to_numpy()).merge(
+            held[["cadre_id", "unit_id", "rank"]], left_on=["cadre_id", "target_unit_id"],
+            right_on=["cadre_id", "unit_id"], how="left")
+        nh = (same_unit["rank"].notna() & (same_unit["rank"] >= same_unit["_r"])).to_numpy()
+        bad = same_unit.assign(_nh=nh).groupby(["cadre_id", "target_unit_id", "_r"], sort=False)["_nh"].any()
+        idx = pd.MultiIndex.from_arrays([rows["cadre_id"], rows["target_unit_id"], target_rank])
+        not_higher = bad.reindex(idx).fillna(False).to_numpy(dtype=bool)
     reasons = pd.DataFrame({
         "age": np.where(~rows["can_serve_term"].fillna(False).astype(bool),
                         "không đủ tuổi công tác trọn nhiệm kỳ", ""),
         "disc": np.where(rows["disciplined"], "bị kỷ luật (" + rows["discipline_vi"] + ")", ""),
         "std": np.where(~rows["closable_by_start"], "chưa đạt tiêu chuẩn, không kịp bù trước nhiệm kỳ ("
                         + rows["standards_vi"] + ")", ""),
+        "higher": np.where(not_higher, "không phải chức danh cao hơn chức danh đang giữ tại đơn vị", ""),
     })
-    joined = reasons["age"] + "; " + reasons["disc"] + "; " + reasons["std"]
+    joined = reasons["age"] + "; " + reasons["disc"] + "; " + reasons["std"] + "; " + reasons["higher"]
     rows["reasons"] = joined.str.replace(r"(; )+", "; ", regex=True).str.strip("; ").to_numpy()
     rows["eligible"] = rows["reasons"] == ""
     return rows, posts

@@ -215,6 +215,7 @@ def candidate_facts(tables, cadre_ids, as_of: Any, params: ParameterSet) -> pd.D
         ``home_unit_id``, ``current_title``, ``current_rank``,
         ``discipline_form``, ``discipline_until``, ``rotation_since``.
     """
+    from kimson_ds.rules.notions import unit_on
     from kimson_ds.rules.retirement import years_of_service_left
 
     t = _ts(as_of)
@@ -250,7 +251,8 @@ def candidate_facts(tables, cadre_ids, as_of: Any, params: ParameterSet) -> pd.D
         "unit_id": c["unit_id"].to_numpy(),
         "unit_name": c["unit_id"].map(unit_name).to_numpy(),
         "source_commune": c["unit_id"].map(communes).to_numpy(),
-        "home_unit_id": c["home_unit_id"].to_numpy(),
+        # a home commune merged away is its successor on ``as_of`` (shared notion)
+        "home_unit_id": unit_on(units, c["home_unit_id"], t).to_numpy(),
         "current_title": best["title"].reindex(ids).to_numpy(),
         "current_rank": best["rank"].reindex(ids).fillna(0).astype(int).to_numpy(),
     })
@@ -398,7 +400,7 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
     p_name = posts["unit_name"].fillna("").to_numpy(dtype=object)
 
     # holder: already in this post
-    add("holder", c_id[ci] == posts["holder_id"].to_numpy(dtype=object)[pi], "đang giữ chính vị trí này")
+    add("holder", c_id[ci] == posts["holder_id"].astype(object).where(posts["holder_id"].notna(), "").to_numpy(dtype=object)[pi], "đang giữ chính vị trí này")
 
     # ban
     if bans is not None and len(bans):

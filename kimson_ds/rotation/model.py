@@ -68,11 +68,10 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pulp
 from pydantic import Field, PrivateAttr, model_validator
 
 from kimson_ds.config import StrictModel, load_scenario
@@ -92,6 +91,9 @@ from kimson_ds.rotation.eligibility import (
 from kimson_ds.rules.parameters import ParameterSet, parameters
 from kimson_ds.rules.relatives import related_pairs, relatives_graph
 from kimson_ds.solver import default_solver, status_text
+
+if TYPE_CHECKING:
+    import pulp
 
 __all__ = [
     "RotationScenario",
@@ -753,6 +755,8 @@ def build(pb: Problem, *, soft: bool | None = None, cuts: list[np.ndarray] | Non
     pairs : pandas.DataFrame, optional
         Variables to use instead of ``pb.pairs`` (to price eligibility rules).
     """
+    import pulp  # the reference model only: keeps `run` (HiGHS) and start-up free of PuLP
+
     t0 = time.perf_counter()
     sc = pb.scenario
     soft = (not sc.strict) if soft is None else soft
@@ -886,7 +890,7 @@ class Solution:
 
     @property
     def optimal(self) -> bool:
-        return self.status == pulp.LpStatusOptimal
+        return self.status == STATUS_OPTIMAL
 
 
 def solve(model: Model, time_limit: float | None = None) -> Solution:
@@ -896,6 +900,8 @@ def solve(model: Model, time_limit: float | None = None) -> Solution:
     and held at its minimum while the objective (scores plus baseline bonus) is
     maximised; values are read only when optimal.
     """
+    import pulp
+
     t0 = time.perf_counter()
     prob = model.prob
     if model.shortfall is not None:
@@ -1146,10 +1152,14 @@ def solve_fast(fm, *, ties: bool = True) -> Solution:
     return _fast_solution(fm, res, optima, time.perf_counter() - t0)
 
 
+#: PuLP's status codes (``pulp.LpStatusOptimal`` …), kept here so that the HiGHS path never imports PuLP.
+STATUS_OPTIMAL, STATUS_NOT_SOLVED, STATUS_INFEASIBLE = 1, 0, -1
+
+
 def _fast_solution(fm, res, optima, secs: float) -> Solution:
     empty = pd.DataFrame(columns=["kind", "key", "label", "need", "short"])
     if res is None or not res.optimal:
-        status = pulp.LpStatusNotSolved if (res is not None and res.time_limit_hit) else pulp.LpStatusInfeasible
+        status = STATUS_NOT_SOLVED if (res is not None and res.time_limit_hit) else STATUS_INFEASIBLE
         return Solution(status, res.status if res is not None else "Không khả thi", None, np.array([], dtype=int),
                         empty, fm.soft, secs, fm.build_seconds, engine=ENGINE,
                         time_limit_hit=bool(res is not None and res.time_limit_hit))
@@ -1167,7 +1177,7 @@ def _fast_solution(fm, res, optima, secs: float) -> Solution:
 
     order = fm.problem.scenario.ties.order
     names = (["rules"] if fm.slacks else []) + ["objective"] + list(list(TIE_CRITERIA)[:3] if order is None else order)
-    return Solution(pulp.LpStatusOptimal, res.status, round(score + bonus, 6), chosen, sl, fm.soft, secs,
+    return Solution(STATUS_OPTIMAL, res.status, round(score + bonus, 6), chosen, sl, fm.soft, secs,
                     fm.build_seconds, round(score, 6), round(bonus, 6), round(penalty, 6), round(optimum, 6),
                     res.gap, res.time_limit_hit, ENGINE,
                     {n: round(float(o), 6) for n, o in zip(names, optima, strict=False)})

@@ -65,6 +65,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -710,7 +711,9 @@ def solve(prob: pulp.LpProblem, variables: dict, time_limit: float | None = None
     ok = (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     for v in prob.variables():  # the empty schedule is feasible: the solver always has a starting point
         v.setInitialValue(0)
+    t_phase1 = time.perf_counter()
     status = prob.solve(_solver(time_limit, gap_rel, warm_start=True))
+    t_phase1 = time.perf_counter() - t_phase1
     if prob.sol_status not in ok:
         raise InfeasibleError(
             f"Không tìm được lịch đào tạo khả thi (trạng thái bộ giải: {status_text(status)}).",
@@ -722,7 +725,9 @@ def solve(prob: pulp.LpProblem, variables: dict, time_limit: float | None = None
     prob += variables["value"] >= best - 1e-6 * max(1.0, abs(best)), "keep_ready_value"
     prob.sense = pulp.LpMinimize
     prob.setObjective(variables["cost"])
-    status = prob.solve(_solver(time_limit, gap_rel, warm_start=True))
+    # cost only breaks ties: phase 2 gets the time phase 1 took (at least a few seconds), not more
+    limit2 = max(5.0, t_phase1) if time_limit is None else min(float(time_limit), max(5.0, t_phase1))
+    status = prob.solve(_solver(limit2, gap_rel, warm_start=True))
     if prob.sol_status not in ok:  # keep the phase-1 schedule
         for v in prob.variables():
             v.varValue = phase1.get(v.name)

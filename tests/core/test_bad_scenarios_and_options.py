@@ -290,3 +290,23 @@ def test_any_yaml_value_is_either_loaded_or_refused_in_vietnamese(value):
         parse_scenario(load_yaml_text(text, "v.yaml"), RotationScenario, "v.yaml")
     except ScenarioError as exc:
         assert "v.yaml" in str(exc) and len(str(exc)) < 3_000
+
+
+def test_assigning_an_absurd_value_to_a_scenario_is_refused():
+    """Notebooks and panels set fields after loading (``sc.alternatives = …``): checked too."""
+    from pydantic import ValidationError
+
+    sc = parse_scenario({"as_of": "2019-12-31", "posts": {"counts": {"bi_thu": 1}}}, RotationScenario)
+    for field, value in (("alternatives", 1_000_000_000), ("baseline_penalty", float("nan"))):
+        with pytest.raises(ValidationError):
+            setattr(sc, field, value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook, name, value", [("30-luan-chuyen.ipynb", "alternatives", "1000000000"),
+                                                    ("10-xep-loai.ipynb", "year", "99999")])
+def test_report_notebook_refusing_a_parameter_exits_2(notebook, name, value, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KIMSON_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    text = _run(["report", ROOT / "notebooks" / notebook, "-p", name, value, "--out", tmp_path / "o"], capsys,
+                [ROOT / "notebooks" / notebook, SAMPLE])
+    assert value in text and notebook in text

@@ -385,3 +385,37 @@ def test_every_number_column_names_its_plausible_range():
         for c in t.columns:
             if c.kind in ("int", "float"):
                 assert c.min_value is not None and c.max_value is not None, f"{t.name}.{c.name}"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=st.sampled_from(sorted(p.stem for p in MINIMAL.glob("*.csv"))), data=st.data())
+def test_any_missing_or_blank_columns_give_named_errors_never_a_crash(table, data, tmp_path_factory):
+    """Structural damage (columns dropped, whole columns blank or repeated) is reported, never a crash."""
+    tables = _tables()
+    rows = tables[table]
+    n = len(rows[0])
+    drop = data.draw(st.sets(st.integers(0, n - 1), max_size=n))
+    blank = data.draw(st.sets(st.integers(0, n - 1), max_size=n))
+    for r in rows[1:]:
+        for i in blank:
+            r[i] = ""
+    tables[table] = [[v for i, v in enumerate(r) if i not in drop] for r in rows]
+    if data.draw(st.booleans()) and tables[table][0]:
+        tables[table] = [r + r[:1] for r in tables[table]]  # the first column twice
+    if data.draw(st.booleans()):
+        tables[table] = tables[table] + tables[table][1:]  # every row twice: duplicated ids and keys
+    ds = read_dataset(_write_csv(tables, tmp_path_factory.mktemp("s")), as_of="2019-12-31")
+    required = {c.name for c in TABLES[table].columns if c.required}
+    remaining = set(range(n)) - drop
+    row_survives = len(rows) > 1 and not remaining <= blank  # a wholly blank row is skipped, not an error
+    lost = {rows[0][i] for i in (drop | blank if row_survives else drop)} & required
+    if lost:
+        assert ds.errors and all(i.source.startswith(table) or i.table != table for i in ds.errors)
+
+
+def test_semicolon_csv_is_named(tmp_path, capsys):
+    folder = _write_csv(_tables(), tmp_path / "ds")
+    text = (folder / "cadres.csv").read_text(encoding="utf-8").replace(",", ";")
+    (folder / "cadres.csv").write_text(text, encoding="utf-8")
+    out = _run(["validate", folder], capsys, [folder])
+    assert "cadres.csv, dòng 1" in out and "dấu chấm phẩy" in out

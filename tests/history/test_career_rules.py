@@ -44,3 +44,9 @@ def test_reappointment_is_due_five_years_after_the_appointment():
     due = reappointment_due(h, "2019-12-31")
     assert list(due["cadre_id"]) == ["A"]
     assert due.loc[0, "due_date"] == pd.Timestamp("2020-03-01") and not due.loc[0, "overdue"]
+
+
+def test_two_terms_rule_is_not_applied_before_it_existed():
+    from kimson_ds.history.careers import two_terms_in_force
+
+    assert not two_terms_in_force("2016-11-30") and two_terms_in_force("2017-10-07")

@@ -110,6 +110,25 @@ def test_exclusion_counts_name_rules_in_vietnamese():
     assert (counts > 0).all() and counts.is_monotonic_increasing
 
 
+def test_home_commune_merged_away_is_read_as_its_successor():
+    from kimson_ds.rotation.eligibility import candidate_facts
+    from kimson_ds.rules.parameters import parameters
+
+    units = pd.DataFrame({"unit_id": ["TS", "DT"], "name": ["Tây Sơn", "Đông Tây"], "kind": ["xa", "xa"],
+                          "parent_unit_id": [None, None], "valid_from": pd.to_datetime(["2016-01-01", "2020-01-01"]),
+                          "valid_to": pd.to_datetime(["2019-12-31", None]), "successor_unit_id": ["DT", None],
+                          "distance_km": [5.0, 6.0]})
+    cadres = pd.DataFrame({"cadre_id": ["R"], "full_name": ["Người R"], "gender": ["nam"],
+                           "birth_date": pd.to_datetime(["1985-01-01"]), "home_unit_id": ["TS"], "unit_id": ["DT"],
+                           "work_start_date": pd.to_datetime(["2008-01-01"])})
+    positions = pd.DataFrame({"position_id": ["DT-BT"], "unit_id": ["DT"], "title": ["bi_thu"], "is_key": [True],
+                              "holder_id": [None], "holder_since": [pd.NaT], "open_for_rotation": [True]})
+    tables = {"cadres": cadres, "units": units, "positions": positions}
+    after = candidate_facts(tables, ["R"], "2020-03-01", parameters("2020-03-01"))
+    before = candidate_facts(tables, ["R"], "2019-03-01", parameters("2019-03-01"))
+    assert after["home_unit_id"].tolist() == ["DT"] and before["home_unit_id"].tolist() == ["TS"]
+
+
 def test_seniority_counts_calendar_years_on_the_anniversary():
     """Work start 1-3-2009, as of 1-3-2019: exactly 10 years (not 9.9986 from days / 365.25)."""
     from kimson_ds.rotation.eligibility import candidate_facts

@@ -37,6 +37,14 @@ def base():
 
 
 @pytest.fixture
+def rds(ds, base):
+    """The sample as of the scenario date (the rotation panel and `kimson-ds rotate` work on it)."""
+    from kimson_ds.history.state import dataset_on
+
+    return dataset_on(ds, base.as_of)
+
+
+@pytest.fixture
 def panel(ds, base):
     return RotationPanel(ds, base, dataset_path=SAMPLE)
 
@@ -64,9 +72,9 @@ def _shown_pairs(html: str) -> list[tuple[str, str]]:
 
 # =========================================================================== rotation
 @needs_sample
-def test_rotation_control_change_resolves_through_the_library(panel, ds, base, monkeypatch):
+def test_rotation_control_change_resolves_through_the_library(panel, ds, base, monkeypatch, rds):
     assert panel.error is None and panel.runs == 1
-    assert _shown_pairs(panel.plan.value) == _pairs(rotation.resolve(ds, base))
+    assert _shown_pairs(panel.plan.value) == _pairs(rotation.resolve(rds, base))
     calls = []
     real = rotation.resolve
 
@@ -78,7 +86,7 @@ def test_rotation_control_change_resolves_through_the_library(panel, ds, base, m
     before = panel.plan.value
     panel.controls["min_women"].value = 3
     assert len(calls) == 1 and calls[0].rules.gender.min_women == 3
-    expected = rotation.resolve(ds, rotation.with_knobs(base, min_women=3))
+    expected = rotation.resolve(rds, rotation.with_knobs(base, min_women=3))
     assert _shown_pairs(panel.plan.value) == _pairs(expected)
     assert panel.plan.value != before
     assert sum(g == "nu" for g in expected.problem.cands.set_index("cadre_id").loc[
@@ -88,11 +96,11 @@ def test_rotation_control_change_resolves_through_the_library(panel, ds, base, m
     panel.controls["n_bi_thu"].value = 1
     assert calls[-1].posts.counts == {"bi_thu": 1, "pho_bi_thu": 4}
     assert _shown_pairs(panel.plan.value) == _pairs(rotation.resolve(
-        ds, rotation.with_knobs(base, min_women=3, n_bi_thu=1)))
+        rds, rotation.with_knobs(base, min_women=3, n_bi_thu=1)))
 
 
 @needs_sample
-def test_rotation_holding_refreshes_once_and_rules_switch(panel, ds, base):
+def test_rotation_holding_refreshes_once_and_rules_switch(panel, ds, base, rds):
     with panel.holding():
         panel.controls["rule_gender"].value = False
         panel.controls["seniority_bi_thu"].value = 8.0
@@ -106,7 +114,7 @@ def test_rotation_holding_refreshes_once_and_rules_switch(panel, ds, base):
     ref.rules.gender.enabled = False
     ref.rules.seniority.min_years_service = {"bi_thu": 8.0, "pho_bi_thu": 5.0}
     ref.weights.distance = 1.5
-    assert _shown_pairs(panel.plan.value) == _pairs(rotation.resolve(ds, ref))
+    assert _shown_pairs(panel.plan.value) == _pairs(rotation.resolve(rds, ref))
 
 
 @needs_sample
@@ -125,9 +133,9 @@ def test_rotation_pin_and_ban(panel, ds, base):
 
 
 @needs_sample
-def test_rotation_impossible_request_shows_vietnamese_diagnosis(panel, ds, base):
+def test_rotation_impossible_request_shows_vietnamese_diagnosis(panel, ds, base, rds):
     panel.controls["min_women"].value = 9
-    expected = rotation.resolve(ds, rotation.with_knobs(base, min_women=9))
+    expected = rotation.resolve(rds, rotation.with_knobs(base, min_women=9))
     assert not expected.feasible
     assert panel.error is None
     assert 'data-feasible="0"' in panel.diagnosis.value and "kimson-infeasible" in panel.diagnosis.value
@@ -152,7 +160,7 @@ def test_rotation_errors_become_messages(panel, monkeypatch):
 
 
 @needs_sample
-def test_rotation_saved_scenario_is_accepted_by_the_cli(panel, ds, tmp_path):
+def test_rotation_saved_scenario_is_accepted_by_the_cli(panel, ds, tmp_path, rds):
     from kimson_ds.cli import main
 
     panel.controls["min_women"].value = 2
@@ -162,7 +170,7 @@ def test_rotation_saved_scenario_is_accepted_by_the_cli(panel, ds, tmp_path):
     assert saved == tmp_path / "kb" / "thu.yaml" and "Đã lưu kịch bản" in panel.saver.out.value
     loaded = rotation.load_rotation_scenario(saved)
     assert loaded.model_dump() == panel.scenario().model_dump()
-    assert _pairs(rotation.resolve(ds, loaded)) == _shown_pairs(panel.plan.value)
+    assert _pairs(rotation.resolve(rds, loaded)) == _shown_pairs(panel.plan.value)
     out = tmp_path / "out"
     assert main(["rotate", str(SAMPLE), "--scenario", str(saved), "--out", str(out)]) == 0
     cli_plan = pd.read_csv(out / "assignments.csv", dtype=str, encoding="utf-8-sig")
