@@ -80,11 +80,21 @@ def _dataset_reason(p: Path) -> str | None:
 
 
 def _symlink_on_path(p: Path) -> Path | None:
-    """The target itself or its folder, when either is a symbolic link (writing would go elsewhere)."""
+    """A symbolic link the write would go through: the target, its folder, or the first existing folder above it.
+
+    Links higher up (a system-wide ``/home`` or ``/tmp`` link) are not the
+    user's doing and are not refused; every protection rule compares resolved
+    paths anyway.
+    """
     p = Path(os.path.abspath(p.expanduser()))
-    for q in (p, p.parent):
-        if q.is_symlink():
-            return q
+    candidates = [p, p.parent]
+    q = p
+    while not q.exists() and q.parent != q:
+        q = q.parent
+        candidates.append(q)
+    for c in candidates:
+        if c.is_symlink():
+            return c
     return None
 
 

@@ -46,12 +46,16 @@ def run(args) -> int:
         except ValueError:
             print(f"Lỗi: --as-of '{args.as_of}' không phải ngày dạng yyyy-mm-dd (ví dụ 2019-12-31).", file=sys.stderr)
             return 2
-    ds = load_dataset(args.dataset)
-    files = write_profile_cards(ds, args.ids, args.out, as_of=as_of)
-    parts = ["ho-so", args.dataset, *[x for i in args.ids for x in ("--id", i)], "--as-of", as_of.isoformat(),
-             "--out", args.out]
-    record_run(" ".join(shlex.quote(x) for x in parts), dataset=ds, scenario={"ids": args.ids},
-               parameters={}, outputs=files)
+    from kimson_ds.outputs import OutputSet
+
+    with OutputSet(args.out, inputs=[args.dataset], folder=True) as outs:  # checked, staged, audited
+        ds = load_dataset(args.dataset)
+        write_profile_cards(ds, args.ids, outs.root, as_of=as_of)
+        parts = ["ho-so", args.dataset, *[x for i in args.ids for x in ("--id", i)], "--as-of",
+                 as_of.isoformat(), "--out", args.out]
+        files = outs.commit(lambda written: record_run(" ".join(shlex.quote(x) for x in parts), dataset=ds,
+                                                       scenario={"ids": args.ids}, parameters={}, outputs=written))
+    files = [f for f in files if f.name != ".kimson-ds-output.json"]
     print(f"Đã lập phiếu hồ sơ của {len(dict.fromkeys(args.ids))} cán bộ (số liệu tại ngày {vi.date(as_of)}).")
     for f in files:
         print(f"  {f}")

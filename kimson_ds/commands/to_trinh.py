@@ -38,22 +38,27 @@ def run(args) -> int:
 
     from kimson_ds.audit import record_run
     from kimson_ds.data.io import load_dataset
+    from kimson_ds.outputs import OutputSet
     from kimson_ds.papers import vi
     from kimson_ds.papers.pack import load_pack, meeting_date, proposal_lists, write_papers
     from kimson_ds.papers.profile import write_profile_cards
 
-    plan = load_pack(args.scenarios, args.dataset)
-    ds = load_dataset(args.dataset)
+    with OutputSet(args.out, inputs=[args.dataset, args.scenarios], folder=True) as outs:  # checked, staged
+        plan = load_pack(args.scenarios, args.dataset)
+        ds = load_dataset(args.dataset)
+        stage = outs.root
+        lists = proposal_lists(ds, plan)
+        write_papers(stage, lists, plan, secret=True if args.mat else None)
+        people = list(dict.fromkeys(p for x in lists for p in x.people))
+        if people:
+            write_profile_cards(ds, people, stage / "ho-so", as_of=meeting_date(plan))
+        parts = ["to-trinh", args.dataset, "--scenarios", args.scenarios, "--out", args.out] + (
+            ["--mat"] if args.mat else [])
+        outs.commit(lambda written: record_run(
+            " ".join(shlex.quote(x) for x in parts), dataset=ds,
+            scenario={"scenarios": str(plan.folder), "manifest": plan.manifest.model_dump(mode="json")},
+            parameters={x.sheet: x.parameters for x in lists}, outputs=written))
     out = Path(args.out)
-    lists = proposal_lists(ds, plan)
-    written = write_papers(out, lists, plan, secret=True if args.mat else None)
-    people = list(dict.fromkeys(p for x in lists for p in x.people))
-    cards = write_profile_cards(ds, people, out / "ho-so", as_of=meeting_date(plan)) if people else []
-    parts = ["to-trinh", args.dataset, "--scenarios", args.scenarios, "--out", args.out] + (
-        ["--mat"] if args.mat else [])
-    record_run(" ".join(shlex.quote(x) for x in parts), dataset=ds,
-               scenario={"scenarios": str(plan.folder), "manifest": plan.manifest.model_dump(mode="json")},
-               parameters={x.sheet: x.parameters for x in lists}, outputs=[*written, *cards])
     print(f"Đã lập {len([x for x in lists if x.submission is not None])} Tờ trình cho cuộc họp ngày "
           f"{vi.date(meeting_date(plan))}{' (có dấu MẬT)' if args.mat or plan.manifest.secret else ''}:")
     for x in lists:

@@ -626,10 +626,13 @@ class SaveButton:
         Shown in the field; relative paths are taken from the repository root.
     """
 
-    def __init__(self, write: Callable[[Path], Path], default_path: str) -> None:
+    def __init__(self, write: Callable[[Path], Path], default_path: str, *,
+                 suffixes: tuple[str, ...] = (".yaml", ".yml"), what: str = "Tệp kịch bản") -> None:
         import ipywidgets as w
 
         self._write = write
+        self._suffixes = suffixes
+        self._what = what
         self.path = w.Text(value=default_path, description="Tệp kịch bản:",
                            layout=w.Layout(width="440px"), style={"description_width": "initial"})
         self.path.add_class("kimson-save-path")
@@ -646,13 +649,13 @@ class SaveButton:
         try:
             from kimson_ds.outputs import OutputError, confine
 
-            target = confine(self.path.value, SCENARIO_ROOTS, what="Tệp kịch bản")
-            if target.suffix.lower() not in (".yaml", ".yml"):
-                raise OutputError(f"Tệp kịch bản '{self.path.value}' phải có đuôi .yaml.")
+            target = confine(self.path.value, SCENARIO_ROOTS, what=self._what)
+            if target.suffix.lower() not in self._suffixes:
+                raise OutputError(f"{self._what} '{self.path.value}' phải có đuôi {self._suffixes[0]}.")
             target.parent.mkdir(parents=True, exist_ok=True)
             self.saved = self._write(target)
-            self.out.value = (f'<span class="kimson-ok">Đã lưu kịch bản vào {html.escape(str(self.saved))}.'
-                              "</span>")
+            self.out.value = (f'<span class="kimson-ok">Đã lưu {self._what.removeprefix("Tệp ").lower()} vào '
+                              f"{html.escape(str(self.saved))}.</span>")
             return self.saved
         except Exception as exc:  # noqa: BLE001
             self.out.value = error_html(exc, "Không lưu được kịch bản")
@@ -709,6 +712,81 @@ class ReportButton:
         except Exception as exc:  # noqa: BLE001
             self.out.value = error_html(exc, "Không tạo được báo cáo")
             return None
+        finally:
+            self.button.disabled = False
+
+
+class ExportButton:
+    """"Xuất Excel và PDF": the tables on screen, in one click, without re-running any notebook.
+
+    Parameters
+    ----------
+    collect : callable
+        ``collect() -> (title, sheets, scenario_writer)``: the document title,
+        ``{sheet name: frame already in Vietnamese}`` in reading order, and a
+        ``write(path)`` that saves the scenario file next to the exports (or None).
+    default_dir : str
+        Output folder prefix (a time stamp is appended at each export).
+    stem : str
+        File-name stem of the exports.
+    """
+
+    def __init__(self, collect: Callable[[], tuple], default_dir: str, stem: str) -> None:
+        import ipywidgets as w
+
+        self._collect = collect
+        self.stem = stem
+        self.folder = w.Text(value=default_dir, description="Thư mục xuất:", layout=w.Layout(width="440px"),
+                             style={"description_width": "initial"})
+        self.button = w.Button(description="Xuất Excel và PDF", button_style="info",
+                               tooltip="Ghi các bảng đang xem thành tệp Excel và PDF để in (không cần mạng)")
+        self.button.add_class("kimson-export")
+        self.out = w.HTML("")
+        self.out.add_class("kimson-export-out")
+        self.files: list[Path] = []
+        self.seconds = 0.0
+        self.button.on_click(lambda _b: self.export())
+        self.widget = w.VBox([w.HBox([self.folder, self.button]), self.out])
+
+    def export(self, out_dir: str | os.PathLike | None = None) -> list[Path]:
+        """Write ``<stem>.xlsx``, ``<stem>.pdf`` (and the scenario) into a new time-stamped folder."""
+        import concurrent.futures
+
+        from kimson_ds.data.excel import write_workbook
+        from kimson_ds.outputs import confine
+        from kimson_ds.papers.pdf import html_to_pdf
+
+        self.button.disabled = True
+        self.out.value = '<span class="kimson-spinner"></span>Đang xuất Excel và PDF…'
+        t0 = time.perf_counter()
+        try:
+            target = confine(Path(out_dir) if out_dir is not None else Path(self.folder.value.strip()) / _stamp(),
+                             REPORT_ROOTS, what="Thư mục xuất")
+            target.mkdir(parents=True, exist_ok=True)
+            title, sheets, write_scenario = self._collect()
+            files = []
+            if write_scenario is not None:
+                files.append(write_scenario(target / "kich-ban.yaml"))
+            files.append(write_workbook(target / f"{self.stem}.xlsx", sheets, title=title))
+            page = target / f"{self.stem}.html"
+            body = "".join(f"<h2>{html.escape(name)}</h2>" + table_html(frame) for name, frame in sheets.items())
+            page.write_text(f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)}'
+                            f"</title>{PANEL_CSS}</head><body class=\"kimson-panel\"><h1>{html.escape(title)}</h1>"
+                            f"<p>Xuất ngày {dt.date.today():%d/%m/%Y} từ ứng dụng thử kịch bản.</p>{body}</body></html>",
+                            encoding="utf-8")
+            pdf = target / f"{self.stem}.pdf"
+            # Playwright's synchronous API cannot run on the kernel's event loop thread
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                pool.submit(html_to_pdf, [(page, pdf)]).result()
+            files.append(pdf)
+            self.files, self.seconds = files, time.perf_counter() - t0
+            names = ", ".join(html.escape(f.name) for f in files)
+            self.out.value = (f'<span class="kimson-ok" data-seconds="{self.seconds:.3f}">Đã xuất trong '
+                              f"{_seconds(self.seconds)} giây vào {html.escape(str(target))}: {names}.</span>")
+            return files
+        except Exception as exc:  # noqa: BLE001
+            self.out.value = error_html(exc, "Không xuất được Excel và PDF")
+            return []
         finally:
             self.button.disabled = False
 

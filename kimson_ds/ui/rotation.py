@@ -21,6 +21,7 @@ import pandas as pd
 
 from kimson_ds.config import dump_scenario
 from kimson_ds.data.io import Dataset, load_dataset
+from kimson_ds.errors import ScenarioError
 from kimson_ds.history.state import dataset_on
 from kimson_ds.papers.report import REPO_ROOT, find_dataset, table_html
 from kimson_ds.rotation import model as rotation
@@ -28,6 +29,7 @@ from kimson_ds.rotation.eligibility import exclusion_counts
 from kimson_ds.rules.parameters import parameters
 from kimson_ds.ui.common import (
     ErrorPanel,
+    ExportButton,
     Panel,
     ReportButton,
     SaveButton,
@@ -99,7 +101,7 @@ class RotationPanel(Panel):
     title = "Luân chuyển cán bộ về xã, thị trấn — thử các phương án"
 
     def __init__(self, ds: Dataset, base: rotation.RotationScenario, *, dataset_path=None,
-                 scenario_name: str | None = None) -> None:
+                 scenario_name: str | None = None, _first_run: bool = True) -> None:
         super().__init__()
         w = self._w
         # holders and units of the scenario's date, as `kimson-ds rotate` uses (work history if any)
@@ -192,11 +194,70 @@ class RotationPanel(Panel):
         controls = [w.HBox([request, numbers, switches], layout=box),
                     w.Accordion(children=[pairs], titles=("Chỉ định và loại trừ từng cặp cán bộ – vị trí",)),
                     ]
+        self.opener = self._opener()
+        self.exporter = ExportButton(self._export_tables, os.path.relpath(out / "xuat" / self.name, REPO_ROOT),
+                                     "luan-chuyen")
         self._assemble(controls,
                        [self.diagnosis, w.HTML("<h3>Phương án luân chuyển</h3>"), self.plan, self.tabs],
-                       [self.saver.widget, self.reporter.widget])
+                       [self.opener, self.saver.widget, self.exporter.widget, self.reporter.widget])
         self.observe(*c.values())
-        self.refresh()
+        if _first_run:
+            self.refresh()
+
+    def _export_tables(self):
+        """Title, Vietnamese tables of the plan on screen and the scenario writer, for "Xuất Excel và PDF"."""
+        from kimson_ds.papers.report import legal_basis_table, references_frame
+
+        res = self.result
+        if res is None:
+            raise ScenarioError("Chưa có phương án để xuất; hãy sửa các lựa chọn cho đến khi có kết quả.")
+        vi = rotation.vietnamese
+        t = res.tables
+        sheets = {
+            "Chẩn đoán": pd.DataFrame({"Chẩn đoán": [x.removeprefix("- ") for x in res.diagnosis]}),
+            "Phương án": vi(res.assignments.reindex(columns=_PLAN_COLUMNS)),
+            "Phương án thay thế": vi(res.alternatives.drop(columns=["removed_ids", "added_ids"], errors="ignore")),
+            "Vị trí chưa bố trí": vi(t["unfilled"]),
+            "Ứng viên chưa chọn": vi(t["unused"]),
+            "Căn cứ pháp lý": legal_basis_table(references_frame(res.problem.params)),
+        }
+        return self.scenario().name, sheets, lambda path: dump_scenario(self.scenario(), path)
+
+    # ----------------------------------------------------------------- open a scenario file
+    def _opener(self):
+        w = self._w
+        self.open_path = w.Text(value="", placeholder="ví dụ data/scenarios/luan-chuyen-2016.yaml",
+                                description="Tệp kịch bản cần mở:", layout=w.Layout(width="440px"),
+                                style={"description_width": "initial"})
+        self.open_path.add_class("kimson-open-path")
+        button = w.Button(description="Mở kịch bản", tooltip="Đọc một tệp kịch bản luân chuyển (YAML) vào các ô nhập")
+        button.add_class("kimson-open")
+        self.open_out = w.HTML("")
+        button.on_click(lambda _b: self.open_scenario(self.open_path.value))
+        return w.VBox([w.HBox([self.open_path, button]), self.open_out])
+
+    def open_scenario(self, path) -> bool:
+        """Load a rotation scenario file into the form (every control, pins and bans) and re-solve.
+
+        Returns False, with a Vietnamese message under the button, when the file cannot be used.
+        """
+        try:
+            text = str(path).strip()
+            if not text:
+                raise FileNotFoundError("chưa nhập tên tệp kịch bản")
+            p = Path(text).expanduser()
+            p = p if p.is_absolute() or p.exists() else REPO_ROOT / p
+            sc = rotation.load_rotation_scenario(p)
+        except Exception as exc:  # noqa: BLE001 - shown under the button
+            self.open_out.value = error_html(exc, "Không mở được kịch bản")
+            return False
+        box, runs = self.widget, self.runs
+        self.__init__(self.ds, sc, dataset_path=self.dataset_path, scenario_name=p.stem, _first_run=False)
+        box.children, self.widget = self.widget.children, box  # the page keeps showing the same box
+        self.runs = runs
+        self.open_path.value = str(text)
+        self.open_out.value = f'<span class="kimson-ok">Đã mở kịch bản {html.escape(str(p))}.</span>'
+        return self.refresh()
 
     # ----------------------------------------------------------------- scenario
     def _pair_options(self) -> list[tuple[str, tuple[str, str]]]:
