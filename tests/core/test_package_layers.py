@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,11 @@ def test_core_modules_import_no_room():
 def test_no_flat_module_is_left_beside_the_rooms():
     flat = {p.stem for p in PKG.glob("*.py")} - CORE - {"__init__", "cli"}
     assert not flat, f"module(s) outside a room: {sorted(flat)}"
+
+
+def test_test_files_are_named_by_behaviour_and_live_in_a_room():
+    tests = Path(__file__).resolve().parents[1]
+    history_named = [p.name for p in tests.rglob("test_*.py") if re.search(r"review|polish|fixes|issue_?\d", p.name)]
+    assert not history_named, f"test files named after the history of the work: {history_named}"
+    loose = [p.name for p in tests.glob("test_*.py")]
+    assert not loose, f"test files outside a room folder: {loose}"
