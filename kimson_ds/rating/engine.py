@@ -720,7 +720,7 @@ def _discipline(t: pd.DataFrame, discipline: pd.DataFrame, rules: _Rules, year: 
     d = d.sort_values(["cadre_id", "excused", "decided_on"], kind="stable")  # counted decisions first
     d = d.drop_duplicates("cadre_id").set_index("cadre_id")
     t["disciplined_in_year"] = t["cadre_id"].isin(d.index)
-    counted = t["cadre_id"].map(~d["excused"]).fillna(False).astype(bool)
+    counted = t["cadre_id"].map(~d["excused"]).eq(True)
     if rules.disc_rule:
         apply = counted
         t["discipline_applied"] = (apply & (level != _KHT)).astype(bool)

@@ -74,7 +74,7 @@ def test_no_flat_module_is_left_beside_the_rooms():
 
 def test_test_files_are_named_by_behaviour_and_live_in_a_room():
     tests = Path(__file__).resolve().parents[1]
-    history_named = [p.name for p in tests.rglob("test_*.py") if re.search(r"review|polish|fixes|issue_?\d", p.name)]
+    history_named = [p.name for p in tests.rglob("test_*.py") if re.search(r"review_fix|polish|fixes|issue_?\d", p.name)]
     assert not history_named, f"test files named after the history of the work: {history_named}"
     loose = [p.name for p in tests.glob("test_*.py")]
     assert not loose, f"test files outside a room folder: {loose}"

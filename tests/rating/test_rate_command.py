@@ -31,7 +31,7 @@ def test_cli_rate_csv_with_compare_writes_comparison_file(tmp_path, monkeypatch,
     assert cmp_file.is_file()
     assert cmp_file.read_bytes().startswith(b"\xef\xbb\xbf")  # utf-8-sig like the main CSV
     cmp = pd.read_csv(cmp_file, encoding="utf-8-sig")
-    a, b = "Quy định ngày 31-12-2018", "Quy định ngày 18-10-2019"
+    a, b = "Quy định ngày 31/12/2018", "Quy định ngày 18/10/2019"
     assert list(cmp.columns[:6]) == ["Mã cán bộ", "Họ và tên", "Nhóm chức danh", "Điểm", a, b]
     assert "Mức khác nhau" in cmp.columns and f"Lý do ({b})" in cmp.columns
     assert len(cmp) == 3  # every cadre, side by side
