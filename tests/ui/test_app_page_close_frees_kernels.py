@@ -33,8 +33,6 @@ def _open_and_close(browser, app: App, notebooks: list[str]) -> list[str]:
 
 
 @pytest.mark.xfail(reason="known gap (issue 16 open): the kernel count after ten page views is not back to the pool size on the merged app (new kiem-phieu page, refill timing)", strict=False)
-
-
 def test_ten_page_views_leave_only_the_pool(tmp_path, browser):
     app = App(tmp_path)
     try:

@@ -42,8 +42,6 @@ def _close(pg) -> None:
 
 
 @pytest.mark.xfail(reason="known gap (issue 16 open): a timed assert; on the merged app some pages exceed 2 s or print during warm-up", strict=False)
-
-
 def test_pages_are_usable_within_two_seconds_and_the_terminal_stays_quiet(app, browser):
     ctx = offline_context(browser)
     try:
