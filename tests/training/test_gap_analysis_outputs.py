@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from kimson_ds.data.io import Dataset, write_csv_folder
+from kimson_ds.data.io import Dataset
 from kimson_ds.training import schedule as tr
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1] / room) for room in ("planning", "training")]
+from test_review_reasons_and_display_tables import _code, _no_internal_headers, _read, _write_dataset  # noqa: E402
 from test_succession import _cadre, _ds, _plan, _positions  # noqa: E402
 from test_training import scenario as train_scenario  # noqa: E402
 from test_training import tables as train_tables  # noqa: E402
@@ -22,25 +23,12 @@ SNAKE = re.compile(r"^[a-z0-9_]+$")
 BOM = b"\xef\xbb\xbf"
 
 
-def _no_internal_headers(frame: pd.DataFrame) -> None:
-    bad = [c for c in frame.columns if SNAKE.match(str(c))]
-    assert not bad, bad
 
 
-def _write_dataset(ds: Dataset, path: Path) -> Path:
-    write_csv_folder(ds.tables, path)
-    return path
 
 
-def _read(path: Path) -> pd.DataFrame:
-    raw = path.read_bytes()
-    assert raw.startswith(BOM), path.name
-    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
 
 
-def _code(nb_path: Path) -> str:
-    raw = json.loads(nb_path.read_text(encoding="utf-8"))
-    return "\n".join("".join(c["source"]) for c in raw["cells"] if c["cell_type"] == "code")
 
 
 

@@ -222,3 +222,19 @@ def page(browser):
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     yield pg
     ctx.close()
+
+
+@pytest.fixture(scope="module")
+def ds():
+    """The bundled sample, loaded once per module."""
+    from kimson_ds.data.io import load_dataset
+
+    return load_dataset(REPO / "data" / "kimson")
+
+
+@pytest.fixture(scope="module")
+def base():
+    """The 2016 rotation scenario of the sample."""
+    from kimson_ds.rotation import model as rotation
+
+    return rotation.load_rotation_scenario(REPO / "data" / "scenarios" / "luan-chuyen-2016.yaml")

@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from ui_sample import ANALYSES, APPS, REPO, SAMPLE, SCENARIO, needs_sample  # noqa: F401
 
-from kimson_ds.data.io import load_dataset
 from kimson_ds.rotation import model as rotation
 from kimson_ds.ui import common
-
-REPO = Path(__file__).resolve().parents[2]
-SAMPLE = REPO / "data" / "kimson"
-SCENARIO = REPO / "data" / "scenarios" / "luan-chuyen-2016.yaml"
-APPS = REPO / "apps"
-ANALYSES = ["tong-quan.ipynb", "luan-chuyen.ipynb", "xep-loai.ipynb", "quy-hoach.ipynb", "dao-tao.ipynb",
-            "tham-dinh.ipynb", "kiem-phieu.ipynb"]
-
-needs_sample = pytest.mark.skipif(not SAMPLE.is_dir(), reason="data/kimson is not generated")
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset(SAMPLE)
-
-
-@pytest.fixture(scope="module")
-def base():
-    return rotation.load_rotation_scenario(SCENARIO)
 
 
 @pytest.fixture(autouse=True)
 def _audit(tmp_path, monkeypatch):
     monkeypatch.setenv("KIMSON_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
-
 
 
 # =========================================================================== 3.–4. rotation texts
