@@ -149,11 +149,19 @@ def run(args) -> int:
         return _run(args, out, suffix, as_of, outs)
 
 
+def _state_of_year(ds, year: int, as_of: str):
+    """The dataset as it stood in the rated year: on ``as_of`` if it falls in or before that year, else on
+    31-12 of the year (people are rated in the post they held that year, whatever the rules' date)."""
+    from kimson_ds.history.state import dataset_on
+
+    return dataset_on(ds, min(pd.Timestamp(as_of), pd.Timestamp(year, 12, 31)))
+
+
 def _run(args, out: Path, suffix: str, as_of: str, outs: OutputSet) -> int:
     from kimson_ds.papers import vi
 
     overrides = load_overrides(args.params)
-    ds = load_dataset(args.dataset)
+    ds = _state_of_year(load_dataset(args.dataset), args.year, as_of)
     check_year(ds["ratings"], args.year, source=str(args.dataset))  # DataError → exit 2
     kw = dict(year=args.year, group_by=args.group, btv_only=not args.all_cadres, overrides=overrides)
     res = rate_dataset(ds, as_of=as_of, **kw)
@@ -185,7 +193,8 @@ def _run(args, out: Path, suffix: str, as_of: str, outs: OutputSet) -> int:
             cmp[col] = vi.text(cmp[col])
         write_result_workbook(outs / out, {"Kết quả": printable_results(res), "Tổng hợp": summary, "So sánh": cmp,
                                            "Căn cứ pháp lý": printable_references(res)},
-                              title=f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÁN BỘ NĂM {args.year}", subtitle=name_a)
+                              title=f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÁN BỘ NĂM {args.year}",
+                              subtitle=f"{name_a}. {ds.history_state.note_vi}")
     cmd = " ".join(shlex.quote(a) for a in ["rate", str(args.dataset), "--year", str(args.year), "--as-of", as_of]
                    + (["--compare-as-of", args.compare_as_of] if args.compare_as_of else [])
                    + ["--group", args.group] + (["--all-cadres"] if args.all_cadres else [])
@@ -195,8 +204,10 @@ def _run(args, out: Path, suffix: str, as_of: str, outs: OutputSet) -> int:
         used = {"as_of": used, "compare_as_of": other.params.used}
     outs.commit(lambda files: audit.record_run(
         cmd, dataset=ds, scenario={"year": args.year, "as_of": as_of, "compare_as_of": args.compare_as_of,
-                                   "group": args.group, "btv_only": not args.all_cadres, "overrides": overrides},
+                                   "group": args.group, "btv_only": not args.all_cadres, "overrides": overrides,
+                                   "structure": ds.history_state.record()},
         parameters=used, outputs=files))
+    print(ds.history_state.note_vi)
     s = res.summary.iloc[0]
     scope = "cán bộ" if args.all_cadres else "cán bộ diện Ban Thường vụ quản lý"
     print(f"Xếp loại năm {args.year} theo {name_a.lower()}: {int(s['n'])} {scope}.")
