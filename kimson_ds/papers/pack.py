@@ -920,6 +920,7 @@ def _build_pack(dataset, scenarios, final_out: Path, outs, *, pdf, chromium, pro
     from kimson_ds.data.io import load_dataset
     from kimson_ds.papers.pdf import find_chromium, html_to_pdf
     from kimson_ds.papers.report import _git_commit
+    from kimson_ds.papers.word import docx_pages
 
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
@@ -1063,6 +1064,9 @@ def _build_pack(dataset, scenarios, final_out: Path, outs, *, pdf, chromium, pro
         "timings_seconds": timings,
         "reference_date": meeting_date(plan).isoformat(),
         "papers": [str(p) for p in papers],
+        # printed pages of each Tờ trình before its Phụ lục (layout model of kimson_ds.papers.word.docx_pages)
+        "submission_pages": {p.stem: round(docx_pages(p), 2) for p in papers
+                             if p.suffix == ".docx" and p.parent.name == PAPERS_DIR},
     }
     run_json = out / "pack.json"
     run_json.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")

@@ -13,6 +13,7 @@ import pandas as pd
 
 from kimson_ds.data.codes import RATING_LEVEL, RATING_ORDER
 from kimson_ds.data.io import Dataset
+from kimson_ds.history.state import dataset_on
 from kimson_ds.papers.pack import rating_proposal
 from kimson_ds.papers.report import REPO_ROOT, table_html
 from kimson_ds.rating import engine as rating
@@ -76,6 +77,7 @@ class RatingPanel(FormPanelMixin, NotebookPanel):
         super().__init__()
         w = self._w
         self.ds = ds
+        self._states: dict = {}
         self.dataset_path = dataset_path if dataset_path is not None else ds.path
         if scenario is None:
             scenario = RatingScenario(year=int(year), as_of=pd.Timestamp(as_of).date() if as_of else None,
@@ -157,11 +159,20 @@ class RatingPanel(FormPanelMixin, NotebookPanel):
             dist[f"Tỷ lệ (%) — {name}"] = (d["share"] * 100).round(1).to_numpy()
         return dist
 
+    def state(self, sc: RatingScenario):
+        """The dataset as it stood in the rated year (as ``kimson-ds rate`` and notebook 10 take it):
+        on the rule date if it falls in or before that year, else on 31-12 of the year."""
+        day = min(pd.Timestamp(sc.rule_date()), pd.Timestamp(sc.year, 12, 31))
+        if day not in self._states:
+            self._states[day] = dataset_on(self.ds, day)
+        return self._states[day]
+
     def compute(self):
         sc = self.scenario()
+        ds = self.state(sc)
         kw = dict(year=sc.year, group_by=sc.group, btv_only=not sc.all_cadres, overrides=sc.parameters or None)
-        res = rating.rate_dataset(self.ds, as_of=sc.rule_date(), **kw)
-        other = rating.rate_dataset(self.ds, as_of=sc.compare_as_of, **kw) if sc.compare_as_of else None
+        res = rating.rate_dataset(ds, as_of=sc.rule_date(), **kw)
+        other = rating.rate_dataset(ds, as_of=sc.compare_as_of, **kw) if sc.compare_as_of else None
         return res, other
 
     def status_text(self, result) -> str:
