@@ -166,13 +166,15 @@ def _column_cells(s: pd.Series) -> tuple[list[str], bool]:
 
 
 def table_html(df: pd.DataFrame, caption: str | None = None, *, index: bool = False,
-               max_rows: int | None = None, full_source: str | None = None, css_class: str = "") -> str:
+               max_rows: int | None = None, full_source: str | None = None, css_class: str = "",
+               more_note: str | None = None) -> str:
     """Static HTML of ``df`` in the report style (see the module docstring).
 
     The table sits in a ``<div class="kimson-scroll">`` that scrolls sideways on
     screen when the table is wider than the page. With ``max_rows`` only the
     first rows are shown, followed by a note saying how many were left out and
-    where the full list is (``full_source``, e.g. the command that writes it).
+    where the full list is (``full_source``, e.g. the command that writes it),
+    or ``more_note`` when given.
     """
     frame = df.reset_index() if index else df
     total = len(frame)
@@ -199,17 +201,36 @@ def table_html(df: pd.DataFrame, caption: str | None = None, *, index: bool = Fa
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
     left = total - len(frame)
-    if left > 0:
+    if left > 0 and more_note:
+        text += f'<p class="kimson-more">{html.escape(more_note)}</p>'
+    elif left > 0:
         where = (f" — xem đầy đủ trong tệp kết quả của lệnh {full_source}" if full_source
                  else f" (bảng đầy đủ có {_fmt_value(total)} dòng)")
         text += (f'<p class="kimson-more">… và {_fmt_value(left)} dòng nữa{html.escape(where)}.</p>')
     return text
 
 
-def _display_html(text: str) -> None:
+def _display_html(text: str, metadata: dict | None = None) -> None:
     from IPython.display import HTML, display
 
-    display(HTML(text))
+    display(HTML(text), metadata=metadata or {})
+
+
+#: A table of the main part (summary and results) shows at most this many rows; the whole table goes to the
+#: appendix ("Bảng đầy đủ"), so a long listing never lengthens the pages the committee reads.
+MAIN_TABLE_ROWS = 12
+#: Heading of the appendix section holding the whole tables of the main part.
+FULL_TABLES_HEADING = "Bảng đầy đủ của phần chính"
+
+
+def _main_table_metadata(df: pd.DataFrame, caption: str | None, *, index: bool, shown: int) -> dict:
+    """Output metadata of a table longer than :data:`MAIN_TABLE_ROWS`: its short form for the main part."""
+    if shown <= MAIN_TABLE_ROWS:
+        return {}
+    short = table_html(df, caption, index=index, max_rows=MAIN_TABLE_ROWS, more_note=(
+        f"… và {vi.integer(len(df) - MAIN_TABLE_ROWS)} dòng nữa — bảng đầy đủ ở phụ lục, "
+        f"mục «{FULL_TABLES_HEADING}»."))
+    return {"kimson": {"rows": int(len(df)), "caption": caption or "", "short_html": short}}
 
 
 def show_table(df: pd.DataFrame, caption: str | None = None, *, index: bool = False,
@@ -231,8 +252,18 @@ def show_table(df: pd.DataFrame, caption: str | None = None, *, index: bool = Fa
     full_source : str, optional
         Where the full list is, named in that note, e.g.
         ``"kimson-ds train (tệp schedule.csv)"``.
+
+    Notes
+    -----
+    In a report, a table of the summary or the results longer than
+    :data:`MAIN_TABLE_ROWS` rows shows its first rows only; the whole table
+    is printed in the appendix, section :data:`FULL_TABLES_HEADING`
+    (:func:`cap_main_tables`). The short form travels in the output's
+    metadata, so the split is made when the report is rendered.
     """
-    _display_html(table_html(df, caption, index=index, max_rows=max_rows, full_source=full_source))
+    shown = len(df) if max_rows is None else min(len(df), max(0, int(max_rows)))
+    _display_html(table_html(df, caption, index=index, max_rows=max_rows, full_source=full_source),
+                  _main_table_metadata(df, caption, index=index, shown=shown))
 
 
 def figure_png(fig, dpi: int = 110) -> bytes:
@@ -1140,6 +1171,42 @@ def split_cells(nb) -> tuple[list, list, list]:
     return summary, main, appendix
 
 
+def nbformat_cell(kind: str, source: str = "", outputs=None):
+    """A new notebook cell (markdown, or code with ``outputs``) for the rendered report."""
+    import nbformat
+
+    if kind == "markdown":
+        return nbformat.v4.new_markdown_cell(source)
+    cell = nbformat.v4.new_code_cell(source)
+    cell.outputs = list(outputs or [])
+    return cell
+
+
+def cap_main_tables(cells) -> list:
+    """Shorten the long tables of ``cells`` (in place) and return code cells holding their whole form.
+
+    A table displayed by :func:`show_table` with more than
+    :data:`MAIN_TABLE_ROWS` rows carries its short form in the output's
+    metadata (``kimson.short_html``): the main part shows it, the returned
+    cells (one per long table, in order) go to the appendix.
+    """
+    full = []
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            meta = (out.get("metadata") or {}).get("kimson") or {}
+            data = out.get("data") or {}
+            if not meta.get("short_html") or "text/html" not in data:
+                continue
+            whole = copy.deepcopy(out)
+            whole["metadata"] = {}
+            full.append(nbformat_cell("code", "", [whole]))
+            data["text/html"] = meta["short_html"]
+            out["metadata"] = {}
+    return full
+
+
 def _body_html(nb, cells) -> str:
     from nbconvert import HTMLExporter
 
@@ -1186,6 +1253,11 @@ def _render_html(executed_nb, title: str, header: str, run_info: str = "",
                 cell.source = "\n".join(lines[1:])
             break
     summary, main, appendix = split_cells(nb)
+    full_tables = cap_main_tables(summary + main)
+    if full_tables:
+        head = nbformat_cell("markdown", f"## {FULL_TABLES_HEADING}\n\nCác bảng dài của phần chính, đầy đủ mọi "
+                             "dòng (phần chính chỉ in những dòng đầu).")
+        appendix = [head, *full_tables, *appendix]
     summary_html = (f'<section class="kimson-summary">\n{_body_html(nb, summary)}\n</section>' if summary else "")
     main_html = f"<main>\n{summary_html}\n{_body_html(nb, main)}\n</main>"
     appendix_html = (f'<section class="kimson-appendix">\n<h1>Phụ lục: {html.escape(title)}</h1>\n{run_info}\n'

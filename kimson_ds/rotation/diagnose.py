@@ -26,8 +26,9 @@ __all__ = ["RULE_NAMES", "blocking_reasons"]
 RULE_NAMES = {"holder": "Đang giữ chính vị trí này", "ban": "Cặp bị cấm trong kịch bản",
               "discipline": "Đang bị kỷ luật", "current_rotation": "Đang luân chuyển chưa đủ thời gian",
               "years_left": "Số năm công tác còn lại", "seniority": "Thâm niên, bậc chức danh",
-              "young": "Cán bộ trẻ chỉ làm cấp phó", "home": "Không về quê, nơi đang công tác",
-              "relatives": "Người thân giữ chức chủ chốt tại xã", "successor": "Chỉ vào xã mới kế thừa"}
+              "higher": "Chức vụ cao hơn, chưa nổi trội", "young": "Cán bộ trẻ chỉ làm cấp phó",
+              "home": "Không về quê, nơi đang công tác", "relatives": "Người thân giữ chức vụ liên quan",
+              "successor": "Chỉ vào xã mới kế thừa"}
 _SIDE = {"relatives": "Người thân không cùng một xã", "source_units": "Giới hạn số người mỗi đơn vị nguồn",
          "gender": "Số nữ tối thiểu"}
 _SHOW = 6

@@ -8,16 +8,28 @@ Vietnamese, so the committee can see why someone is not in a plan. The rules
 rule                      excluded when
 ========================  ==========================================================
 ``years_left``            fewer than ``rotation.min_years_left`` years of service left
-                          (retirement roadmap of Nghị định 135/2020)
+                          (retirement roadmap of Nghị định 135/2020); one full term
+                          (``rotation.one_term_exception``) suffices for a non-local
+                          head post and for a head who has served the consecutive
+                          terms of ``management.two_terms_trigger`` (QĐ 98 Điều 5)
 ``seniority``             fewer years since ``work_start_date`` than
                           ``rotation.seniority[title].min_years_service``, or current
                           title rank (``rotation.title_rank``) below ``min_rank``
+``higher``                the post ranks above the cadre's current title
+                          (``rotation.title_rank``, more than ``max_rank_step``) and the
+                          cadre is not outstanding nor planned for the title
+                          (``rotation.higher_post``; QĐ 65 "chức vụ tương đương")
 ``young``                 younger than ``rotation.young_age_limit`` and the post is
                           not a deputy post (young cadres go to deputy posts)
-``home``                  the post's commune is the cadre's home commune
-                          (``home_unit_id``) or the commune/unit the cadre works in
-``relatives``             a relative (``rotation.relative_relations``) holds a key post
-                          in the post's commune (Quy định 205-QĐ/TW)
+``home``                  the commune/unit the cadre works in; the home commune
+                          (``home_unit_id``) only when ``home.absolute`` (else a
+                          "cần xem xét" warning)
+``relatives``             a relative (``relatives.definition``) holds a post that the
+                          regulations name with the target post (``relatives.linked_posts``,
+                          QĐ 205/114, Luật PCTN Điều 20); a relative
+                          (``rotation.relative_relations``) holding any other key post
+                          in the commune is a "cần xem xét" warning (an exclusion only
+                          when ``relatives.absolute``)
 ``discipline``            under discipline at ``as_of`` (``expires_on``, else
                           ``rotation.discipline_bar_months`` after the decision)
 ``current_rotation``      on a rotation that started less than
@@ -27,6 +39,9 @@ rule                      excluded when
 ``holder``                the cadre already holds this very post (always on)
 ``ban``                   the pair is banned in the scenario (always on)
 ========================  ==========================================================
+
+Warnings ("cần xem xét") never exclude a pair: they are listed in ``warnings``
+(and ``warn_<rule>``) and shown with the chosen pairs in the outputs.
 
 The table is built with numpy index arrays and merges; no per-row Python loops.
 """
@@ -48,8 +63,10 @@ __all__ = [
     "DESCRIBE_COLUMNS",
     "RULES",
     "EligibilityRules",
+    "WARNING_RULES",
     "candidate_facts",
     "commune_of",
+    "current_holders",
     "describe",
     "eligibility",
     "is_deputy",
@@ -58,8 +75,10 @@ __all__ = [
 ]
 
 #: Rule ids in the order their reasons are listed.
-RULES = ("holder", "ban", "discipline", "current_rotation", "years_left", "seniority", "young",
+RULES = ("holder", "ban", "discipline", "current_rotation", "years_left", "seniority", "higher", "young",
          "home", "relatives", "successor")
+#: Rules that may give a "cần xem xét" warning instead of excluding the pair.
+WARNING_RULES = ("higher", "home", "relatives")
 
 
 # --------------------------------------------------------------------------- rule switches
@@ -72,10 +91,24 @@ class SeniorityRule(StrictModel):
 
 
 class YearsLeftRule(StrictModel):
-    """At least ``min_years`` of service left (default ``rotation.min_years_left``)."""
+    """At least ``min_years`` of service left (default ``rotation.min_years_left``);
+    ``one_term_exception``: one full term suffices in the cases of ``rotation.one_term_exception``."""
 
     enabled: bool = True
     min_years: float | None = None
+    one_term_exception: bool = True
+
+
+class HigherPostRule(StrictModel):
+    """Equivalent post (``rotation.higher_post``): a higher post only for outstanding or planned cadres.
+
+    ``absolute`` False turns the exclusion into a "cần xem xét" warning.
+    """
+
+    enabled: bool = True
+    absolute: bool = True
+    outstanding_years: int | None = None
+    planned_counts: bool | None = None
 
 
 class YoungRule(StrictModel):
@@ -86,18 +119,22 @@ class YoungRule(StrictModel):
 
 
 class HomeRule(StrictModel):
-    """Never to the home commune, nor to the commune/unit the cadre works in now."""
+    """Not to the commune/unit the cadre works in now; the home commune is a "cần xem xét"
+    warning unless ``absolute`` (no regulation found that makes it absolute, review L7)."""
 
     enabled: bool = True
     home_commune: bool = True
     current_unit: bool = True
+    absolute: bool = False
 
 
 class RelativesRule(StrictModel):
-    """Never where a relative holds a key post in the same commune."""
+    """Never where a relative holds a post the regulations name with the target post;
+    a relative in any other key post of the commune is a warning unless ``absolute``."""
 
     enabled: bool = True
     include_derived: bool | None = None
+    absolute: bool = False
 
 
 class Switch(StrictModel):
@@ -118,6 +155,7 @@ class EligibilityRules(StrictModel):
 
     seniority: SeniorityRule = SeniorityRule()
     years_left: YearsLeftRule = YearsLeftRule()
+    higher: HigherPostRule = HigherPostRule()
     young: YoungRule = YoungRule()
     home: HomeRule = HomeRule()
     relatives: RelativesRule = RelativesRule()
@@ -155,6 +193,14 @@ def rule_overrides(rules: EligibilityRules, as_of: Any) -> dict[str, Any]:
         for title, rank in s.min_rank.items():
             base.setdefault(title, {"min_years_service": 0, "min_rank": 0})["min_rank"] = rank
         out["rotation.seniority"] = base
+    h = rules.higher
+    if (h.outstanding_years is not None or h.planned_counts is not None) and "rotation.higher_post" in ParameterSet(as_of):
+        base = ParameterSet(as_of).get("rotation.higher_post")
+        if h.outstanding_years is not None:
+            base["outstanding_years"] = h.outstanding_years
+        if h.planned_counts is not None:
+            base["planned_counts"] = h.planned_counts
+        out["rotation.higher_post"] = base
     if rules.relatives.include_derived is not None:
         base = ParameterSet(as_of).get("rotation.relative_relations")
         base["include_derived"] = rules.relatives.include_derived
@@ -291,6 +337,42 @@ def candidate_facts(tables, cadre_ids, as_of: Any, params: ParameterSet) -> pd.D
             out["rotation_since"] = out["cadre_id"].map(latest["start_date"])
     out["discipline_until"] = pd.to_datetime(out["discipline_until"])
     out["rotation_since"] = pd.to_datetime(out["rotation_since"])
+
+    # months in a head post counted by the two-terms rule (QĐ 98/65), from holder_since
+    out["head_months"] = np.nan
+    if "management.two_terms_trigger" in params and "holder_since" in pos.columns:
+        heads = params.get("management.two_terms_trigger")["titles"]
+        hp = pos.loc[pos["holder_id"].isin(ids) & pos["title"].isin(heads) & pos["holder_since"].notna()]
+        hp = hp.loc[pd.to_datetime(hp["holder_since"]) <= t]
+        if len(hp):
+            months = whole_months(pd.to_datetime(hp["holder_since"]), pd.Series(t, index=hp.index))
+            longest = pd.Series(months.to_numpy(dtype=float), index=hp["holder_id"].to_numpy()).groupby(level=0).max()
+            out["head_months"] = out["cadre_id"].map(longest).to_numpy(dtype=float)
+
+    # outstanding (rotation.higher_post): the latest N ratings before as_of all in the listed levels
+    out["outstanding"] = False
+    out["planned_titles"] = [()] * len(out)
+    if "rotation.higher_post" in params:
+        cfg = params.get("rotation.higher_post")
+        n_years = int(cfg["outstanding_years"])
+        rat = tables["ratings"] if "ratings" in _names(tables) else None
+        if rat is not None and len(rat) and n_years > 0:
+            year_end = pd.to_datetime(rat["year"].astype(int).astype(str) + "-12-31")  # a year's rating is known at its end
+            r = rat.loc[rat["cadre_id"].isin(ids) & (year_end <= t)]
+            r = r.sort_values(["cadre_id", "year"], ascending=[True, False]).groupby("cadre_id").head(n_years)
+            good = r["level"].isin(list(cfg["outstanding_levels"]))
+            agg = good.groupby(r["cadre_id"]).agg(["sum", "size"])
+            ok = agg.index[(agg["sum"] == n_years) & (agg["size"] == n_years)]
+            out["outstanding"] = out["cadre_id"].isin(ok).to_numpy()
+        plan = tables["planning"] if "planning" in _names(tables) else None
+        if plan is not None and len(plan) and cfg.get("planned_counts"):
+            pl = plan.loc[plan["cadre_id"].isin(ids)]
+            added = pd.to_datetime(pl["added_on"]) if "added_on" in pl.columns else pd.Series(pd.NaT, index=pl.index)
+            removed = pd.to_datetime(pl["removed_on"]) if "removed_on" in pl.columns else pd.Series(pd.NaT, index=pl.index)
+            pl = pl.loc[(added.isna() | (added <= t)) & (removed.isna() | (removed > t))]
+            titles = pl.groupby("cadre_id")["target_title"].agg(lambda x: tuple(sorted(set(x))))
+            mapped = out["cadre_id"].map(titles)
+            out["planned_titles"] = [v if isinstance(v, tuple) else () for v in mapped]
     return out
 
 
@@ -331,8 +413,21 @@ def key_holders(tables, as_of: Any) -> pd.DataFrame:
     k = pos[pos["is_key"].astype(bool) & pos["holder_id"].notna()]
     k = k[k["unit_id"].map(valid).fillna(False).astype(bool)]
     return pd.DataFrame({"holder_id": k["holder_id"].to_numpy(), "position_id": k["position_id"].to_numpy(),
-                         "title": k["title"].to_numpy(),
+                         "title": k["title"].to_numpy(), "unit_id": k["unit_id"].to_numpy(),
                          "commune_id": k["unit_id"].map(communes).to_numpy()}).dropna(subset=["commune_id"])
+
+
+def current_holders(tables, as_of: Any) -> pd.DataFrame:
+    """Every post held at ``as_of`` in a unit that exists then: ``holder_id``, ``position_id``, ``title``,
+    ``unit_id`` (the relatives' side of the named-pairs rule, key posts or not)."""
+    pos = tables["positions"]
+    t = _ts(as_of)
+    valid = _valid_units(tables["units"], t)
+    k = pos[pos["holder_id"].notna() & pos["unit_id"].map(valid).fillna(False).astype(bool)]
+    if "holder_since" in k.columns:
+        k = k[k["holder_since"].isna() | (pd.to_datetime(k["holder_since"]) <= t)]
+    return pd.DataFrame({"holder_id": k["holder_id"].to_numpy(), "position_id": k["position_id"].to_numpy(),
+                         "title": k["title"].to_numpy(), "unit_id": k["unit_id"].to_numpy()})
 
 
 # --------------------------------------------------------------------------- the table
@@ -348,7 +443,8 @@ def _fmt(x: pd.Series | np.ndarray, nd: int = 1) -> np.ndarray:
 def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
                 rules: EligibilityRules | None = None, *, relatives: pd.DataFrame | None = None,
                 holders: pd.DataFrame | None = None, bans: pd.DataFrame | None = None,
-                successor_of: dict[str, str] | None = None) -> pd.DataFrame:
+                successor_of: dict[str, str] | None = None, units: pd.DataFrame | None = None,
+                holdings: pd.DataFrame | None = None) -> pd.DataFrame:
     """Candidate × post eligibility with every failed rule as a Vietnamese reason.
 
     Parameters
@@ -371,14 +467,21 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
         Columns ``cadre_id``, ``post_id``.
     successor_of : dict, optional
         Merger staffing: old commune id → new commune id.
+    units : pandas.DataFrame, optional
+        The units table (scopes of ``relatives.linked_posts``; without it the
+        named-pairs check finds no pairs).
+    holdings : pandas.DataFrame, optional
+        From :func:`current_holders`: every post held (the relatives' side of the
+        named pairs); default ``holders`` (key posts only).
 
     Returns
     -------
     pandas.DataFrame
         One row per pair (candidates outer, posts inner): ``cadre_id``,
         ``post_id``, ``eligible``, ``n_reasons``, ``reasons`` (``"; "``-joined
-        Vietnamese), and one bool column ``fail_<rule>`` per rule of
-        :data:`RULES`.
+        Vietnamese), ``warnings`` ("cần xem xét", never excluding), one bool
+        column ``fail_<rule>`` per rule of :data:`RULES` and ``warn_<rule>``
+        per rule of :data:`WARNING_RULES`.
     """
     rules = rules or EligibilityRules()
     nc, npost = len(cands), len(posts)
@@ -433,10 +536,30 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
     if rules.years_left.enabled:
         need = float(params.get("rotation.min_years_left"))
         left = cands["years_left"].to_numpy(dtype=float)
-        c_bad = ~(left >= need)
-        txt = np.where(np.isnan(left), "thiếu ngày sinh hoặc giới tính để tính thời gian công tác còn lại",
-                       "còn " + _fmt(left) + f" năm công tác, cần ít nhất {_fmt([need])[0]} năm").astype(object)
-        add("years_left", c_bad[ci], lambda idx: txt[ci[idx]])
+        need_pair = np.full(n, need)
+        one_term = np.zeros(n, bool)
+        if rules.years_left.one_term_exception and "rotation.one_term_exception" in params:
+            ex = params.get("rotation.one_term_exception")
+            term_years = float(params.get("term.length_years"))
+            p_level = np.where(posts["commune_id"].isna().to_numpy(), "huyen", "xa")
+            p_ok = posts["title"].isin(list(ex["titles"])).to_numpy() & np.isin(p_level, list(ex["levels"]))
+            c_ok = np.zeros(nc, bool)
+            if ex.get("two_terms_heads") and "management.two_terms_trigger" in params:
+                terms = float(params.get("management.two_terms_trigger")["max_consecutive_terms"])
+                head = cands["head_months"] if "head_months" in cands.columns else pd.Series(np.nan, index=cands.index)
+                c_ok = head.to_numpy(dtype=float) >= terms * term_years * 12.0
+            one_term = p_ok[pi] | c_ok[ci]
+            need_pair = np.where(one_term, float(ex["terms"]) * term_years, need)
+        c_bad = ~(left[ci] >= need_pair - 1e-9)
+        missing = np.isnan(left)
+        need_txt = _fmt(need_pair)
+
+        def left_text(idx):
+            base = np.where(missing[ci[idx]], "thiếu ngày sinh hoặc giới tính để tính thời gian công tác còn lại",
+                            "còn " + _fmt(left)[ci[idx]] + " năm công tác, cần ít nhất " + need_txt[idx] + " năm")
+            return np.where(one_term[idx] & ~missing[ci[idx]], base + " (trọn một nhiệm kỳ)", base).astype(object)
+
+        add("years_left", c_bad, left_text)
 
     if rules.seniority.enabled:
         table = params.get("rotation.seniority") or {}
@@ -462,6 +585,48 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
 
         add("seniority", mask, sen_text)
 
+    warn: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def add_warning(rule: str, mask: np.ndarray, text) -> None:
+        idx = np.flatnonzero(mask)
+        arr = np.empty(len(idx), dtype=object)
+        arr[:] = text(idx) if callable(text) else text
+        warn[rule] = (idx, arr)
+
+    if rules.higher.enabled and successor_of:
+        notes.append("Nguyên tắc chức vụ tương đương không áp dụng cho sắp xếp nhân sự khi sáp nhập đơn vị.")
+    elif rules.higher.enabled and "rotation.higher_post" not in params:
+        notes.append("Nguyên tắc chức vụ tương đương (chức vụ cao hơn chỉ với cán bộ nổi trội) chưa có hiệu lực "
+                     "vào ngày áp dụng nên không xét.")
+    elif rules.higher.enabled:
+        cfg = params.get("rotation.higher_post")
+        ranks = params.get("rotation.title_rank")
+        p_rank = posts["title"].map(ranks).fillna(0).to_numpy(dtype=float)
+        c_rank = cands["current_rank"].to_numpy(dtype=float)
+        higher = p_rank[pi] > c_rank[ci] + float(cfg["max_rank_step"])
+        outstanding = (cands["outstanding"].fillna(False).to_numpy(dtype=bool) if "outstanding" in cands.columns
+                       else np.zeros(nc, bool))
+        plans = cands["planned_titles"] if "planned_titles" in cands.columns else pd.Series([()] * nc)
+        planned = pd.MultiIndex.from_tuples(
+            [(c, t) for c, ts in zip(cands["cadre_id"], plans, strict=True) for t in ts],
+            names=["cadre_id", "title"]) if plans.map(len).sum() else None
+        p_title = posts["title"].to_numpy(dtype=object)
+        is_planned = (pd.MultiIndex.from_arrays([c_id[ci], p_title[pi]]).isin(planned) if planned is not None
+                      else np.zeros(n, bool))
+        mask = higher & ~outstanding[ci] & ~is_planned
+        cur = cands["current_title"].map(TITLE).fillna("chưa giữ chức danh").to_numpy(dtype=object)
+        yrs = int(cfg["outstanding_years"])
+
+        def higher_text(idx):
+            return ("chức vụ " + p_label[pi[idx]] + " cao hơn chức vụ hiện tại (" + cur[ci[idx]]
+                    + f"), chưa có {yrs} năm liền xếp loại hoàn thành xuất sắc, không trong quy hoạch chức danh này"
+                    ).astype(object)
+
+        if rules.higher.absolute:
+            add("higher", mask, higher_text)
+        else:
+            add_warning("higher", mask, higher_text)
+
     if rules.young.enabled:
         limit = int(params.get("rotation.young_age_limit"))
         age = cands["age"].to_numpy(dtype=float)
@@ -485,8 +650,22 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
             b = np.where(m_here[idx], "đang công tác tại " + p_name[pi[idx]], "")
             return np.where((a != "") & (b != ""), a + "; " + b, a + b).astype(object)
 
-        add("home", m_home | m_here, home_text)
+        if rules.home.absolute:
+            add("home", m_home | m_here, home_text)
+        else:  # the home commune is a policy, not an absolute rule (review L7): a warning
+            add("home", m_here, home_text)
+            add_warning("home", m_home & ~m_here,
+                        lambda idx: ("quê quán tại " + p_name[pi[idx]] + " (chủ trương không bố trí về quê)").astype(object))
 
+    named = np.zeros(n, bool)
+    if rules.relatives.enabled and relatives is not None and len(relatives) and holders is not None \
+            and "relatives.linked_posts" in params and "relatives.definition" in params:
+        named, named_txt = _named_pairs(c_id, posts, params, relatives,
+                                        holdings if holdings is not None else holders, units, ci, pi)
+        add("relatives", named, lambda idx: named_txt[idx])
+    elif rules.relatives.enabled and not rules.relatives.absolute:
+        notes.append("Quy định các cặp chức vụ người thân không được cùng đảm nhiệm chưa có hiệu lực vào ngày áp "
+                     "dụng: người thân giữ chức chủ chốt tại xã chỉ là lưu ý cần xem xét.")
     if rules.relatives.enabled and relatives is not None and len(relatives) and holders is not None:
         cfg = params.get("rotation.relative_relations")
         graph = relatives_graph(relatives)
@@ -511,8 +690,14 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
             joined = hit.groupby("pair", sort=True)["txt"].agg("; ".join)
             mask[joined.index.to_numpy()] = True
             txt_all[joined.index.to_numpy()] = joined.to_numpy()
-        add("relatives", mask, lambda idx: txt_all[idx])
-    else:
+        if rules.relatives.absolute:
+            if named.any():
+                idx0, arr0 = texts["relatives"]
+                txt_all[idx0] = np.where(mask[idx0], txt_all[idx0] + "; " + arr0, arr0)
+            add("relatives", mask | named, lambda idx: txt_all[idx])
+        else:
+            add_warning("relatives", mask & ~named, lambda idx: txt_all[idx])
+    if "relatives" not in fails:
         fails["relatives"] = np.zeros(n, bool)
 
     if successor_of and rules.successor.enabled:
@@ -533,12 +718,91 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
             sep = np.where(count[idx] > 0, "; ", "").astype(object)
             reasons[idx] = reasons[idx] + sep + arr
             count[idx] += 1
+    warnings = np.full(n, "", dtype=object)
+    for rule in WARNING_RULES:
+        if rule not in warn:
+            continue
+        idx, arr = warn[rule]
+        if len(idx):
+            sep = np.where(warnings[idx] != "", "; ", "").astype(object)
+            warnings[idx] = warnings[idx] + sep + arr
     out = pd.DataFrame({"cadre_id": c_id[ci], "post_id": posts["post_id"].to_numpy(dtype=object)[pi],
-                        "eligible": count == 0, "n_reasons": count, "reasons": reasons})
+                        "eligible": count == 0, "n_reasons": count, "reasons": reasons, "warnings": warnings})
     for rule in RULES:
         out[f"fail_{rule}"] = fails.get(rule, np.zeros(n, bool))
+    for rule in WARNING_RULES:
+        flag = np.zeros(n, bool)
+        if rule in warn:
+            flag[warn[rule][0]] = True
+        out[f"warn_{rule}"] = flag
     out.attrs["notes"] = notes
     return out
+
+
+def _named_pairs(c_id, posts, params, relatives, holders, units, ci, pi):
+    """Pairs where a relative (``relatives.definition``) holds a post the regulations name with the target post.
+
+    The candidate is placed in the target post (a proposed holding) and matched,
+    rule by rule of ``relatives.linked_posts``, against the posts the relatives
+    hold (:func:`kimson_ds.rules.linked_posts.match_rule`).
+    """
+    from kimson_ds.rules.linked_posts import annotate_holdings, match_rule, unit_scopes
+    from kimson_ds.rules.relatives import relatives_in_force
+
+    n = len(ci)
+    npost = len(posts)
+    mask = np.zeros(n, bool)
+    txt = np.empty(n, dtype=object)
+    links = relatives_in_force(relatives, params)
+    links = links[links["cadre_id"].isin(c_id)]
+    if units is None or not len(links):
+        return mask, txt
+    scopes = unit_scopes(units)
+    organs = params.get("vetting.title_organ") if "vetting.title_organ" in params else {}
+    c_ix = pd.Series(np.arange(len(c_id)), index=pd.Index(c_id))
+    # candidate side: every (candidate with a relative, target post) as a proposed holding
+    who = np.unique(links["cadre_id"].to_numpy(dtype=object))
+    a = pd.DataFrame({"cadre_id": np.repeat(who, npost), "position_id": np.tile(posts["post_id"].to_numpy(), len(who)),
+                      "title": np.tile(posts["title"].to_numpy(), len(who)),
+                      "unit_id": np.tile(posts["unit_id"].to_numpy(), len(who))})
+    a["pidx"] = np.tile(np.arange(npost), len(who))
+    ha = annotate_holdings(a, scopes, organs)
+    hb = annotate_holdings(_holder_units(holders), scopes, organs)
+    hits = []
+    for rule in params.get("relatives.linked_posts") or []:  # a handful of rules
+        for left, right in ((ha, hb), (hb, ha)) if rule.get("with_titles") else ((ha, hb),):
+            m = match_rule(left, right, links if left is ha else _inverse(links), rule)
+            if m.empty:
+                continue
+            if left is ha:
+                m = m.assign(cand=m["cadre_id_a"], rel=m["cadre_id_b"], held=m["position_id_b"],
+                             held_title=m["title_b"])
+            else:
+                m = m.assign(cand=m["cadre_id_b"], rel=m["cadre_id_a"], held=m["position_id_a"],
+                             held_title=m["title_a"])
+            m = m.loc[m["held"] != posts["post_id"].to_numpy()[m["pidx"].astype(int).to_numpy()]]
+            hits.append(m[["cand", "pidx", "rel", "held_title"]].assign(
+                rule_vi=" ".join(str(rule.get("description_vi", "")).split()), ref=str(rule.get("reference", ""))))
+    if not hits:
+        return mask, txt
+    h = pd.concat(hits, ignore_index=True).drop_duplicates(["cand", "pidx", "rel", "rule_vi"])
+    h["pair"] = h["cand"].map(c_ix).to_numpy(dtype=np.int64) * npost + h["pidx"].to_numpy(dtype=np.int64)
+    h["txt"] = ("người thân " + h["rel"] + " đang giữ chức " + h["held_title"].map(TITLE).fillna(h["held_title"])
+                + " — vi phạm: " + h["rule_vi"] + " (" + h["ref"] + ")")
+    h = h.sort_values(["pair", "rel", "txt"], kind="mergesort")
+    joined = h.groupby("pair", sort=True)["txt"].agg("; ".join)
+    mask[joined.index.to_numpy()] = True
+    txt[joined.index.to_numpy()] = joined.to_numpy()
+    return mask, txt
+
+
+def _holder_units(holders: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"cadre_id": holders["holder_id"].to_numpy(), "position_id": holders["position_id"].to_numpy(),
+                         "title": holders["title"].to_numpy(), "unit_id": holders["unit_id"].to_numpy()})
+
+
+def _inverse(links: pd.DataFrame) -> pd.DataFrame:
+    return links.rename(columns={"cadre_id": "relative_id", "relative_id": "cadre_id"})
 
 
 #: Vietnamese headers of :func:`describe` (every header a user reads is Vietnamese).
@@ -553,6 +817,7 @@ DESCRIBE_COLUMNS = {
     "title_label": "Chức danh",
     "eligible": "Đủ điều kiện",
     "reasons": "Lý do không đủ điều kiện",
+    "warnings": "Cần xem xét",
 }
 
 
@@ -569,11 +834,12 @@ def describe(table: pd.DataFrame, cands: pd.DataFrame, posts: pd.DataFrame) -> p
     DataFrame
         Columns :data:`DESCRIBE_COLUMNS` (values), one row per candidate–post pair.
     """
-    out = table[["cadre_id", "post_id", "eligible", "reasons"]].merge(
+    cols = ["cadre_id", "post_id", "eligible", "reasons"] + (["warnings"] if "warnings" in table.columns else [])
+    out = table[cols].merge(
         cands[["cadre_id", "full_name", "gender"]], on="cadre_id", how="left").merge(
         posts[["post_id", "unit_id", "unit_name", "title", "title_label"]], on="post_id", how="left")
     out["gender"] = out["gender"].map(GENDER).fillna(out["gender"])
-    return out[list(DESCRIBE_COLUMNS)].rename(columns=DESCRIBE_COLUMNS)
+    return out[[c for c in DESCRIBE_COLUMNS if c in out.columns]].rename(columns=DESCRIBE_COLUMNS)
 
 
 #: Vietnamese names of the rules that exclude a candidate–post pair (``fail_<rule>`` columns).
@@ -584,9 +850,10 @@ EXCLUSION_LABELS = {
     "current_rotation": "Đang luân chuyển chưa đủ thời gian",
     "years_left": "Không đủ số năm công tác còn lại",
     "seniority": "Chưa đủ thâm niên, bậc chức danh",
+    "higher": "Chức vụ cao hơn, chưa nổi trội",
     "young": "Cán bộ trẻ chỉ làm cấp phó",
     "home": "Quê quán, nơi đang công tác",
-    "relatives": "Người thân giữ chức chủ chốt tại xã",
+    "relatives": "Người thân giữ chức vụ liên quan",
     "successor": "Không thuộc xã cũ sáp nhập",
 }
 

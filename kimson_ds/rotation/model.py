@@ -83,6 +83,7 @@ from kimson_ds.rotation.eligibility import (
     EligibilityRules,
     candidate_facts,
     commune_of,
+    current_holders,
     eligibility,
     key_holders,
     post_facts,
@@ -568,7 +569,8 @@ def prepare(ds, sc: RotationScenario) -> Problem:
     bans = pd.DataFrame([p.model_dump() for p in sc.bans], columns=["cadre_id", "post_id"])
     holders = key_holders(ds, sc.as_of)
     elig = eligibility(cands, posts, params, sc.rules, relatives=ds["relatives"], holders=holders,
-                       bans=bans, successor_of=successor_of or None)
+                       bans=bans, successor_of=successor_of or None, units=ds["units"],
+                       holdings=current_holders(ds, sc.as_of))
 
     nposts = len(posts)
     ci = np.repeat(np.arange(len(cands)), nposts)
@@ -950,6 +952,7 @@ _OUT_NAMES = {
     "sure": "Chắc chắn (có trong mọi phương án gần tối ưu)", "weight": "Trọng số", "value": "Giá trị đang dùng",
     "low": "Phương án giữ nguyên từ", "high": "Phương án giữ nguyên đến", "note": "Ghi chú",
     "penalty_saved": "Điểm phạt giảm nếu bỏ quy tắc",
+    "warnings": "Cần xem xét",
 }
 
 
@@ -967,6 +970,11 @@ def assignments_table(pb: Problem, pairs: pd.DataFrame, chosen: np.ndarray) -> p
         "development": sel["development"].to_numpy(), "distance_km": sel["distance_km"].to_numpy(),
         "custom": sel["custom"].to_numpy(),
     })
+    if "warnings" in pb.elig.columns:  # "cần xem xét" notes of the chosen pairs (never exclusions)
+        notes = pb.elig["warnings"].to_numpy(dtype=object)[sel["row"].to_numpy()] if "row" in sel.columns \
+            else pb.elig.set_index(["cadre_id", "post_id"])["warnings"].reindex(
+                pd.MultiIndex.from_arrays([out["cadre_id"], out["post_id"]])).fillna("").to_numpy(dtype=object)
+        out["warnings"] = notes
     if len(pb.baseline):
         base = pd.MultiIndex.from_frame(pb.baseline[["cadre_id", "post_id"]])
         out["in_baseline"] = pd.MultiIndex.from_arrays([out["cadre_id"], out["post_id"]]).isin(base)
@@ -979,8 +987,9 @@ def assignments_table(pb: Problem, pairs: pd.DataFrame, chosen: np.ndarray) -> p
 
 _RULE_SHORT = {"holder": "đang giữ vị trí", "ban": "cặp cấm", "discipline": "kỷ luật",
                "current_rotation": "đang luân chuyển", "years_left": "tuổi (số năm công tác còn lại)",
-               "seniority": "thâm niên, bậc chức danh", "young": "cán bộ trẻ chỉ làm cấp phó",
-               "home": "quê quán, nơi đang công tác", "relatives": "người thân giữ chức chủ chốt",
+               "seniority": "thâm niên, bậc chức danh", "higher": "chức vụ cao hơn (không nổi trội)",
+               "young": "cán bộ trẻ chỉ làm cấp phó",
+               "home": "quê quán, nơi đang công tác", "relatives": "người thân giữ chức vụ liên quan",
                "successor": "không thuộc xã cũ sáp nhập"}
 
 

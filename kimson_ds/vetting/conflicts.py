@@ -55,7 +55,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kimson_ds.data.codes import COMMUNE_KINDS, RELATION, TITLE
+from kimson_ds.data.codes import RELATION, TITLE
+from kimson_ds.rules.linked_posts import DISTRICT, annotate_holdings, match_rule, unit_scopes
 from kimson_ds.rules.parameters import ParameterSet, parameters
 from kimson_ds.rules.relatives import related_pairs, relatives_graph
 
@@ -73,9 +74,6 @@ __all__ = [
     "rules_in_force",
     "unit_scopes",
 ]
-
-#: Locality key of every unit that is not inside a commune or township.
-DISTRICT = "__huyen__"
 
 #: Vietnamese name of each scope of ``relatives.linked_posts``.
 SCOPE_LABEL = {
@@ -102,55 +100,9 @@ CONFLICT_COLUMNS = [
 _LINKED = "relatives.linked_posts"
 _DEFINITION = "relatives.definition"
 _ORGAN = "vetting.title_organ"
-_HOLDING = ["cadre_id", "position_id", "title", "unit_id", "proposal_id"]
-_MAX_DEPTH = 8  # parent chains are at most a few levels (commune → office)
-#: Organ of staff who serve the whole unit (matches every organ of the unit).
-WHOLE_UNIT = "toan_don_vi"
-#: Organ of a title missing from ``vetting.title_organ``.
-OWN_UNIT = "don_vi"
 
 
 # --------------------------------------------------------------------------- units
-
-
-def unit_scopes(units: pd.DataFrame) -> pd.DataFrame:
-    """Scope keys of every unit.
-
-    Parameters
-    ----------
-    units : DataFrame
-        ``unit_id``, ``kind``, ``function`` (may be empty), ``parent_unit_id``,
-        ``name``.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by ``unit_id``, columns ``function``, ``kind``, ``name``,
-        ``parent`` (parent unit id or None), ``party_committee`` (unit id or None), ``locality`` (commune unit id or
-        :data:`DISTRICT`).
-    """
-    u = units.set_index("unit_id")
-    function = u["function"] if "function" in u.columns else pd.Series(None, index=u.index, dtype=object)
-    parent = u["parent_unit_id"] if "parent_unit_id" in u.columns else pd.Series(None, index=u.index, dtype=object)
-    is_commune = u["kind"].isin(COMMUNE_KINDS)
-    is_committee = is_commune | (function == "dang_uy")
-    committee = pd.Series(None, index=u.index, dtype=object)
-    locality = pd.Series(None, index=u.index, dtype=object)
-    cursor = pd.Series(u.index.to_numpy(), index=u.index, dtype=object)
-    for _ in range(_MAX_DEPTH):  # walk up the parent chain, all units at once
-        live = cursor.notna() & cursor.isin(u.index)
-        if not live.any():
-            break
-        at = cursor[live]
-        hit_c = committee[live].isna() & at.map(is_committee).fillna(False).astype(bool)
-        committee[hit_c[hit_c].index] = at[hit_c]
-        hit_l = locality[live].isna() & at.map(is_commune).fillna(False).astype(bool)
-        locality[hit_l[hit_l].index] = at[hit_l]
-        cursor = cursor.map(parent).where(live, None)
-    locality = locality.fillna(DISTRICT)
-    return pd.DataFrame({"function": function, "kind": u["kind"], "name": u.get("name", pd.Series(u.index, index=u.index)),
-                         "parent": parent.where(parent.notna() & (parent.astype(str) != ""), None),
-                         "party_committee": committee, "locality": locality})
 
 
 # --------------------------------------------------------------------------- holdings
@@ -250,29 +202,6 @@ def relation_text(links: pd.DataFrame, names: pd.Series | None = None,
 # --------------------------------------------------------------------------- engine
 
 
-def _annotate(h: pd.DataFrame, scopes: pd.DataFrame, organs: dict) -> pd.DataFrame:
-    h = h.reset_index(drop=True).copy()
-    for c in _HOLDING:
-        if c not in h.columns:
-            h[c] = ""
-    h["proposal_id"] = h["proposal_id"].fillna("").astype(str)
-    info = scopes.reindex(h["unit_id"])
-    h["function"] = info["function"].to_numpy()
-    h["same_party_committee"] = info["party_committee"].to_numpy()
-    h["same_locality"] = info["locality"].to_numpy()
-    h["same_unit"] = h["unit_id"].to_numpy()
-    h["organ"] = h["title"].map(organs).fillna(OWN_UNIT).to_numpy()
-    h["_hid"] = np.arange(len(h))
-    return h
-
-
-def _eligible(h: pd.DataFrame, titles: list, unit_function: dict) -> pd.DataFrame:
-    m = h["title"].isin(list(titles))
-    for title, functions in (unit_function or {}).items():
-        m &= (h["title"] != title) | h["function"].isin(list(functions or []))
-    return h.loc[m]
-
-
 def find_conflicts(holdings: pd.DataFrame, links: pd.DataFrame, units: pd.DataFrame, params: ParameterSet,
                    *, cadres: pd.DataFrame | None = None, only_proposals: bool = False) -> pd.DataFrame:
     """Pairs of relatives holding linked posts, under the rules in force on ``params.as_of``.
@@ -303,18 +232,12 @@ def find_conflicts(holdings: pd.DataFrame, links: pd.DataFrame, units: pd.DataFr
     rules = params.get(_LINKED) or []
     organs = params.get(_ORGAN) or {}
     scopes = unit_scopes(units)
-    h = _annotate(holdings, scopes, organs)
+    h = annotate_holdings(holdings, scopes, organs)
     pairs = links[["cadre_id", "relative_id", "relation", "derived", "via"]]
     parts = []
     for rule in rules:  # a handful of rules; each is a pair of merges
         scope = rule["scope"]
-        a = _eligible(h, rule.get("titles", []), rule.get("unit_function"))
-        b = _eligible(h, rule.get("with_titles") or rule.get("titles", []), rule.get("unit_function"))
-        m = a.merge(pairs, on="cadre_id").merge(b, left_on="relative_id", right_on="cadre_id", suffixes=("_a", "_b"))
-        m = m.loc[m[f"{scope}_a"].notna() & (m[f"{scope}_a"] == m[f"{scope}_b"])]
-        if scope == "same_unit":
-            oa, ob = m["organ_a"], m["organ_b"]
-            m = m.loc[(oa == ob) | (oa == WHOLE_UNIT) | (ob == WHOLE_UNIT)]
+        m = match_rule(h, h, pairs, rule)
         if not rule.get("with_titles"):
             m = m.loc[m["_hid_a"] < m["_hid_b"]]
         if m.empty:

@@ -40,13 +40,15 @@ def test_one_row_per_pair_with_flags():
 
 def test_reasons_name_every_failed_rule():
     t = eligibility(_cands(), _posts(), parameters("2016-11-30")).set_index(["cadre_id", "post_id"])
-    assert t.loc[("A", "X1_BT"), "eligible"] and not t.loc[("A", "X2_PBT"), "eligible"]  # A's home is X2
-    assert "quê quán tại Xã 2" in t.loc[("A", "X2_PBT"), "reasons"]
+    # A's home is X2: a "cần xem xét" warning, not an exclusion (review L7)
+    assert t.loc[("A", "X1_BT"), "eligible"] and t.loc[("A", "X2_PBT"), "eligible"]
+    assert "quê quán tại Xã 2" in t.loc[("A", "X2_PBT"), "warnings"] and t.loc[("A", "X2_PBT"), "warn_home"]
     b = t.loc[("B", "X1_BT")]
-    # B: disciplined, 6 years (< 10 for bí thư), rank 0 < 2, age 35 < 40 on a head post, home X1
-    for flag in ("discipline", "seniority", "young", "home"):
+    # B: disciplined, 6 years (< 10 for bí thư), rank 0 < 2, age 35 < 40 on a head post; home X1 is a warning
+    for flag in ("discipline", "seniority", "young"):
         assert b[f"fail_{flag}"], flag
-    assert b["n_reasons"] == 4
+    assert not b["fail_home"] and b["warn_home"]
+    assert b["n_reasons"] == 3
     assert "kỷ luật cảnh cáo" in b["reasons"] and "cán bộ trẻ" in b["reasons"]
     c = t.loc[("C", "X2_PBT")]
     assert c["fail_years_left"] and "còn 2 năm công tác, cần ít nhất 10 năm" in c["reasons"]
@@ -80,7 +82,9 @@ def test_bans_relatives_and_successor():
     t = eligibility(_cands(), _posts(), parameters("2020-01-01"), relatives=rel, holders=holders, bans=bans,
                     successor_of={"X1": "X1"}).set_index(["cadre_id", "post_id"])
     a1 = t.loc[("A", "X1_BT")]
-    assert a1["fail_relatives"] and "vợ, chồng Z" in a1["reasons"] and "Chủ tịch UBND" in a1["reasons"]
+    # secretary and People's Committee chair are not a pair the regulations name: a warning
+    assert not a1["fail_relatives"] and a1["warn_relatives"]
+    assert "vợ, chồng Z" in a1["warnings"] and "Chủ tịch UBND" in a1["warnings"]
     assert t.loc[("A", "X2_PBT"), "fail_ban"]
     assert t.loc[("A", "X1_BT"), "fail_successor"]  # A comes from no merged commune
     assert not t.loc[("C", "X1_BT"), "fail_successor"] and t.loc[("C", "X2_PBT"), "fail_successor"]
@@ -105,7 +109,7 @@ def test_exclusion_counts_name_rules_in_vietnamese():
 
     t = eligibility(_cands(), _posts(), parameters("2016-11-30"))
     counts = exclusion_counts(t)
-    assert counts["Quê quán, nơi đang công tác"] == int(t["fail_home"].sum()) >= 2
+    assert counts["Quê quán, nơi đang công tác"] == int(t["fail_home"].sum()) >= 1
     assert counts["Không đủ số năm công tác còn lại"] == int(t["fail_years_left"].sum())
     assert (counts > 0).all() and counts.is_monotonic_increasing
 

@@ -27,7 +27,7 @@ def test_eligibility_export_has_vietnamese_headers_and_labels():
     pb = prepare(_merger_dataset(), _merger_scenario())
     out = vietnamese(describe(pb.elig, pb.cands, pb.posts))
     assert list(out.columns) == ["Mã cán bộ", "Họ và tên", "Giới tính", "Mã vị trí", "Mã đơn vị", "Xã, thị trấn",
-                                 "Mã chức danh", "Chức danh", "Đủ điều kiện", "Lý do không đủ điều kiện"]
+                                 "Mã chức danh", "Chức danh", "Đủ điều kiện", "Lý do không đủ điều kiện", "Cần xem xét"]
     assert list(out.columns) == list(DESCRIBE_COLUMNS.values())
     assert set(out["Giới tính"]) == {"Nam", "Nữ"}
     assert set(out["Chức danh"]) == {"Bí thư", "Chủ tịch UBND"} and set(out["Mã chức danh"]) == {"bi_thu",

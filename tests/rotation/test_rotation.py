@@ -152,20 +152,26 @@ def _elig(r, cadre, post):
 def test_each_eligibility_rule_excludes_and_can_be_switched_off(rule, cadre, post, text, ds_kw):
     ds = tiny(**ds_kw)
     kw = {"candidates": {"cadre_ids": ["C1", "C2", "C3", "C4", "C5", *(["C6"] if rule == "years_left" else [])]}}
-    r = run(ds, scen(**kw))
+    # the home commune and relatives outside the named pairs exclude only when the scenario makes them absolute
+    strict = {"rules": {rule: {"absolute": True}}} if rule in ("home", "relatives") else {}
+    r = run(ds, scen(**kw, **strict))
     row = _elig(r, cadre, post)
     assert not row["eligible"] and row[f"fail_{rule}"] and text in row["reasons"]
     assert (cadre, post) not in plan(r)
+    if strict:  # by default: eligible, with a "cần xem xét" warning naming the same fact
+        soft = _elig(run(ds, scen(**kw)), cadre, post)
+        assert not soft[f"fail_{rule}"] and soft[f"warn_{rule}"] and text in soft["warnings"]
     off = run(ds, scen(**kw, rules={rule: {"enabled": False}}))
     assert not _elig(off, cadre, post)[f"fail_{rule}"]
 
 
 def test_reasons_list_every_failed_rule():
     r = run(tiny(), scen())
-    row = _elig(r, "C3", "X3_BT")  # young, junior and home commune
-    assert row["n_reasons"] == 3
-    for t in ("năm công tác", "cán bộ trẻ", "quê quán"):
+    row = _elig(r, "C3", "X3_BT")  # young and junior; home commune only a warning
+    assert row["n_reasons"] == 2
+    for t in ("năm công tác", "cán bộ trẻ"):
         assert t in row["reasons"]
+    assert "quê quán" in row["warnings"]
 
 
 def test_discipline_without_expiry_uses_bar_months_parameter():
@@ -262,7 +268,7 @@ def test_pin_forces_pair_and_ban_forbids_it():
 
 
 def test_ineligible_pin_is_diagnosed():
-    r = run(tiny(), scen(pins=[{"cadre_id": "C1", "post_id": "X1_BT"}]))
+    r = run(tiny(), scen(pins=[{"cadre_id": "C1", "post_id": "X1_BT"}], rules={"home": {"absolute": True}}))
     assert not r.feasible
     assert any("Chỉ định C1 → X1_BT" in d and "quê quán" in d for d in r.diagnosis)
 

@@ -258,3 +258,14 @@ def base():
     from kimson_ds.rotation import model as rotation
 
     return rotation.load_rotation_scenario(REPO / "data" / "scenarios" / "luan-chuyen-2016.yaml")
+
+
+@pytest.fixture
+def saves_in_tmp(tmp_path, monkeypatch):
+    """A test's own audit log, and its tmp folder allowed for "Lưu kịch bản" and the exports."""
+    from kimson_ds.ui import common
+
+    monkeypatch.setenv("KIMSON_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    monkeypatch.setattr(common, "SCENARIO_ROOTS", (*common.SCENARIO_ROOTS, str(tmp_path)))
+    monkeypatch.setattr(common, "REPORT_ROOTS", (*common.REPORT_ROOTS, str(tmp_path)))
+    return tmp_path
