@@ -241,7 +241,8 @@ def dataset_on(ds, as_of):
     ``cadres.unit_id`` is the unit of each cadre's main holding on that day,
     ``cadres.managed_by_btv`` is true when a post held that day is managed by
     the district standing committee then, and cadres who had not started work
-    yet are left out. Positions of units not in force that day stay in the
+    yet are left out; ``cadres.in_service`` says who holds something that day
+    (retired or departed people keep their rows, for their past). Positions of units not in force that day stay in the
     table, empty in history mode (merger scenarios staff the units of a later
     date); snapshot-only datasets keep their snapshot holders.
     ``ds.history_state`` is set to the :class:`State` used.
@@ -258,6 +259,7 @@ def dataset_on(ds, as_of):
         cad = cad[started.to_numpy()].copy()
         main = st.holdings.sort_values(["start_date"], kind="stable").drop_duplicates("cadre_id", keep="last")
         cad["unit_id"] = cad["cadre_id"].map(main.set_index("cadre_id")["unit_id"]).fillna(cad["unit_id"])
+        cad["in_service"] = cad["cadre_id"].isin(main["cadre_id"]).to_numpy()  # holds something that day
         held = st.positions[st.positions["holder_id"].notna()]
         btv_held = held["managing_body"] == "btv_huyen_uy"
         listed = _btv_list(ds)

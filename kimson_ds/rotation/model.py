@@ -424,7 +424,9 @@ def _select_candidates(ds, sc: RotationScenario, params: ParameterSet) -> list[s
         held = pos["holder_id"].notna() & in_wanted(pos["unit_id"])
         if communes_of is None:  # key_holders_of: the key-post holders only
             return sorted(pos.loc[held & pos["is_key"].astype(bool), "holder_id"].unique())
-        ids = set(pos.loc[held, "holder_id"]) | set(cadres.loc[in_wanted(cadres["unit_id"]), "cadre_id"])
+        # a dataset rebuilt from a work history says who is in service that day (not retired, not left)
+        serving = cadres["in_service"].fillna(True).astype(bool) if "in_service" in cadres.columns else True
+        ids = set(pos.loc[held, "holder_id"]) | set(cadres.loc[in_wanted(cadres["unit_id"]) & serving, "cadre_id"])
         return sorted(ids)
     plan = ds["planning"]
     active = (plan["added_on"].isna() | (plan["added_on"] <= t)) & (plan["removed_on"].isna() | (plan["removed_on"] > t))
@@ -1694,7 +1696,8 @@ def _history_notes(pb: Problem, tables: dict[str, pd.DataFrame]) -> list[str]:
 def _merger_notes(pb: Problem, tables: dict[str, pd.DataFrame]) -> list[str]:
     """Merger staffing: surplus count, and the what-if ASSUMPTION when the data predate the merger."""
     sc = pb.scenario
-    out = [f"Sáp nhập: {len(pb.cands)} cán bộ của các xã cũ cho {len(pb.posts)} vị trí chủ chốt của xã mới; "
+    whose = "các xã cũ và các cơ quan kết thúc hoạt động" if sc.merger.district_units else "các xã cũ"
+    out = [f"Sáp nhập: {len(pb.cands)} cán bộ của {whose} cho {len(pb.posts)} vị trí chủ chốt của xã mới; "
            f"{len(tables['assignments'])} người được bố trí, {len(tables.get('unused', []))} người dôi dư "
            "so với các chức danh chủ chốt (không được bố trí chức danh chủ chốt của xã mới; nhiều người "
            "vẫn có thể tiếp tục là công chức, cấp phó — xem unused.csv)."]
