@@ -205,12 +205,12 @@ def _with_tenure(positions: pd.DataFrame, history: pd.DataFrame, as_of: pd.Times
     i = pd.Index(key(sen)[::-1]).get_indexer(pos_key)  # reversed: the latest holding of a key wins
     for col in ("post_since", "title_since"):
         vals = sen[col].to_numpy(dtype="datetime64[ns]")[::-1]
-        out[col] = np.where(i >= 0, vals[np.maximum(i, 0)] if len(vals) else np.datetime64("NaT"),
-                            np.datetime64("NaT"))
+        out[col] = np.where(i >= 0, vals[np.maximum(i, 0)] if len(vals) else np.datetime64("NaT", "ns"),
+                            np.datetime64("NaT", "ns"))
     j = pd.Index(key(app)[::-1]).get_indexer(pos_key)
     vals = app["start_date"].to_numpy(dtype="datetime64[ns]")[::-1]
-    out["appointed_on"] = np.where(j >= 0, vals[np.maximum(j, 0)] if len(vals) else np.datetime64("NaT"),
-                                   np.datetime64("NaT"))
+    out["appointed_on"] = np.where(j >= 0, vals[np.maximum(j, 0)] if len(vals) else np.datetime64("NaT", "ns"),
+                                   np.datetime64("NaT", "ns"))
     held = out["holder_id"].notna()
     for col in ("post_since", "title_since", "appointed_on"):
         out[col] = pd.to_datetime(out[col]).where(held)

@@ -120,3 +120,7 @@ def test_dataset_on_gives_each_holder_seniority_in_post_and_title_from_the_histo
     head = pos.loc["PB_NOI_VU-TRUONG_PHONG-1"]
     assert head["post_since"] == pd.Timestamp("2017-01-01") and head["appointed_on"] == pd.Timestamp("2022-01-01")
     assert pd.isna(pos.loc["XA_KIM_TRUNG-BI_THU-1", "post_since"])  # empty post
+    # a day without any appointment in force (only elected holders) still rebuilds
+    early = dataset_on(load_dataset(folder), "2016-06-30")["positions"].set_index("position_id")
+    assert early.loc["XA_KIM_TRUNG-BI_THU-1", "post_since"] == pd.Timestamp("2016-01-01")
+    assert early["appointed_on"].isna().all()
