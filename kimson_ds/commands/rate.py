@@ -34,12 +34,15 @@ def register(sub) -> None:
         description="Xếp loại cán bộ một năm theo điểm, giới hạn theo xếp loại tổ chức, tỷ lệ xuất sắc "
                     "và kỷ luật, theo quy định có hiệu lực vào ngày --as-of; ghi kết quả kèm lý do.")
     p.add_argument("dataset", help="thư mục tệp CSV hoặc tệp .xlsx")
-    p.add_argument("--year", type=int, required=True, help="năm đánh giá, ví dụ 2018")
+    p.add_argument("--scenario", default=None,
+                   help="tệp kịch bản xếp loại YAML (năm, ngày áp dụng, so sánh, cách chia nhóm, ghi đè tham số) "
+                        "do ứng dụng lưu; các tùy chọn ghi trên dòng lệnh được ưu tiên")
+    p.add_argument("--year", type=int, default=None, help="năm đánh giá, ví dụ 2018 (bắt buộc nếu không có --scenario)")
     p.add_argument("--as-of", default=None,
                    help="ngày áp dụng quy định (yyyy-mm-dd); mặc định 31-12 của năm đánh giá")
     p.add_argument("--compare-as-of", default=None,
                    help="ngày áp dụng của bộ quy định thứ hai để so sánh (ví dụ 2019-10-18)")
-    p.add_argument("--group", default="group",
+    p.add_argument("--group", default=None,
                    help="cột chia nhóm chức danh tương đương khi tính tỷ lệ: group (mặc định), title, "
                         "post_unit_id, cap_unit_id hoặc all")
     p.add_argument("--all-cadres", action="store_true",
@@ -134,8 +137,30 @@ def _share(x: float) -> str:
     return "không xác định" if x != x else vi.percent(x)
 
 
-def run(args) -> int:
+def _apply_scenario(args) -> str | None:
+    """Fill the options not given on the command line from ``--scenario``; return an error text or None."""
+    from kimson_ds.config import load_scenario
+    from kimson_ds.rating.scenario import RatingScenario
 
+    sc = load_scenario(args.scenario, RatingScenario) if args.scenario else None
+    if sc is not None:
+        args.year = args.year if args.year is not None else sc.year
+        args.as_of = args.as_of or (sc.as_of.isoformat() if sc.as_of else None)
+        args.compare_as_of = args.compare_as_of or (sc.compare_as_of.isoformat() if sc.compare_as_of else None)
+        args.group = args.group or sc.group
+        args.all_cadres = args.all_cadres or sc.all_cadres
+    args.group = args.group or "group"
+    args.scenario_overrides = dict(sc.parameters) if sc is not None else {}
+    if args.year is None:
+        return "Lỗi: cần --year NĂM hoặc --scenario TỆP có năm đánh giá."
+    return None
+
+
+def run(args) -> int:
+    problem = _apply_scenario(args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     out = Path(args.out) if args.out else DEFAULT_FOLDER / f"xep-loai-{args.year}.xlsx"
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -143,7 +168,7 @@ def run(args) -> int:
         return 2
     as_of = args.as_of or f"{args.year}-12-31"
     cmp_target = comparison_path(out)
-    outs = OutputSet(out, inputs=[args.dataset, args.params], files=[out, cmp_target] if suffix == ".csv" else [out],
+    outs = OutputSet(out, inputs=[args.dataset, args.params, args.scenario], files=[out, cmp_target] if suffix == ".csv" else [out],
                      stale=[cmp_target] if suffix == ".csv" else [])
     with outs:
         return _run(args, out, suffix, as_of, outs)
@@ -160,7 +185,7 @@ def _state_of_year(ds, year: int, as_of: str):
 def _run(args, out: Path, suffix: str, as_of: str, outs: OutputSet) -> int:
     from kimson_ds.papers import vi
 
-    overrides = load_overrides(args.params)
+    overrides = {**args.scenario_overrides, **(load_overrides(args.params) or {})} or None
     ds = _state_of_year(load_dataset(args.dataset), args.year, as_of)
     check_year(ds["ratings"], args.year, source=str(args.dataset))  # DataError → exit 2
     kw = dict(year=args.year, group_by=args.group, btv_only=not args.all_cadres, overrides=overrides)
@@ -198,7 +223,8 @@ def _run(args, out: Path, suffix: str, as_of: str, outs: OutputSet) -> int:
     cmd = " ".join(shlex.quote(a) for a in ["rate", str(args.dataset), "--year", str(args.year), "--as-of", as_of]
                    + (["--compare-as-of", args.compare_as_of] if args.compare_as_of else [])
                    + ["--group", args.group] + (["--all-cadres"] if args.all_cadres else [])
-                   + (["--params", args.params] if args.params else []) + ["--out", str(out)])
+                   + (["--params", args.params] if args.params else [])
+                   + (["--scenario", args.scenario] if args.scenario else []) + ["--out", str(out)])
     used = res.params.used
     if other is not None:
         used = {"as_of": used, "compare_as_of": other.params.used}

@@ -414,12 +414,18 @@ def _refs_basis(params: dict, as_of) -> list[str]:
 
 
 def _rating_list(ds, plan: PackPlan, spec: RatingList) -> ProposalList:
-    from kimson_ds.data.codes import RATING_LEVEL
-    from kimson_ds.papers.word import Submission
     from kimson_ds.rating.engine import rate_dataset
 
     as_of = meeting_date(plan)
-    res = rate_dataset(ds, year=spec.year, as_of=as_of)
+    return rating_proposal(rate_dataset(ds, year=spec.year, as_of=as_of), spec.title)
+
+
+def rating_proposal(res, title: str = RatingList.model_fields["title"].default) -> ProposalList:
+    """The proposal list and Tờ trình of a rating result (the pack's and the app's)."""
+    from kimson_ds.data.codes import RATING_LEVEL
+    from kimson_ds.papers.word import Submission
+
+    as_of, year = res.as_of, res.year
     t = res.table
     level = t["final_level"].map(RATING_LEVEL)
     v = res.vietnamese()
@@ -440,9 +446,9 @@ def _rating_list(ds, plan: PackPlan, spec: RatingList) -> ProposalList:
         warnings.append(f"{len(res.missing_org)} người chưa có xếp loại tổ chức liên kết: cần bổ sung trước khi "
                         "quyết định.")
     sub = Submission(
-        subject=f"kết quả đánh giá, xếp loại chất lượng cán bộ năm {spec.year}",
+        subject=f"kết quả đánh giá, xếp loại chất lượng cán bộ năm {year}",
         basis=_refs_basis(res.params.used, as_of),
-        proposal=[f"Ban Tổ chức đã tổng hợp kết quả đánh giá, xếp loại năm {spec.year} của {n} cán bộ "
+        proposal=[f"Ban Tổ chức đã tổng hợp kết quả đánh giá, xếp loại năm {year} của {n} cán bộ "
                   f"thuộc diện Ban Thường vụ quản lý, áp dụng quy định ngày {vi.date(as_of)}, và đề xuất "
                   "mức xếp loại của từng người như Phụ lục 1."],
         figures=[("Số cán bộ được xếp loại", vi.integer(n)), ("Kết quả", counts),
@@ -450,21 +456,27 @@ def _rating_list(ds, plan: PackPlan, spec: RatingList) -> ProposalList:
                  ("Số người bị hạ theo xếp loại tổ chức", vi.integer(capped))],
         alternatives=["Giữ nguyên mức theo điểm tự chấm của từng người (không áp dụng giới hạn theo tổ chức): "
                       "không phù hợp quy định liên kết xếp loại người đứng đầu với tổ chức."],
-        asks=[f"Thông qua kết quả xếp loại năm {spec.year} của {n} cán bộ (Phụ lục 1).",
+        asks=[f"Thông qua kết quả xếp loại năm {year} của {n} cán bộ (Phụ lục 1).",
               "Cho ý kiến đối với các trường hợp bị hạ mức theo tổ chức."],
-        warnings=warnings, appendices=[(f"Kết quả xếp loại cán bộ năm {spec.year}", frame)], as_of=as_of)
-    return ProposalList("Xếp loại", f"{spec.title} NĂM {spec.year}", frame,
+        warnings=warnings, appendices=[(f"Kết quả xếp loại cán bộ năm {year}", frame)], as_of=as_of)
+    return ProposalList("Xếp loại", f"{title} NĂM {year}", frame,
                         subtitle=f"Ngày áp dụng quy định {vi.date(as_of)}", summary=f"{n} cán bộ: {counts}",
                         parameters=dict(res.params.used), key="xep-loai", submission=sub)
 
 
 def _training_list(ds, plan: PackPlan, spec: TrainingList) -> ProposalList:
-    from kimson_ds.papers.word import Submission
     from kimson_ds.training import schedule as training
 
     sc = load_scenario(plan.resolve(spec.scenario), training.TrainingScenario)
     sc = sc.model_copy(update={"as_of": meeting_date(plan)})
-    res = training.run(ds, sc)
+    return training_proposal(training.run(ds, sc), sc, spec.title)
+
+
+def training_proposal(res, sc, title: str = TrainingList.model_fields["title"].default) -> ProposalList:
+    """The proposal list and Tờ trình of a training plan ``res`` of scenario ``sc``."""
+    from kimson_ds.papers.word import Submission
+    from kimson_ds.training import schedule as training
+
     s = res.schedule
     frame = pd.DataFrame({
         "Họ và tên": s["full_name"], "Khóa học": s["course_name"], "Lĩnh vực": s["field_vi"],
@@ -495,7 +507,7 @@ def _training_list(ds, plan: PackPlan, spec: TrainingList) -> ProposalList:
               f"Cho ý kiến về {len(not_ready)} lượt quy hoạch chưa thể đủ tiêu chuẩn (Phụ lục 2)."],
         appendices=[("Kế hoạch cử cán bộ đi đào tạo, bồi dưỡng", frame),
                     ("Các lượt quy hoạch chưa đủ tiêu chuẩn khi nhận chức", nr)], as_of=sc.as_of)
-    return ProposalList("Đào tạo", f"{spec.title} NHIỆM KỲ {sc.term}", frame,
+    return ProposalList("Đào tạo", f"{title} NHIỆM KỲ {sc.term}", frame,
                         subtitle=f"Kịch bản: {sc.name}; ngày lập kế hoạch {vi.date(sc.as_of)}",
                         summary=f"{len(s)} lượt học của {s['cadre_id'].nunique()} người; kinh phí "
                                 f"{vi.number(spend, 1)} triệu đồng",
@@ -503,12 +515,18 @@ def _training_list(ds, plan: PackPlan, spec: TrainingList) -> ProposalList:
 
 
 def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
-    from kimson_ds.papers.word import Submission
     from kimson_ds.rotation import model as rotation
 
     base = rotation.load_rotation_scenario(plan.resolve(spec.scenario))
     sc = rotation.with_knobs(base, **spec.knobs.model_dump()).model_copy(update={"as_of": meeting_date(plan)})
-    result = rotation.run(ds, sc, rule_costs=False)
+    return rotation_proposal(rotation.run(ds, sc, rule_costs=False), spec.title)
+
+
+def rotation_proposal(result, title: str = RotationList.model_fields["title"].default) -> ProposalList:
+    """The proposal list and Tờ trình of a rotation result (its scenario is ``result.problem.scenario``)."""
+    from kimson_ds.papers.word import Submission
+
+    sc = result.problem.scenario
     a = result.assignments
     frame = pd.DataFrame({
         "Họ và tên": a["full_name"], "Mã cán bộ": a["cadre_id"], "Giới tính": a["gender"], "Tuổi": a["age"],
@@ -541,7 +559,7 @@ def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
                                               "là phương án nới lỏng."],
         appendices=[("Danh sách đề xuất luân chuyển cán bộ", frame.drop(columns=["Mã cán bộ"]))], as_of=sc.as_of)
     return ProposalList(
-        "Luân chuyển", spec.title, frame,
+        "Luân chuyển", title, frame,
         subtitle=f"Kịch bản: {sc.name}; ngày áp dụng quy định {_date_vi(sc.as_of)}",
         note=note, summary=f"{len(frame)} cán bộ ({state})", ok=result.feasible,
         parameters=dict(result.problem.params.used), key="luan-chuyen", submission=sub, people=_people(a),
@@ -549,12 +567,19 @@ def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
 
 
 def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
-    from kimson_ds.data.codes import GENDER
-    from kimson_ds.papers.word import Submission
     from kimson_ds.planning import slate_model as sm
 
     sc = load_scenario(plan.resolve(spec.scenario), sm.PlanScenario)
     res = sm.run(ds, sc, as_of=meeting_date(plan), term=spec.term)
+    return succession_proposal(res, spec.term or sc.term, meeting_date(plan), spec.title)
+
+
+def succession_proposal(res, term: str, as_of, title: str = SuccessionList.model_fields["title"].default
+                        ) -> ProposalList:
+    """The proposal list and Tờ trình of optimised slates ``res`` for ``term`` on ``as_of``."""
+    from kimson_ds.data.codes import GENDER
+    from kimson_ds.papers.word import Submission
+
     s = res.slates
     frame = pd.DataFrame({
         "Chức danh quy hoạch": s["post_vi"], "Thứ tự": s["order"], "Họ và tên": s["full_name"],
@@ -567,8 +592,6 @@ def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
         + ("" if pd.isna(r.target) else f" (mức tối thiểu {vi.percent(r.target, 0)})")
         for r in res.shares.itertuples(index=False))
     unmet = " ".join(f"Chưa đạt {r.target}: {vi.text(r.reason)}." for r in res.unmet.itertuples(index=False))
-    term = spec.term or sc.term
-    as_of = meeting_date(plan)
     used: dict = {}
     for P in res.param_sets:
         used.update(P.used)
@@ -592,7 +615,7 @@ def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
         appendices=[(f"Danh sách quy hoạch cán bộ nhiệm kỳ {term}", frame.drop(columns=["Mã cán bộ"]))],
         as_of=as_of)
     return ProposalList(
-        "Quy hoạch", f"{spec.title} NHIỆM KỲ {term}", frame,
+        "Quy hoạch", f"{title} NHIỆM KỲ {term}", frame,
         subtitle=f"Ngày áp dụng quy định {_date_vi(as_of)}; kết quả giải: {res.status}",
         note=f"Ghi chú: {shares}. {unmet}".strip(),
         summary=f"{s['cadre_id'].nunique()} người, {len(s)} lượt cho {s['post_id'].nunique()} chức danh",
