@@ -26,6 +26,7 @@ from kimson_ds import __version__, audit
 from kimson_ds.config import load_scenario
 from kimson_ds.data.io import load_dataset
 from kimson_ds.errors import InfeasibleError, ScenarioError
+from kimson_ds.history.state import dataset_on
 from kimson_ds.outputs import OutputSet, write_csv
 from kimson_ds.planning import slate_model as sm
 from kimson_ds.planning import succession as su
@@ -103,10 +104,17 @@ def _run(args, outs: OutputSet) -> int:
     if as_of is None:
         as_of = (su.term_window(term, parameters(dt.date.today()), scenario.term_start).start
                  - pd.Timedelta(days=1)).date()
-    ds = load_dataset(args.dataset)
+    full = load_dataset(args.dataset)
     out = outs.root
     written: list[Path] = []
     info: dict = {"mode": args.mode, "term": term, "as_of": str(as_of)}
+    if args.mode == "review":  # the review looks back over a period: the structure at its end
+        end = _date(args.date_to, "Ngày cuối kỳ") or (scenario.review.date_to if scenario.review else None)
+        ds = dataset_on(full, end or as_of)
+    else:  # checks and slates on a (possibly past) term read the holdings of their date
+        ds = dataset_on(full, as_of)
+    info["structure"] = ds.history_state.record()
+    print(ds.history_state.note_vi)
     overrides = scenario.parameters or None
     if args.mode == "check":
         P = parameters(as_of, overrides)

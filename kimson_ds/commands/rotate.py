@@ -62,6 +62,9 @@ def write_outputs(result, stage: Path, *, before: tuple[str, ...] = (), after: t
     text = "\n".join([*before, *result.diagnosis, *after]) + "\n"
     (stage / "diagnosis.txt").write_text(text, encoding="utf-8")
     record = result.run_record()
+    state = getattr(pb.dataset, "__dict__", {}).get("history_state")
+    if state is not None:  # the structure and mode of the date the plan was made on
+        record["structure"] = state.record()
     (stage / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n",
                                     encoding="utf-8")
     return record

@@ -86,7 +86,9 @@ def _run(args, outs: OutputSet) -> int:
     from kimson_ds.papers import vi
 
     scenario = load_scenario(args.scenario, TrainingScenario)
-    ds = load_dataset(args.dataset)
+    from kimson_ds.history.state import dataset_on
+
+    ds = dataset_on(load_dataset(args.dataset), scenario.as_of)  # posts and holders of the planning date
     check_tables(ds)
     out = outs.root
 
@@ -133,6 +135,7 @@ def _run(args, outs: OutputSet) -> int:
         "objective": res.objective,
         "seconds": {k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.seconds.items()},
         "readiness_counts": counts,
+        "structure": ds.history_state.record(),
         "parameters": used,
         "outputs": [f.name for f in files],
     }
@@ -147,6 +150,7 @@ def _run(args, outs: OutputSet) -> int:
     n = len(r)
     ready = int(r["ready"].sum())
     m0, m1 = res.instance.months[0], res.instance.months[-1]
+    print(ds.history_state.note_vi)
     print(f"Kế hoạch đào tạo '{scenario.name}' (nhiệm kỳ {scenario.term}, các khóa học từ tháng "
           f"{m0 % 12 + 1:02d}/{m0 // 12} đến hết tháng {m1 % 12 + 1:02d}/{m1 // 12}): lời giải {res.status.lower()}.")
     print(f"  {n} lượt quy hoạch: {ready} sẽ đủ tiêu chuẩn khi nhận chức "

@@ -14,11 +14,15 @@ def register(sub) -> None:
                        description="Kiểm tra bộ dữ liệu; thoát với mã 2 nếu có lỗi, 0 nếu chỉ có cảnh báo.")
     p.add_argument("dataset", help="thư mục tệp CSV hoặc tệp .xlsx")
     p.add_argument("--as-of", default=None, help="ngày đối chiếu (yyyy-mm-dd); mặc định hôm nay")
+    p.add_argument("--max-gap-months", type=int, default=None,
+                   help="cảnh báo khi quá trình công tác của một người gián đoạn quá số tháng này "
+                        "(mặc định 12 tháng)")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    ds = read_dataset(args.dataset, as_of=parse_date_option(args.as_of))
+    gap = None if args.max_gap_months is None else round(args.max_gap_months * 365.25 / 12)
+    ds = read_dataset(args.dataset, as_of=parse_date_option(args.as_of), max_gap_days=gap)
     # bounded whatever the input: the first lines of each problem per column, then counts
     for line in summarise_issues(ds.warnings, per_column=10, total=200):
         print(line)

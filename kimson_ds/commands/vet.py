@@ -83,8 +83,13 @@ def _run(args, outs: OutputSet) -> int:
 
     as_of = _as_of(args.as_of)
     overrides = load_overrides(args.params)
-    ds = load_dataset(args.dataset, as_of=as_of)
-    proposals = read_proposals(args.proposals, ds)
+    from kimson_ds.history.state import dataset_on
+
+    full = load_dataset(args.dataset, as_of=as_of)
+    proposals = read_proposals(args.proposals, full)
+    # holders, units and relatives' posts of the vetting day (the latest effective date unless --as-of)
+    when = as_of if as_of is not None else pd.to_datetime(proposals["effective_date"]).max()
+    ds = dataset_on(full, when if pd.notna(when) else pd.Timestamp.today())
     result = vet(ds, proposals, as_of=as_of, overrides=overrides)
 
     out = outs.root
@@ -126,6 +131,7 @@ def _run(args, outs: OutputSet) -> int:
         "conflicts": {"hien_tai": n_existing, "do_de_xuat": n_batch},
         "parameters": result.parameters_used(),
         "exit_code": result.exit_code,
+        "structure": ds.history_state.record(),
     }
     (out / "run.json").write_text(json.dumps(run_info, ensure_ascii=False, indent=2, default=str) + "\n",
                                   encoding="utf-8")
@@ -135,6 +141,7 @@ def _run(args, outs: OutputSet) -> int:
                   "as_of": run_info["as_of"], "overrides": overrides or {}},
         parameters=run_info["parameters"], outputs=written))
 
+    print(ds.history_state.note_vi)
     print(f"Đã thẩm định {len(result.verdicts)} đề xuất: {n_ok} đạt, {n_fail} không đạt, {n_review} cần xem xét.")
     for row in result.verdicts.loc[result.verdicts["verdict"] != "dat"].itertuples(index=False):
         items = row.failed_items or row.review_items

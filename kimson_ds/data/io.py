@@ -467,7 +467,8 @@ def empty_table(name: str) -> pd.DataFrame:
     return _parse_table(raw, [])
 
 
-def _build(path: Path | None, raws: dict[str, RawTable], issues: list[Issue], *, as_of=None) -> Dataset:
+def _build(path: Path | None, raws: dict[str, RawTable], issues: list[Issue], *, as_of=None,
+           max_gap_days: int | None = None) -> Dataset:
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, str] = {}
     rows: dict[str, np.ndarray] = {}
@@ -491,13 +492,14 @@ def _build(path: Path | None, raws: dict[str, RawTable], issues: list[Issue], *,
         rows[name] = raw.rows
     ds = Dataset(path, tables, sources, rows)
     unavailable = {name for name in TABLES if name not in raws}
-    issues.extend(validate_tables(tables, sources, rows, as_of=as_of, unavailable=unavailable))
+    issues.extend(validate_tables(tables, sources, rows, as_of=as_of, unavailable=unavailable,
+                                  max_gap_days=max_gap_days))
     order = {name: i for i, name in enumerate(TABLES)}
     ds.issues = sorted(issues, key=lambda i: (order.get(i.table, -1), i.source, i.row or 0))
     return ds
 
 
-def read_dataset(path: str | Path, *, as_of=None) -> Dataset:
+def read_dataset(path: str | Path, *, as_of=None, max_gap_days: int | None = None) -> Dataset:
     """Read and validate a dataset without raising on data errors.
 
     Parameters
@@ -506,6 +508,9 @@ def read_dataset(path: str | Path, *, as_of=None) -> Dataset:
         A folder of CSV files or one ``.xlsx`` workbook.
     as_of : date-like, optional
         Dates of events after this day are errors; defaults to today.
+    max_gap_days : int, optional
+        Longest break between two holdings in the work history before a
+        warning (default :data:`kimson_ds.data.validate.MAX_CAREER_GAP_DAYS`).
 
     Returns
     -------
@@ -527,7 +532,7 @@ def read_dataset(path: str | Path, *, as_of=None) -> Dataset:
         raws = _read_workbook(path, issues)
     else:
         raise DataError(f"'{path}' không phải thư mục CSV hay tệp .xlsx.")
-    ds = _build(path, raws, issues, as_of=as_of)
+    ds = _build(path, raws, issues, as_of=as_of, max_gap_days=max_gap_days)
     ds.fingerprint, ds.file_hashes = _fingerprint(path)
     return ds
 

@@ -145,7 +145,7 @@ class _Collector:
 
 
 def validate_tables(tables: dict[str, pd.DataFrame], sources: dict[str, str], rows: dict[str, np.ndarray],
-                    *, as_of=None, unavailable=frozenset()) -> list[Issue]:
+                    *, as_of=None, unavailable=frozenset(), max_gap_days: int | None = None) -> list[Issue]:
     """Check keys, references and domain rules over typed tables.
 
     Parameters
@@ -159,6 +159,9 @@ def validate_tables(tables: dict[str, pd.DataFrame], sources: dict[str, str], ro
     unavailable : set of str
         Tables that could not be read; references into them are not checked,
         so one unreadable file does not bury its own error under hundreds.
+    max_gap_days : int, optional
+        Longest break between two holdings of a cadre in the work history
+        before a warning (default :data:`MAX_CAREER_GAP_DAYS`).
 
     Returns
     -------
@@ -170,7 +173,7 @@ def validate_tables(tables: dict[str, pd.DataFrame], sources: dict[str, str], ro
     _references(tables, c, unavailable)
     _dates(tables, c, today)
     _domain(tables, c, unavailable)
-    history_issues(tables, c, unavailable)
+    history_issues(tables, c, unavailable, max_gap_days=MAX_CAREER_GAP_DAYS if max_gap_days is None else max_gap_days)
     return c.issues
 
 
@@ -370,6 +373,10 @@ def _domain(tables, c: _Collector, unavailable) -> None:
 # even without a position id.
 #: Minimum age to hold a post: 18 (Luật Cán bộ, công chức 2008, Điều 36: đủ 18 tuổi trở lên).
 MIN_HOLDING_AGE_YEARS = 18
+#: Longest break between two holdings of one cadre before the validation warns (days; a data-quality
+#: setting, not a rule: ``kimson-ds validate --max-gap-months N`` changes it). A longer break is usually
+#: a missing row (study leave, secondment) in the work history.
+MAX_CAREER_GAP_DAYS = 365
 
 
 def _overlaps(h: pd.DataFrame, key: list[str]) -> pd.Series:
@@ -385,11 +392,40 @@ def _overlaps(h: pd.DataFrame, key: list[str]) -> pd.Series:
     return pd.Series(out, index=h.index)
 
 
-def history_issues(tables, c: _Collector, unavailable) -> None:
-    """Checks of the work history: order of dates, overlaps of single-holder posts, age, units in force."""
+def _career_gaps(h: pd.DataFrame) -> pd.Series:
+    """Days between each holding's start and the end of the cadre's earlier holdings (0 when they touch or
+    overlap, NaN for a cadre's first holding or after an open one); vectorised over sorted rows."""
+    far = pd.Timestamp.max.normalize()
+    x = h[["cadre_id", "start_date", "end_date"]].dropna(subset=["cadre_id", "start_date"])
+    x = x.sort_values(["cadre_id", "start_date"], kind="stable")
+    end = x["end_date"].fillna(far)
+    # latest end among the earlier holdings of the same cadre
+    reach = end.groupby(x["cadre_id"], sort=False).cummax().groupby(x["cadre_id"], sort=False).shift()
+    gap = (x["start_date"] - reach).dt.days - 1
+    gap = gap.where(reach.notna() & (reach < far)).clip(lower=0)
+    return gap.reindex(h.index)
+
+
+def history_issues(tables, c: _Collector, unavailable, *, max_gap_days: int = MAX_CAREER_GAP_DAYS) -> None:
+    """Checks of the work history: order of dates, overlaps of single-holder posts, age, units in force,
+    breaks between holdings longer than ``max_gap_days``."""
     h = tables.get("work_history")
     if h is None or h.empty:
         return
+    ordered = h["start_date"].notna() & ~(h["end_date"] < h["start_date"])
+    gap = _career_gaps(h[ordered]).reindex(h.index)
+    long_gap = gap > max_gap_days
+    if long_gap.any():
+        names = tables["cadres"].drop_duplicates("cadre_id").set_index("cadre_id")["full_name"] \
+            if "cadres" not in unavailable and not tables["cadres"].empty else pd.Series(dtype=object)
+        who = h["cadre_id"].astype(object) + h["cadre_id"].map(names).map(lambda n: f" ({n})", na_action="ignore") \
+            .fillna("")
+        c.add("warning", "work_history", long_gap, "start_date",
+              who + ": nghỉ " + gap.fillna(0).astype(int).astype(str)
+              + " ngày trước ngày " + h["start_date"].dt.strftime("%d/%m/%Y"),
+              f"quá trình công tác bị gián đoạn quá {max_gap_days} ngày giữa hai lần giữ chức danh "
+              "(có thể thiếu một dòng: đi học, biệt phái, nghỉ việc)",
+              "ghi thêm dòng quá trình công tác cho khoảng thời gian này, hoặc kiểm tra lại ngày bắt đầu, kết thúc")
     c.add("error", "work_history", h["end_date"] < h["start_date"], "end_date", h["end_date"],
           "ngày kết thúc trước ngày bắt đầu", "ngày không sớm hơn start_date")
     # The history may run past the analysis date (a run "as of 2016" on a history to 2026) but not past today.

@@ -29,6 +29,9 @@ MODE_VI = {
     "anh_chup": "ảnh chụp bảng chức danh (không có quá trình công tác)",
 }
 
+#: Short names of the two modes ("lịch sử công tác" or "ảnh chụp"), for run records and headings.
+MODE_LABEL = {"lich_su": "lịch sử công tác", "anh_chup": "ảnh chụp"}
+
 
 def _ts(as_of) -> pd.Timestamp:
     return pd.Timestamp(as_of).normalize()
@@ -122,6 +125,11 @@ class State:
         return (f"Cơ cấu ngày {self.as_of:%d/%m/%Y}: {len(self.units)} đơn vị, trong đó {communes} xã, thị trấn; "
                 f"{level}; người giữ chức danh {MODE_VI[self.mode]}.")
 
+    def record(self) -> dict:
+        """What a run used, for ``run.json``: mode (code and Vietnamese), structure date, sentence."""
+        return {"mode": self.mode, "mode_vi": MODE_LABEL[self.mode], "structure_date": f"{self.as_of:%Y-%m-%d}",
+                "units": int(len(self.units)), "note": self.note_vi}
+
 
 def state_on(ds, as_of) -> State:
     """Reconstruct units, holders and managing bodies on ``as_of``.
@@ -175,6 +183,23 @@ def state_on(ds, as_of) -> State:
     return st
 
 
+def _btv_list(ds) -> set[tuple[str, str]] | None:
+    """(title, unit kind) pairs whose holders the snapshot marks ``managed_by_btv``, or None if none is marked.
+
+    The list of posts the district standing committee manages (danh mục) is the
+    locality's own; the snapshot's flags say which it is, and a date's holders of
+    those posts are managed by it while the committee exists (``management.competence``).
+    """
+    cad = ds["cadres"]
+    if "managed_by_btv" not in cad or not cad["managed_by_btv"].fillna(False).astype(bool).any():
+        return None
+    flagged = set(cad.loc[cad["managed_by_btv"].fillna(False).astype(bool), "cadre_id"])
+    pos = ds["positions"]
+    pos = pos[pos["holder_id"].isin(flagged)]
+    kinds = pos["unit_id"].map(ds["units"].set_index("unit_id")["kind"])
+    return set(zip(pos["title"], kinds, strict=True))
+
+
 def dataset_on(ds, as_of):
     """A copy of ``ds`` showing the organisation on ``as_of`` (for analyses run with an ``as_of``).
 
@@ -188,6 +213,7 @@ def dataset_on(ds, as_of):
     ``ds.history_state`` is set to the :class:`State` used.
     """
     st = state_on(ds, as_of)
+    kind = ds["units"].set_index("unit_id")["kind"]
     tables = dict(ds.tables)
     tables["positions"] = pd.concat([st.positions.drop(columns=["managing_body"]), st.other_positions],
                                     ignore_index=True)
@@ -198,7 +224,12 @@ def dataset_on(ds, as_of):
         main = st.holdings.sort_values(["start_date"], kind="stable").drop_duplicates("cadre_id", keep="last")
         cad["unit_id"] = cad["cadre_id"].map(main.set_index("cadre_id")["unit_id"]).fillna(cad["unit_id"])
         held = st.positions[st.positions["holder_id"].notna()]
-        btv = set(held.loc[held["managing_body"] == "btv_huyen_uy", "holder_id"])
+        btv_held = held["managing_body"] == "btv_huyen_uy"
+        listed = _btv_list(ds)
+        if listed is not None:  # the dataset's own list (danh mục) of titles the standing committee manages
+            btv_held &= pd.Series(list(zip(held["title"], held["unit_id"].map(kind), strict=True)),
+                                  index=held.index).isin(listed)
+        btv = set(held.loc[btv_held, "holder_id"])
         cad["managed_by_btv"] = cad["cadre_id"].isin(btv).astype("boolean")
         tables["cadres"] = cad.reset_index(drop=True)
         tables["positions"] = tables["positions"][

@@ -974,14 +974,35 @@ def run(tables, scenario: TrainingScenario) -> TrainingResult:
 # --------------------------------------------------------------------------- knowledge updates
 
 
+def _holders_on(positions: pd.DataFrame, history: pd.DataFrame | None, as_of) -> pd.DataFrame:
+    """``holder_id, unit_id, title, holder_since`` of the posts held on ``as_of``.
+
+    From the work history (quá trình công tác) when there is one: the holdings in
+    force that day, so each year has its own members; else the snapshot's holders
+    (who took the post by ``as_of``).
+    """
+    t = pd.Timestamp(as_of).normalize()
+    if history is not None and len(history):
+        start, end = pd.to_datetime(history["start_date"]), pd.to_datetime(history["end_date"])
+        h = history.loc[(start <= t) & (end.isna() | (end >= t))]
+        return pd.DataFrame({"holder_id": h["cadre_id"].to_numpy(), "unit_id": h["unit_id"].to_numpy(),
+                             "title": h["title"].to_numpy(), "holder_since": pd.to_datetime(h["start_date"]).to_numpy()})
+    pos = positions.loc[positions["holder_id"].notna(), ["holder_id", "unit_id", "title", "holder_since"]]
+    since = pd.to_datetime(pos["holder_since"])
+    return pos.loc[since.isna() | (since <= t)]
+
+
 def knowledge_update_members(positions: pd.DataFrame, units: pd.DataFrame, as_of, *,
-                             overrides: dict | None = None, used_params: list | None = None) -> pd.DataFrame:
+                             overrides: dict | None = None, used_params: list | None = None,
+                             history: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who must attend knowledge updates on ``as_of`` (regulation in force that day).
 
     A holder of a position whose title and unit kind are listed in a group of
     ``training.knowledge_update_groups`` belongs to it (164-QĐ/TW đối tượng 4, commune and district parts
-    until 9-5-2024; 145-QĐ/TW group 3 from 10-5-2024). Holders who took the
-    post after ``as_of`` are not counted.
+    until 9-5-2024; 145-QĐ/TW group 3 from 10-5-2024). With a work ``history``
+    the holders are those of that day (a past year's members are that year's
+    holders); otherwise the snapshot's holders, less those who took the post
+    after ``as_of``.
 
     Returns
     -------
@@ -998,10 +1019,7 @@ def knowledge_update_members(positions: pd.DataFrame, units: pd.DataFrame, as_of
     g = pd.DataFrame([(code, spec["name_vi"], t, k) for code, spec in groups.items()
                       for t in spec["titles"] for k in spec["unit_kinds"]],
                      columns=["group", "group_vi", "title", "kind"])
-    pos = positions.loc[positions["holder_id"].notna(), ["holder_id", "unit_id", "title", "holder_since"]]
-    pos = pos.merge(units[["unit_id", "kind"]], on="unit_id")
-    since = pd.to_datetime(pos["holder_since"])
-    pos = pos.loc[since.isna() | (since <= pd.Timestamp(as_of))]
+    pos = _holders_on(positions, history, as_of).merge(units[["unit_id", "kind"]], on="unit_id")
     m = pos.merge(g, on=["title", "kind"]).rename(columns={"holder_id": "cadre_id"})
     m = m.sort_values(["cadre_id", "group", "holder_since"]).drop_duplicates(["cadre_id", "group"])
     m["regulation"] = regulation
@@ -1010,11 +1028,11 @@ def knowledge_update_members(positions: pd.DataFrame, units: pd.DataFrame, as_of
 
 def knowledge_update_status(positions: pd.DataFrame, units: pd.DataFrame, trainings: pd.DataFrame,
                             courses: pd.DataFrame, years: list[int], *, overrides: dict | None = None,
-                            used_params: list | None = None) -> pd.DataFrame:
+                            used_params: list | None = None, history: pd.DataFrame | None = None) -> pd.DataFrame:
     """Attendance vs requirement per person and year.
 
     For each year the regulation in force on 31-12 of that year decides who must
-    attend and how many days (``training.knowledge_update_days_per_year``).
+    attend (among the holders of that day, from the work ``history`` if given) and how many days (``training.knowledge_update_days_per_year``).
     Attendance is the days of completed trainings in ``knowledge_update``
     courses that year (a completed training with no days recorded counts as the
     full requirement).
@@ -1028,7 +1046,8 @@ def knowledge_update_status(positions: pd.DataFrame, units: pd.DataFrame, traini
     parts = []
     for y in sorted(set(int(v) for v in years)):  # a handful of years
         when = dt.date(y, 12, 31)
-        mem = knowledge_update_members(positions, units, when, overrides=overrides, used_params=used_params)
+        mem = knowledge_update_members(positions, units, when, overrides=overrides, used_params=used_params,
+                                       history=history)
         ps = parameters(when, overrides)
         if used_params is not None:
             used_params.append(ps)
@@ -1088,7 +1107,7 @@ def overdue_list(status: pd.DataFrame, cadres: pd.DataFrame | None = None) -> pd
 def knowledge_update_rosters(positions: pd.DataFrame, units: pd.DataFrame, overdue: pd.DataFrame, roster_date, *,
                              class_capacity: int, classes_per_group: dict[str, int] | None = None,
                              default_classes: int = 1, overrides: dict | None = None,
-                             used_params: list | None = None) -> pd.DataFrame:
+                             used_params: list | None = None, history: pd.DataFrame | None = None) -> pd.DataFrame:
     """Next year's class rosters per group within class capacity, overdue people first.
 
     Members are those of the regulation in force on ``roster_date``. In each
@@ -1102,7 +1121,8 @@ def knowledge_update_rosters(positions: pd.DataFrame, units: pd.DataFrame, overd
         ``group, group_vi, class_no (0 = waiting), order, cadre_id, overdue,
         n_missed, status_vi, regulation``.
     """
-    mem = knowledge_update_members(positions, units, roster_date, overrides=overrides, used_params=used_params)
+    mem = knowledge_update_members(positions, units, roster_date, overrides=overrides, used_params=used_params,
+                                   history=history)
     od = overdue.set_index("cadre_id") if not overdue.empty else pd.DataFrame(columns=["n_missed", "last_year_missed"])
     mem["n_missed"] = mem["cadre_id"].map(od["n_missed"]).fillna(0).astype(int)
     mem["last_year_missed"] = mem["cadre_id"].map(od["last_year_missed"]).fillna(0).astype(int)
@@ -1138,15 +1158,19 @@ def run_knowledge_updates(tables, scenario: TrainingScenario) -> dict[str, pd.Da
     if unknown:
         raise ScenarioError("Nhóm cập nhật kiến thức không có trong tham số: " + ", ".join(unknown) + ".")
     used: list[ParameterSet] = []
+    try:  # members by year from the work history, when one is recorded
+        history = tables["work_history"]
+    except KeyError:
+        history = None
     status = knowledge_update_status(positions, units, trainings, courses, years, overrides=overrides,
-                                     used_params=used)
+                                     used_params=used, history=history)
     names = cadres.set_index("cadre_id")["full_name"]
     status.insert(1, "full_name", status["cadre_id"].map(names))
     od = overdue_list(status, cadres)
     rosters = knowledge_update_rosters(positions, units, od, roster_date, class_capacity=ku.class_capacity,
                                        classes_per_group=ku.classes_per_group,
                                        default_classes=ku.default_classes_per_group, overrides=overrides,
-                                       used_params=used)
+                                       used_params=used, history=history)
     rosters.insert(5, "full_name", rosters["cadre_id"].map(names))
     rosters.insert(0, "year", roster_year)
     return {"status": status, "overdue": od, "rosters": rosters, "params": used}

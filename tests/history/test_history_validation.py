@@ -71,3 +71,39 @@ def test_work_history_round_trips_through_the_excel_export(tmp_path):
     write_csv_folder(back.tables, tmp_path / "csv")
     for name in ("work_history", "unit_successions"):
         assert (tmp_path / "csv" / f"{name}.csv").read_bytes() == (sample / f"{name}.csv").read_bytes()
+
+
+def _warnings(folder, body, **kw):
+    (folder / "work_history.csv").write_text(HEADER + body, encoding="utf-8")
+    return [str(w) for w in read_dataset(folder, **kw).warnings]
+
+
+def test_a_break_longer_than_the_limit_between_holdings_is_warned_naming_row_and_cadre(folder):
+    warns = _warnings(folder, "CB0001,XA_KIM_HAI,pho_bi_thu,,2016-01-01,2016-12-31,bau,,\n"
+                              "CB0001,XA_KIM_HAI,bi_thu,XA_KIM_HAI-BI_THU-1,2018-06-01,,bau,,\n")
+    gap = [w for w in warns if "gián đoạn" in w]
+    assert len(gap) == 1
+    assert "work_history.csv, dòng 3, cột start_date" in gap[0]
+    assert "CB0001" in gap[0] and "nghỉ 516 ngày" in gap[0]
+
+
+def test_holdings_that_follow_or_overlap_each_other_are_not_a_break(folder):
+    warns = _warnings(folder, "CB0001,XA_KIM_HAI,pho_bi_thu,,2014-01-01,2016-12-31,bau,,\n"
+                              "CB0001,XA_KIM_HAI,truong_ban,,2015-01-01,2015-06-30,bo_nhiem,,\n"
+                              "CB0001,XA_KIM_HAI,bi_thu,XA_KIM_HAI-BI_THU-1,2017-01-01,,bau,,\n")
+    assert not [w for w in warns if "gián đoạn" in w]
+
+
+def test_the_break_limit_is_a_setting_of_the_validation(folder):
+    body = ("CB0001,XA_KIM_HAI,pho_bi_thu,,2016-01-01,2016-12-31,bau,,\n"
+            "CB0001,XA_KIM_HAI,bi_thu,XA_KIM_HAI-BI_THU-1,2017-05-01,,bau,,\n")  # 120 days
+    assert not [w for w in _warnings(folder, body) if "gián đoạn" in w]
+    assert [w for w in _warnings(folder, body, max_gap_days=90) if "gián đoạn" in w]
+
+
+def test_validate_command_takes_the_break_limit_in_months(folder, capsys):
+    (folder / "work_history.csv").write_text(
+        HEADER + "CB0001,XA_KIM_HAI,pho_bi_thu,,2016-01-01,2016-12-31,bau,,\n"
+                 "CB0001,XA_KIM_HAI,bi_thu,XA_KIM_HAI-BI_THU-1,2017-05-01,,bau,,\n", encoding="utf-8")
+    assert main(["validate", str(folder), "--max-gap-months", "3"]) == 0
+    assert "gián đoạn quá 91 ngày" in capsys.readouterr().out
