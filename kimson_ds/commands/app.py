@@ -103,6 +103,17 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def app_pages(folder: Path = APPS_DIR) -> list[str]:
+    """The pages of the app (notebooks under ``folder``, relative, sorted): each gets its own preheated kernels.
+
+    Voilà preheats every notebook it finds under its root (``rglob``, checkpoints
+    excepted), so the pool holds ``len(app_pages()) × --pool-size`` kernels.
+    """
+    folder = Path(folder)
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.ipynb")
+                  if ".ipynb_checkpoints" not in p.parts)
+
+
 def _port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -132,7 +143,8 @@ def voila_argv(port: int, token: str | None, pool_size: int = DEFAULT_POOL_SIZE)
         argv.append("--VoilaConfiguration.template=kimson")  # Vietnamese loading texts (use_template_root)
     if os.name == "posix":  # local sockets between server and kernels: no TCP port, no ipykernel warning
         argv.append("--KernelManager.transport=ipc")
-    argv.append("--VoilaConfiguration.extension_denylist=" + repr(UNUSED_EXTENSIONS))
+    # one item per option: the list form ("=['…']") makes traitlets print an English DeprecationWarning
+    argv += [f"--VoilaConfiguration.extension_denylist={name}" for name in UNUSED_EXTENSIONS]
     if pool_size > 0:
         argv += ["--VoilaConfiguration.preheat_kernel=True", f"--VoilaConfiguration.default_pool_size={pool_size}",
                  f"--VoilaKernelManager.fill_delay={POOL_REFILL_DELAY_SECONDS}"]
@@ -180,15 +192,29 @@ def _websocket_handler_class():
 
     Jupyter-server drops the connection object when the socket closes; a page
     closed while its socket opens then raised ``AttributeError`` in
-    ``select_subprotocol`` and printed an English traceback in the terminal.
+    ``select_subprotocol`` or ``open`` and printed an English traceback in the terminal.
     """
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
     class _KernelSocket(VoilaKernelWebsocketHandler):
+        def _gone(self) -> bool:
+            return getattr(self, "connection", None) is None
+
         def select_subprotocol(self, subprotocols):
-            if getattr(self, "connection", None) is None:
-                return None
-            return super().select_subprotocol(subprotocols)
+            return None if self._gone() else super().select_subprotocol(subprotocols)
+
+        async def open(self, kernel_id):
+            # the page may close between the handshake and open(): the connection is then already dropped
+            if not self._gone():
+                await super().open(kernel_id)
+
+        def on_message(self, ws_message):
+            if not self._gone():
+                super().on_message(ws_message)
+
+        def on_close(self):
+            if not self._gone():
+                super().on_close()
 
     return _KernelSocket
 
@@ -251,12 +277,21 @@ def log_request_vi(handler) -> None:
 
 
 class _DuplicateHttpLogFilter:
-    """Drops the English duplicates of :func:`log_request_vi`'s line (Tornado's and jupyter-server's)."""
+    """Drops known English lines that say nothing to the user, and only those.
+
+    * Tornado's and jupyter-server's duplicates of :func:`log_request_vi`'s line
+      (``"%d %s: …"``, ``"wrote error: …"``);
+    * pyzmq's ``"Got events for closed stream …"``: when a closed page's kernel is
+      shut down, events already queued on its just-closed channel are dropped, as
+      they should be, with this notice (``zmq.eventloop.zmqstream`` via
+      ``tornado.general``).
+    """
 
     @staticmethod
     def filter(record) -> bool:
         msg = str(record.msg)
-        return not (msg.startswith("%d %s: ") or msg == "wrote error: %r")
+        return not (msg.startswith("%d %s: ") or msg == "wrote error: %r"
+                    or msg == "Got events for closed stream %s")
 
 
 def quiet_duplicate_http_logs(*loggers) -> None:
@@ -397,5 +432,5 @@ def run(args) -> int:
     return 0
 
 
-__all__ = ["APPS_DIR", "CULL_IDLE_SECONDS", "DATASET_ENV", "DEFAULT_POOL_SIZE", "LANDING", "adapt_handlers",
+__all__ = ["APPS_DIR", "app_pages", "CULL_IDLE_SECONDS", "DATASET_ENV", "DEFAULT_POOL_SIZE", "LANDING", "adapt_handlers",
            "adapt_settings", "pools_warm", "register", "run", "trust_app_notebooks", "voila_argv"]

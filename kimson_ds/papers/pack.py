@@ -27,6 +27,16 @@ every other ``*.yaml`` (:class:`ReportSpec`, one per report)
     paths relative to the manifest. The ``dataset`` parameter is always the
     pack's dataset. Reports are built in file-name order.
 
+One reference date
+------------------
+A pack is built for one meeting: ``meeting_date`` of ``goi-tai-lieu.yaml``
+(default today) is the ``as_of`` of every analysis in it — every notebook
+that declares an ``as_of`` parameter receives it, and every proposal list and
+Tờ trình runs on it (a scenario's own ``as_of`` is replaced), on the
+organisation of that date (:func:`kimson_ds.history.state.dataset_on`). A
+manifest that names another ``as_of`` is refused, so the figures of the
+reports, the workbook and the Tờ trình are those of one date.
+
 Paths inside the manifests are relative to the manifest folder. Everything
 is checked before the first report runs: an unknown key, an unknown notebook
 parameter, a missing file or a missing notebook stops the pack at once with
@@ -217,6 +227,19 @@ def _resolve(folder: Path, relative: str) -> Path:
     return (p if p.is_absolute() else folder / p).resolve()
 
 
+def _as_date(value) -> dt.date | None:
+    try:
+        return pd.Timestamp(value).date()
+    except (TypeError, ValueError):
+        return None
+
+
+def _other_date(where: str, given, day: dt.date) -> str:
+    return (f"Tệp '{where}': ngày áp dụng {given} khác ngày họp {vi.date(day)}. Mỗi gói tài liệu dùng một ngày "
+            f"tham chiếu (meeting_date trong {MANIFEST_NAME}) cho mọi báo cáo, danh sách và Tờ trình: bỏ as_of "
+            "khỏi tệp này, hoặc lập gói cho ngày họp khác.")
+
+
 def _notebook_path(folder: Path, name: str) -> Path:
     p = Path(name)
     if p.suffix == ".ipynb" or len(p.parts) > 1:
@@ -280,6 +303,10 @@ def load_pack(scenarios: str | Path, dataset: str | Path | None = None, *,
         if rel is not None and not _resolve(folder, rel).is_file():
             missing_files.append(f"{what} '{rel}' (trong {MANIFEST_NAME})")
 
+    day = manifest.meeting_date or dt.date.today()
+    for what, spec in (("rating", lists.rating), ("succession", lists.succession), ("vetting", lists.vetting)):
+        if spec is not None and spec.as_of is not None and spec.as_of != day:
+            raise ScenarioError(_other_date(f"{MANIFEST_NAME} (lists.{what}.as_of)", spec.as_of, day))
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.name != MANIFEST_NAME)
     if not files:
         raise ScenarioError(f"Thư mục '{scenarios}' không có tệp kê khai báo cáo nào (*.yaml ngoài {MANIFEST_NAME}).")
@@ -307,8 +334,14 @@ def load_pack(scenarios: str | Path, dataset: str | Path | None = None, *,
             if not target.exists():
                 missing_files.append(f"tham số '{name}' = '{rel}' (trong {path.name})")
             params[name] = str(target)
-        if dataset is not None and "dataset" in notebook_parameters(nb):
+        declared = notebook_parameters(nb)
+        if dataset is not None and "dataset" in declared:
             params["dataset"] = str(Path(dataset).expanduser().resolve())
+        if "as_of" in declared:  # the pack's one reference date
+            given = params.get("as_of")
+            if given not in (None, "") and _as_date(given) != day:
+                raise ScenarioError(_other_date(path.name, given, day))
+            params["as_of"] = day.isoformat()
         try:
             params = resolve_parameters(nb, parameters=params)
         except ReportInputError as exc:
@@ -381,12 +414,18 @@ def _refs_basis(params: dict, as_of) -> list[str]:
 
 
 def _rating_list(ds, plan: PackPlan, spec: RatingList) -> ProposalList:
-    from kimson_ds.data.codes import RATING_LEVEL
-    from kimson_ds.papers.word import Submission
     from kimson_ds.rating.engine import rate_dataset
 
-    as_of = spec.as_of or dt.date(spec.year, 12, 31)
-    res = rate_dataset(ds, year=spec.year, as_of=as_of)
+    as_of = meeting_date(plan)
+    return rating_proposal(rate_dataset(ds, year=spec.year, as_of=as_of), spec.title)
+
+
+def rating_proposal(res, title: str = RatingList.model_fields["title"].default) -> ProposalList:
+    """The proposal list and Tờ trình of a rating result (the pack's and the app's)."""
+    from kimson_ds.data.codes import RATING_LEVEL
+    from kimson_ds.papers.word import Submission
+
+    as_of, year = res.as_of, res.year
     t = res.table
     level = t["final_level"].map(RATING_LEVEL)
     v = res.vietnamese()
@@ -407,9 +446,9 @@ def _rating_list(ds, plan: PackPlan, spec: RatingList) -> ProposalList:
         warnings.append(f"{len(res.missing_org)} người chưa có xếp loại tổ chức liên kết: cần bổ sung trước khi "
                         "quyết định.")
     sub = Submission(
-        subject=f"kết quả đánh giá, xếp loại chất lượng cán bộ năm {spec.year}",
+        subject=f"kết quả đánh giá, xếp loại chất lượng cán bộ năm {year}",
         basis=_refs_basis(res.params.used, as_of),
-        proposal=[f"Ban Tổ chức đã tổng hợp kết quả đánh giá, xếp loại năm {spec.year} của {n} cán bộ "
+        proposal=[f"Ban Tổ chức đã tổng hợp kết quả đánh giá, xếp loại năm {year} của {n} cán bộ "
                   f"thuộc diện Ban Thường vụ quản lý, áp dụng quy định ngày {vi.date(as_of)}, và đề xuất "
                   "mức xếp loại của từng người như Phụ lục 1."],
         figures=[("Số cán bộ được xếp loại", vi.integer(n)), ("Kết quả", counts),
@@ -417,20 +456,27 @@ def _rating_list(ds, plan: PackPlan, spec: RatingList) -> ProposalList:
                  ("Số người bị hạ theo xếp loại tổ chức", vi.integer(capped))],
         alternatives=["Giữ nguyên mức theo điểm tự chấm của từng người (không áp dụng giới hạn theo tổ chức): "
                       "không phù hợp quy định liên kết xếp loại người đứng đầu với tổ chức."],
-        asks=[f"Thông qua kết quả xếp loại năm {spec.year} của {n} cán bộ (Phụ lục 1).",
+        asks=[f"Thông qua kết quả xếp loại năm {year} của {n} cán bộ (Phụ lục 1).",
               "Cho ý kiến đối với các trường hợp bị hạ mức theo tổ chức."],
-        warnings=warnings, appendices=[(f"Kết quả xếp loại cán bộ năm {spec.year}", frame)], as_of=as_of)
-    return ProposalList("Xếp loại", f"{spec.title} NĂM {spec.year}", frame,
+        warnings=warnings, appendices=[(f"Kết quả xếp loại cán bộ năm {year}", frame)], as_of=as_of)
+    return ProposalList("Xếp loại", f"{title} NĂM {year}", frame,
                         subtitle=f"Ngày áp dụng quy định {vi.date(as_of)}", summary=f"{n} cán bộ: {counts}",
                         parameters=dict(res.params.used), key="xep-loai", submission=sub)
 
 
 def _training_list(ds, plan: PackPlan, spec: TrainingList) -> ProposalList:
-    from kimson_ds.papers.word import Submission
     from kimson_ds.training import schedule as training
 
     sc = load_scenario(plan.resolve(spec.scenario), training.TrainingScenario)
-    res = training.run(ds, sc)
+    sc = sc.model_copy(update={"as_of": meeting_date(plan)})
+    return training_proposal(training.run(ds, sc), sc, spec.title)
+
+
+def training_proposal(res, sc, title: str = TrainingList.model_fields["title"].default) -> ProposalList:
+    """The proposal list and Tờ trình of a training plan ``res`` of scenario ``sc``."""
+    from kimson_ds.papers.word import Submission
+    from kimson_ds.training import schedule as training
+
     s = res.schedule
     frame = pd.DataFrame({
         "Họ và tên": s["full_name"], "Khóa học": s["course_name"], "Lĩnh vực": s["field_vi"],
@@ -461,7 +507,7 @@ def _training_list(ds, plan: PackPlan, spec: TrainingList) -> ProposalList:
               f"Cho ý kiến về {len(not_ready)} lượt quy hoạch chưa thể đủ tiêu chuẩn (Phụ lục 2)."],
         appendices=[("Kế hoạch cử cán bộ đi đào tạo, bồi dưỡng", frame),
                     ("Các lượt quy hoạch chưa đủ tiêu chuẩn khi nhận chức", nr)], as_of=sc.as_of)
-    return ProposalList("Đào tạo", f"{spec.title} NHIỆM KỲ {sc.term}", frame,
+    return ProposalList("Đào tạo", f"{title} NHIỆM KỲ {sc.term}", frame,
                         subtitle=f"Kịch bản: {sc.name}; ngày lập kế hoạch {vi.date(sc.as_of)}",
                         summary=f"{len(s)} lượt học của {s['cadre_id'].nunique()} người; kinh phí "
                                 f"{vi.number(spend, 1)} triệu đồng",
@@ -469,12 +515,18 @@ def _training_list(ds, plan: PackPlan, spec: TrainingList) -> ProposalList:
 
 
 def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
-    from kimson_ds.papers.word import Submission
     from kimson_ds.rotation import model as rotation
 
     base = rotation.load_rotation_scenario(plan.resolve(spec.scenario))
-    sc = rotation.with_knobs(base, **spec.knobs.model_dump())
-    result = rotation.run(ds, sc, rule_costs=False)
+    sc = rotation.with_knobs(base, **spec.knobs.model_dump()).model_copy(update={"as_of": meeting_date(plan)})
+    return rotation_proposal(rotation.run(ds, sc, rule_costs=False), spec.title)
+
+
+def rotation_proposal(result, title: str = RotationList.model_fields["title"].default) -> ProposalList:
+    """The proposal list and Tờ trình of a rotation result (its scenario is ``result.problem.scenario``)."""
+    from kimson_ds.papers.word import Submission
+
+    sc = result.problem.scenario
     a = result.assignments
     frame = pd.DataFrame({
         "Họ và tên": a["full_name"], "Mã cán bộ": a["cadre_id"], "Giới tính": a["gender"], "Tuổi": a["age"],
@@ -507,7 +559,7 @@ def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
                                               "là phương án nới lỏng."],
         appendices=[("Danh sách đề xuất luân chuyển cán bộ", frame.drop(columns=["Mã cán bộ"]))], as_of=sc.as_of)
     return ProposalList(
-        "Luân chuyển", spec.title, frame,
+        "Luân chuyển", title, frame,
         subtitle=f"Kịch bản: {sc.name}; ngày áp dụng quy định {_date_vi(sc.as_of)}",
         note=note, summary=f"{len(frame)} cán bộ ({state})", ok=result.feasible,
         parameters=dict(result.problem.params.used), key="luan-chuyen", submission=sub, people=_people(a),
@@ -515,12 +567,19 @@ def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
 
 
 def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
-    from kimson_ds.data.codes import GENDER
-    from kimson_ds.papers.word import Submission
     from kimson_ds.planning import slate_model as sm
 
     sc = load_scenario(plan.resolve(spec.scenario), sm.PlanScenario)
-    res = sm.run(ds, sc, as_of=spec.as_of, term=spec.term)
+    res = sm.run(ds, sc, as_of=meeting_date(plan), term=spec.term)
+    return succession_proposal(res, spec.term or sc.term, meeting_date(plan), spec.title)
+
+
+def succession_proposal(res, term: str, as_of, title: str = SuccessionList.model_fields["title"].default
+                        ) -> ProposalList:
+    """The proposal list and Tờ trình of optimised slates ``res`` for ``term`` on ``as_of``."""
+    from kimson_ds.data.codes import GENDER
+    from kimson_ds.papers.word import Submission
+
     s = res.slates
     frame = pd.DataFrame({
         "Chức danh quy hoạch": s["post_vi"], "Thứ tự": s["order"], "Họ và tên": s["full_name"],
@@ -533,8 +592,6 @@ def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
         + ("" if pd.isna(r.target) else f" (mức tối thiểu {vi.percent(r.target, 0)})")
         for r in res.shares.itertuples(index=False))
     unmet = " ".join(f"Chưa đạt {r.target}: {vi.text(r.reason)}." for r in res.unmet.itertuples(index=False))
-    term = spec.term or sc.term
-    as_of = spec.as_of or sc.as_of
     used: dict = {}
     for P in res.param_sets:
         used.update(P.used)
@@ -558,7 +615,7 @@ def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
         appendices=[(f"Danh sách quy hoạch cán bộ nhiệm kỳ {term}", frame.drop(columns=["Mã cán bộ"]))],
         as_of=as_of)
     return ProposalList(
-        "Quy hoạch", f"{spec.title} NHIỆM KỲ {term}", frame,
+        "Quy hoạch", f"{title} NHIỆM KỲ {term}", frame,
         subtitle=f"Ngày áp dụng quy định {_date_vi(as_of)}; kết quả giải: {res.status}",
         note=f"Ghi chú: {shares}. {unmet}".strip(),
         summary=f"{s['cadre_id'].nunique()} người, {len(s)} lượt cho {s['post_id'].nunique()} chức danh",
@@ -573,7 +630,7 @@ def _vetting_list(ds, plan: PackPlan, spec: VettingList) -> ProposalList:
 
     path = plan.resolve(spec.proposals)
     batch = vetting.read_proposals(path, ds)
-    res = vetting.vet(ds, batch, as_of=spec.as_of, overrides=spec.parameters or None)
+    res = vetting.vet(ds, batch, as_of=meeting_date(plan), overrides=spec.parameters or None)
     v = res.verdicts
     frame = pd.DataFrame({
         "Mã đề xuất": v["proposal_id"], "Họ và tên": v["full_name"], "Hình thức": v["action_vi"],
@@ -583,7 +640,7 @@ def _vetting_list(ds, plan: PackPlan, spec: VettingList) -> ProposalList:
     })
     counts = v["verdict_vi"].value_counts()
     tally = ", ".join(f"{int(counts.get(k, 0))} {k.lower()}" for k in ("Đạt", "Cần xem xét", "Không đạt"))
-    as_of = spec.as_of or (pd.to_datetime(v["effective_date"]).min().date() if len(v) else None)
+    as_of = meeting_date(plan)
     sub = Submission(
         subject="kết quả thẩm định nhân sự đề xuất",
         basis=_refs_basis(res.parameters_used(), as_of) if as_of else [],
@@ -612,6 +669,9 @@ def proposal_lists(ds, plan: PackPlan) -> list[ProposalList]:
     analysis module not installed) becomes an empty sheet whose note says why;
     bad inputs (scenario, proposals file, data) raise.
     """
+    from kimson_ds.history.state import dataset_on
+
+    ds = dataset_on(ds, meeting_date(plan))  # the organisation of the pack's one reference date
     lists = plan.manifest.lists
     makers = [("rating", "Xếp loại", _rating_list, lists.rating),
               ("succession", "Quy hoạch", _succession_list, lists.succession),
@@ -897,6 +957,7 @@ def _build_pack(dataset, scenarios, final_out: Path, outs, *, pdf, chromium, pro
     from kimson_ds.data.io import load_dataset
     from kimson_ds.papers.pdf import find_chromium, html_to_pdf
     from kimson_ds.papers.report import _git_commit
+    from kimson_ds.papers.word import docx_pages
 
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
@@ -1040,6 +1101,9 @@ def _build_pack(dataset, scenarios, final_out: Path, outs, *, pdf, chromium, pro
         "timings_seconds": timings,
         "reference_date": meeting_date(plan).isoformat(),
         "papers": [str(p) for p in papers],
+        # printed pages of each Tờ trình before its Phụ lục (layout model of kimson_ds.papers.word.docx_pages)
+        "submission_pages": {p.stem: round(docx_pages(p), 2) for p in papers
+                             if p.suffix == ".docx" and p.parent.name == PAPERS_DIR},
     }
     run_json = out / "pack.json"
     run_json.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")

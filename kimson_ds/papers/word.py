@@ -51,10 +51,20 @@ TEMPLATE = _TEMPLATES / "to-trinh.docx"
 #: Default configuration of the issuing body.
 ORGANISATION_FILE = _TEMPLATES / "co-quan.yaml"
 
-#: Lines of body text that fit on one A4 page in 14 pt Times New Roman with the HD 36 margins.
-LINES_PER_PAGE = 38
-#: Characters per body line (16 cm text width, 14 pt).
-CHARS_PER_LINE = 80
+# Layout model of the printed Tờ trình (:func:`docx_pages`). No Word-to-PDF converter is installed on the
+# office PC or in CI (LibreOffice is not; it is not installed for this), so the printed length is estimated
+# from the written .docx: every paragraph and table cell is wrapped word by word at its real width (page or
+# cell width minus indents) with the average advance width of Times New Roman text below, and stacked with
+# its font size, line spacing and spacing after. The widths are those of Times New Roman (2048 units per em:
+# space 512, a/c/e 909, n/o/u/h/d/b/g 1024, i/l/t 569, capitals 1251–1479); the average over Vietnamese text
+# of this project is ≈ 0.44 em regular and ≈ 0.47 em bold: the model uses 0.46 and 0.50, so it errs
+# towards more lines. Line height 1.15 em (ascender 1825 + descender 443 + line gap 87 of 2048).
+#: Average advance width of a character of Times New Roman text, in em (regular, bold), rounded up.
+CHAR_EM = {False: 0.46, True: 0.50}
+#: Height of a single-spaced line, in em.
+LINE_EM = 1.15
+#: Points per millimetre.
+_PT_PER_MM = 72 / 25.4
 
 
 class Organisation(StrictModel):
@@ -169,12 +179,98 @@ def _body_paragraphs(sub: Submission) -> list[tuple[str, str]]:
     return out
 
 
-def body_pages(sub: Submission) -> float:
-    """Estimated printed pages of the first part (header, body, signature), before the Phụ lục."""
-    lines = 12 + 10  # header, title, "Kính gửi" (≈ 12 lines); recipients and signature (≈ 10 lines)
-    for _kind, text in _body_paragraphs(sub):
-        lines += -(-len(text) // CHARS_PER_LINE)
-    return lines / LINES_PER_PAGE
+def body_pages(sub: Submission, org: Organisation | None = None) -> float:
+    """Printed pages of the first part (header, body, signature), before the Phụ lục: :func:`docx_pages`
+    of the Tờ trình as :func:`write_submission` writes it (issuing body ``org``, default the one in office
+    on ``sub.as_of``)."""
+    import io
+
+    doc = _submission_document(sub, org or organisation(sub.as_of), appendices=False)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return docx_pages(buf)
+
+
+def _wrapped_lines(text: str, width_pt: float, size_pt: float, bold: bool, indent_pt: float = 0.0) -> int:
+    """Lines a paragraph takes at ``width_pt`` (first line shortened by ``indent_pt``): greedy word wrap
+    with the average character width (a space is 0.25 em)."""
+    char, space = CHAR_EM[bold] * size_pt, 0.25 * size_pt
+    lines, used, avail = 1, 0.0, max(width_pt - indent_pt, char)
+    for word in text.split():
+        w = len(word) * char
+        need = w if used == 0 else used + space + w
+        if need <= avail:
+            used = need
+            continue
+        if used > 0:  # the word starts a new line
+            lines, avail = lines + 1, width_pt
+        while w > avail:  # a word longer than a line breaks inside
+            w, lines, avail = w - avail, lines + 1, width_pt
+        used = w
+    return lines
+
+
+def _paragraph_height(p, width_pt: float, default_size: float, default_spacing: float, default_after: float) -> float:
+    """Height in points of a python-docx paragraph laid out at ``width_pt``."""
+    runs = [r for r in p.runs if r.text]
+    size = max((r.font.size.pt for r in runs if r.font.size is not None), default=default_size)
+    bold = any(r.bold for r in runs)
+    fmt = p.paragraph_format
+    indent = fmt.first_line_indent.pt if fmt.first_line_indent is not None else 0.0
+    left = fmt.left_indent.pt if fmt.left_indent is not None else 0.0
+    spacing = fmt.line_spacing if isinstance(fmt.line_spacing, float) else default_spacing
+    after = fmt.space_after.pt if fmt.space_after is not None else default_after
+    before = fmt.space_before.pt if fmt.space_before is not None else 0.0
+    lines = _wrapped_lines(p.text, width_pt - left, size, bold, indent) if p.text.strip() else 1
+    return before + lines * size * LINE_EM * spacing + after
+
+
+def docx_pages(source) -> float:
+    """Printed A4 pages of the first section of a Word file (the Tờ trình before its Phụ lục), by the
+    layout model above (no converter needed).
+
+    Parameters
+    ----------
+    source : path or file-like
+        The ``.docx``.
+
+    Returns
+    -------
+    float
+        Height of the content of the first section divided by the height of its text area
+        (1,4 = one full page and 40 % of the next).
+    """
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    doc = Document(source)
+    sec = doc.sections[0]
+    width = (sec.page_width - sec.left_margin - sec.right_margin) / 12700  # EMU → pt
+    height = (sec.page_height - sec.top_margin - sec.bottom_margin) / 12700
+    normal = doc.styles["Normal"]
+    size = normal.font.size.pt if normal.font.size is not None else 12.0
+    spacing = normal.paragraph_format.line_spacing if isinstance(normal.paragraph_format.line_spacing, float) else 1.0
+    after = normal.paragraph_format.space_after.pt if normal.paragraph_format.space_after is not None else 0.0
+    total = 0.0
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            p = Paragraph(el, doc)
+            total += _paragraph_height(p, width, size, spacing, after)
+            if el.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:  # the first section ends here
+                break
+        elif el.tag == qn("w:tbl"):
+            table = Table(el, doc)
+            for row in table.rows:
+                cells = row.cells
+                row_height = 0.0
+                for cell in cells:
+                    w = cell.width / 12700 if cell.width else width / max(len(cells), 1)
+                    row_height = max(row_height, sum(_paragraph_height(q, w, size, 1.0, 0.0)
+                                                     for q in cell.paragraphs))
+                total += row_height
+    return total / height
 
 
 def submission_text(sub: Submission) -> str:
@@ -371,6 +467,23 @@ def write_submission(sub: Submission, path: str | Path, *, org: Organisation, da
     -------
     Path
     """
+    doc = _submission_document(sub, org, date=date, number=number, secret=secret)
+    doc.core_properties.title = f"Tờ trình về {sub.subject}"
+    doc.core_properties.subject = sub.subject
+    doc.core_properties.keywords = "MẬT" if secret else ""
+    fixed = dt.datetime.combine(date or sub.as_of or dt.date(2026, 1, 1), dt.time())
+    doc.core_properties.created = fixed
+    doc.core_properties.modified = fixed
+    doc.core_properties.last_modified_by = "kimson-ds"
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+    return out
+
+
+def _submission_document(sub: Submission, org: Organisation, *, date: dt.date | None = None, number: str = "",
+                         secret: bool = False, appendices: bool = True):
+    """The python-docx Document of a Tờ trình (``appendices=False``: the first part only)."""
     doc = _base_document()
     sec = doc.sections[0]
     text_width = sec.page_width - sec.left_margin - sec.right_margin
@@ -417,17 +530,6 @@ def write_submission(sub: Submission, path: str | Path, *, org: Organisation, da
         _cell_para(sig, "", size=14)
     _cell_para(sig, org.signer_name or " ", bold=True, size=14)
 
-    for i, (title, frame) in enumerate(sub.appendices, start=1):
+    for i, (title, frame) in enumerate(sub.appendices if appendices else [], start=1):
         _appendix_table(doc, title, frame, i)
-
-    doc.core_properties.title = f"Tờ trình về {sub.subject}"
-    doc.core_properties.subject = sub.subject
-    doc.core_properties.keywords = "MẬT" if secret else ""
-    fixed = dt.datetime.combine(date or sub.as_of or dt.date(2026, 1, 1), dt.time())
-    doc.core_properties.created = fixed
-    doc.core_properties.modified = fixed
-    doc.core_properties.last_modified_by = "kimson-ds"
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out))
-    return out
+    return doc

@@ -1,6 +1,6 @@
 """Rating (đánh giá, xếp loại): dated rule sets, organisation caps, discipline, quotas, reasons.
 
-Modules: ``engine``.
+Modules: ``engine``, ``scenario`` (the what-if file of ``kimson-ds rate --scenario``).
 Names below are imported lazily, on first use.
 """
 
@@ -10,6 +10,7 @@ _EXPORTS = {
     "COLUMNS_VI": "kimson_ds.rating.engine",
     "RATING_PARAMS": "kimson_ds.rating.engine",
     "RatingResult": "kimson_ds.rating.engine",
+    "RatingScenario": "kimson_ds.rating.scenario",
     "check_year": "kimson_ds.rating.engine",
     "compare": "kimson_ds.rating.engine",
     "compare_rule_sets": "kimson_ds.rating.engine",

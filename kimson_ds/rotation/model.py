@@ -1339,8 +1339,8 @@ def _price_rules(pb: Problem, fm, sol: Solution) -> pd.DataFrame:
     sc = pb.scenario
     rows = []
     labels = {**_SIDE_LABELS, "relatives_together": "Người thân không cùng một xã",
-              "seniority": "Thâm niên, bậc chức danh", "years_left": "Số năm công tác còn lại",
-              "higher": "Chức vụ cao hơn (không nổi trội, không trong quy hoạch)",
+              "seniority": "Thâm niên, bậc chức danh", "higher": "Chức vụ cao hơn, chưa nổi trội",
+              "years_left": "Số năm công tác còn lại",
               "young": "Cán bộ trẻ chỉ làm cấp phó", "home": "Không về quê, nơi đang công tác",
               "relatives_elig": "Người thân giữ chức chủ chốt tại xã", "discipline": "Đang bị kỷ luật",
               "current_rotation": "Đang luân chuyển chưa đủ thời gian", "successor": "Chỉ vào xã mới kế thừa"}

@@ -717,7 +717,7 @@ class ReportButton:
 
 
 class ExportButton:
-    """"Xuất Excel và PDF": the tables on screen, in one click, without re-running any notebook.
+    """"Xuất Tờ trình, Excel và PDF": the scenario on screen, in one click, without re-running any notebook.
 
     Parameters
     ----------
@@ -729,17 +729,25 @@ class ExportButton:
         Output folder prefix (a time stamp is appended at each export).
     stem : str
         File-name stem of the exports.
+    submission : callable, optional
+        ``submission() -> kimson_ds.papers.word.Submission`` of the result on
+        screen (the Tờ trình ``kimson-ds to-trinh`` writes for the same
+        analysis); written as ``<stem>.docx``, issued by the body in office on the
+        analysis date (``Submission.as_of``), the date left blank for signing.
     """
 
-    def __init__(self, collect: Callable[[], tuple], default_dir: str, stem: str) -> None:
+    def __init__(self, collect: Callable[[], tuple], default_dir: str, stem: str, *,
+                 submission: Callable[[], Any] | None = None) -> None:
         import ipywidgets as w
 
         self._collect = collect
+        self._submission = submission
         self.stem = stem
         self.folder = w.Text(value=default_dir, description="Thư mục xuất:", layout=w.Layout(width="440px"),
                              style={"description_width": "initial"})
-        self.button = w.Button(description="Xuất Excel và PDF", button_style="info",
-                               tooltip="Ghi các bảng đang xem thành tệp Excel và PDF để in (không cần mạng)")
+        what = "Tờ trình, Excel và PDF" if submission is not None else "Excel và PDF"
+        self.button = w.Button(description=f"Xuất {what}", button_style="info",
+                               tooltip=f"Ghi {what} của kịch bản đang xem để in, sửa, trình ký (không cần mạng)")
         self.button.add_class("kimson-export")
         self.out = w.HTML("")
         self.out.add_class("kimson-export-out")
@@ -749,7 +757,8 @@ class ExportButton:
         self.widget = w.VBox([w.HBox([self.folder, self.button]), self.out])
 
     def export(self, out_dir: str | os.PathLike | None = None) -> list[Path]:
-        """Write ``<stem>.xlsx``, ``<stem>.pdf`` (and the scenario) into a new time-stamped folder."""
+        """Write ``<stem>.docx`` (Tờ trình), ``<stem>.xlsx``, ``<stem>.pdf`` and the scenario into a new
+        time-stamped folder."""
         import concurrent.futures
 
         from kimson_ds.data.excel import write_workbook
@@ -757,7 +766,8 @@ class ExportButton:
         from kimson_ds.papers.pdf import html_to_pdf
 
         self.button.disabled = True
-        self.out.value = '<span class="kimson-spinner"></span>Đang xuất Excel và PDF…'
+        what = self.button.description
+        self.out.value = f'<span class="kimson-spinner"></span>Đang {html.escape(what[:1].lower() + what[1:])}…'
         t0 = time.perf_counter()
         try:
             target = confine(Path(out_dir) if out_dir is not None else Path(self.folder.value.strip()) / _stamp(),
@@ -767,6 +777,11 @@ class ExportButton:
             files = []
             if write_scenario is not None:
                 files.append(write_scenario(target / "kich-ban.yaml"))
+            if self._submission is not None:
+                from kimson_ds.papers.word import organisation, write_submission
+
+                sub = self._submission()  # issued by the body in office on the analysis date, date left to sign
+                files.append(write_submission(sub, target / f"{self.stem}.docx", org=organisation(sub.as_of)))
             files.append(write_workbook(target / f"{self.stem}.xlsx", sheets, title=title))
             page = target / f"{self.stem}.html"
             body = "".join(f"<h2>{html.escape(name)}</h2>" + table_html(frame) for name, frame in sheets.items())
@@ -785,7 +800,7 @@ class ExportButton:
                               f"{_seconds(self.seconds)} giây vào {html.escape(str(target))}: {names}.</span>")
             return files
         except Exception as exc:  # noqa: BLE001
-            self.out.value = error_html(exc, "Không xuất được Excel và PDF")
+            self.out.value = error_html(exc, "Không xuất được tệp")
             return []
         finally:
             self.button.disabled = False

@@ -309,7 +309,7 @@ def test_cli_rate_writes_xlsx_and_audit(tmp_path, monkeypatch):
                "--out", str(out)])
     assert rc == 0
     wb = openpyxl.load_workbook(out, read_only=True)
-    assert {"kết quả", "tổng hợp", "so sánh"} <= set(wb.sheetnames)
+    assert {"Kết quả", "Tổng hợp", "So sánh", "Căn cứ pháp lý"} <= set(wb.sheetnames)
     log = read_log(tmp_path / "audit.jsonl")
     assert log[-1]["command"].startswith("rate ") and log[-1]["parameters"]
 

@@ -147,19 +147,39 @@ class App:
             time.sleep(0.25)  # polling processes
         return count
 
-    def wait_idle(self, n: int, timeout: float = 120.0) -> bool:
-        """Wait until ``n`` kernels run and none of them computes (a refilled pool has finished its page)."""
+    def tree_cpu(self, seconds: float = 1.0) -> float:
+        """CPU used by the server and all its descendants (kernels, their solvers) over ``seconds``, in % of a core."""
+        import psutil
+
+        try:
+            procs = [psutil.Process(self.proc.pid), *psutil.Process(self.proc.pid).children(recursive=True)]
+        except psutil.Error:
+            return 0.0
+
+        def total() -> float:
+            used = 0.0
+            for p in procs:
+                try:
+                    t = p.cpu_times()
+                    used += t.user + t.system
+                except psutil.Error:
+                    pass
+            return used
+
+        before = total()
+        time.sleep(seconds)  # sampling CPU use
+        return 100.0 * (total() - before) / seconds
+
+    def wait_idle(self, n: int, timeout: float = 180.0) -> bool:
+        """Wait until ``n`` kernels run and the whole server is idle twice in a row (a refilled pool has
+        finished its page: the server, the kernels and any solver they started use < 10 % of a core)."""
         deadline = time.monotonic() + timeout
+        quiet = 0
         while time.monotonic() < deadline:
             if self.wait_kernels(n, timeout=max(deadline - time.monotonic(), 1)) != n:
                 return False
-            try:
-                busy = sum(k.cpu_percent(interval=None) for k in self.kernels())
-                time.sleep(1.0)  # sampling CPU use over one second
-                busy = sum(k.cpu_percent(interval=None) for k in self.kernels())
-            except Exception:  # noqa: BLE001 - a kernel replaced meanwhile: look again
-                continue
-            if busy < 10.0 and len(self.kernels()) == n:
+            quiet = quiet + 1 if self.tree_cpu() < 10.0 and len(self.kernels()) == n else 0
+            if quiet >= 2:
                 return True
         return False
 
@@ -238,3 +258,14 @@ def base():
     from kimson_ds.rotation import model as rotation
 
     return rotation.load_rotation_scenario(REPO / "data" / "scenarios" / "luan-chuyen-2016.yaml")
+
+
+@pytest.fixture
+def saves_in_tmp(tmp_path, monkeypatch):
+    """A test's own audit log, and its tmp folder allowed for "Lưu kịch bản" and the exports."""
+    from kimson_ds.ui import common
+
+    monkeypatch.setenv("KIMSON_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    monkeypatch.setattr(common, "SCENARIO_ROOTS", (*common.SCENARIO_ROOTS, str(tmp_path)))
+    monkeypatch.setattr(common, "REPORT_ROOTS", (*common.REPORT_ROOTS, str(tmp_path)))
+    return tmp_path

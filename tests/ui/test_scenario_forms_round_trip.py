@@ -10,7 +10,6 @@ import pytest
 
 from kimson_ds.data.io import load_dataset
 from kimson_ds.rotation import model as rotation
-from kimson_ds.ui import common
 from kimson_ds.ui.rotation import RotationPanel
 from kimson_ds.ui.vetting import VettingPanel
 from kimson_ds.vetting import checklist as vetting
@@ -28,9 +27,8 @@ def ds():
 
 
 @pytest.fixture(autouse=True)
-def _roots(tmp_path, monkeypatch):
-    monkeypatch.setenv("KIMSON_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
-    monkeypatch.setattr(common, "SCENARIO_ROOTS", (*common.SCENARIO_ROOTS, str(tmp_path)))
+def _roots(saves_in_tmp):
+    return saves_in_tmp
 
 
 def test_rotation_form_saves_a_scenario_that_reopens_into_the_same_controls(ds, tmp_path):

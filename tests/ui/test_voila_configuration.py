@@ -59,6 +59,24 @@ def test_server_preheats_pages_culls_idle_kernels_and_loads_no_unused_extension(
     assert not any("preheat" in a for a in app_cmd.voila_argv(8866, None, pool_size=0))
 
 
+def test_the_pool_counts_every_page_of_the_app_including_late_additions(tmp_path):
+    assert set(app_cmd.app_pages()) == {"index.ipynb", *ANALYSES}  # kiem-phieu included
+    for name in ("b.ipynb", "a.ipynb", "sub/c.ipynb", ".ipynb_checkpoints/a-checkpoint.ipynb", "notes.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    assert app_cmd.app_pages(tmp_path) == ["a.ipynb", "b.ipynb", "sub/c.ipynb"]  # as Voilà preheats them
+
+
+def test_no_list_option_that_traitlets_warns_about_in_english():
+    import warnings
+
+    from voila.app import Voila
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Voila().parse_command_line(app_cmd.voila_argv(8866, "t"))
+
+
 def test_page_handler_sets_the_xsrf_cookie_the_close_beacon_needs():
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
