@@ -27,6 +27,16 @@ every other ``*.yaml`` (:class:`ReportSpec`, one per report)
     paths relative to the manifest. The ``dataset`` parameter is always the
     pack's dataset. Reports are built in file-name order.
 
+One reference date
+------------------
+A pack is built for one meeting: ``meeting_date`` of ``goi-tai-lieu.yaml``
+(default today) is the ``as_of`` of every analysis in it — every notebook
+that declares an ``as_of`` parameter receives it, and every proposal list and
+Tờ trình runs on it (a scenario's own ``as_of`` is replaced), on the
+organisation of that date (:func:`kimson_ds.history.state.dataset_on`). A
+manifest that names another ``as_of`` is refused, so the figures of the
+reports, the workbook and the Tờ trình are those of one date.
+
 Paths inside the manifests are relative to the manifest folder. Everything
 is checked before the first report runs: an unknown key, an unknown notebook
 parameter, a missing file or a missing notebook stops the pack at once with
@@ -217,6 +227,19 @@ def _resolve(folder: Path, relative: str) -> Path:
     return (p if p.is_absolute() else folder / p).resolve()
 
 
+def _as_date(value) -> dt.date | None:
+    try:
+        return pd.Timestamp(value).date()
+    except (TypeError, ValueError):
+        return None
+
+
+def _other_date(where: str, given, day: dt.date) -> str:
+    return (f"Tệp '{where}': ngày áp dụng {given} khác ngày họp {vi.date(day)}. Mỗi gói tài liệu dùng một ngày "
+            f"tham chiếu (meeting_date trong {MANIFEST_NAME}) cho mọi báo cáo, danh sách và Tờ trình: bỏ as_of "
+            "khỏi tệp này, hoặc lập gói cho ngày họp khác.")
+
+
 def _notebook_path(folder: Path, name: str) -> Path:
     p = Path(name)
     if p.suffix == ".ipynb" or len(p.parts) > 1:
@@ -280,6 +303,10 @@ def load_pack(scenarios: str | Path, dataset: str | Path | None = None, *,
         if rel is not None and not _resolve(folder, rel).is_file():
             missing_files.append(f"{what} '{rel}' (trong {MANIFEST_NAME})")
 
+    day = manifest.meeting_date or dt.date.today()
+    for what, spec in (("rating", lists.rating), ("succession", lists.succession), ("vetting", lists.vetting)):
+        if spec is not None and spec.as_of is not None and spec.as_of != day:
+            raise ScenarioError(_other_date(f"{MANIFEST_NAME} (lists.{what}.as_of)", spec.as_of, day))
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.name != MANIFEST_NAME)
     if not files:
         raise ScenarioError(f"Thư mục '{scenarios}' không có tệp kê khai báo cáo nào (*.yaml ngoài {MANIFEST_NAME}).")
@@ -307,8 +334,14 @@ def load_pack(scenarios: str | Path, dataset: str | Path | None = None, *,
             if not target.exists():
                 missing_files.append(f"tham số '{name}' = '{rel}' (trong {path.name})")
             params[name] = str(target)
-        if dataset is not None and "dataset" in notebook_parameters(nb):
+        declared = notebook_parameters(nb)
+        if dataset is not None and "dataset" in declared:
             params["dataset"] = str(Path(dataset).expanduser().resolve())
+        if "as_of" in declared:  # the pack's one reference date
+            given = params.get("as_of")
+            if given not in (None, "") and _as_date(given) != day:
+                raise ScenarioError(_other_date(path.name, given, day))
+            params["as_of"] = day.isoformat()
         try:
             params = resolve_parameters(nb, parameters=params)
         except ReportInputError as exc:
@@ -383,7 +416,7 @@ def _refs_basis(params: dict, as_of) -> list[str]:
 def _rating_list(ds, plan: PackPlan, spec: RatingList) -> ProposalList:
     from kimson_ds.rating.engine import rate_dataset
 
-    as_of = spec.as_of or dt.date(spec.year, 12, 31)
+    as_of = meeting_date(plan)
     return rating_proposal(rate_dataset(ds, year=spec.year, as_of=as_of), spec.title)
 
 
@@ -435,6 +468,7 @@ def _training_list(ds, plan: PackPlan, spec: TrainingList) -> ProposalList:
     from kimson_ds.training import schedule as training
 
     sc = load_scenario(plan.resolve(spec.scenario), training.TrainingScenario)
+    sc = sc.model_copy(update={"as_of": meeting_date(plan)})
     return training_proposal(training.run(ds, sc), sc, spec.title)
 
 
@@ -484,7 +518,7 @@ def _rotation_list(ds, plan: PackPlan, spec: RotationList) -> ProposalList:
     from kimson_ds.rotation import model as rotation
 
     base = rotation.load_rotation_scenario(plan.resolve(spec.scenario))
-    sc = rotation.with_knobs(base, **spec.knobs.model_dump())
+    sc = rotation.with_knobs(base, **spec.knobs.model_dump()).model_copy(update={"as_of": meeting_date(plan)})
     return rotation_proposal(rotation.run(ds, sc, rule_costs=False), spec.title)
 
 
@@ -536,8 +570,8 @@ def _succession_list(ds, plan: PackPlan, spec: SuccessionList) -> ProposalList:
     from kimson_ds.planning import slate_model as sm
 
     sc = load_scenario(plan.resolve(spec.scenario), sm.PlanScenario)
-    res = sm.run(ds, sc, as_of=spec.as_of, term=spec.term)
-    return succession_proposal(res, spec.term or sc.term, spec.as_of or sc.as_of, spec.title)
+    res = sm.run(ds, sc, as_of=meeting_date(plan), term=spec.term)
+    return succession_proposal(res, spec.term or sc.term, meeting_date(plan), spec.title)
 
 
 def succession_proposal(res, term: str, as_of, title: str = SuccessionList.model_fields["title"].default
@@ -596,7 +630,7 @@ def _vetting_list(ds, plan: PackPlan, spec: VettingList) -> ProposalList:
 
     path = plan.resolve(spec.proposals)
     batch = vetting.read_proposals(path, ds)
-    res = vetting.vet(ds, batch, as_of=spec.as_of, overrides=spec.parameters or None)
+    res = vetting.vet(ds, batch, as_of=meeting_date(plan), overrides=spec.parameters or None)
     v = res.verdicts
     frame = pd.DataFrame({
         "Mã đề xuất": v["proposal_id"], "Họ và tên": v["full_name"], "Hình thức": v["action_vi"],
@@ -606,7 +640,7 @@ def _vetting_list(ds, plan: PackPlan, spec: VettingList) -> ProposalList:
     })
     counts = v["verdict_vi"].value_counts()
     tally = ", ".join(f"{int(counts.get(k, 0))} {k.lower()}" for k in ("Đạt", "Cần xem xét", "Không đạt"))
-    as_of = spec.as_of or (pd.to_datetime(v["effective_date"]).min().date() if len(v) else None)
+    as_of = meeting_date(plan)
     sub = Submission(
         subject="kết quả thẩm định nhân sự đề xuất",
         basis=_refs_basis(res.parameters_used(), as_of) if as_of else [],
@@ -635,6 +669,9 @@ def proposal_lists(ds, plan: PackPlan) -> list[ProposalList]:
     analysis module not installed) becomes an empty sheet whose note says why;
     bad inputs (scenario, proposals file, data) raise.
     """
+    from kimson_ds.history.state import dataset_on
+
+    ds = dataset_on(ds, meeting_date(plan))  # the organisation of the pack's one reference date
     lists = plan.manifest.lists
     makers = [("rating", "Xếp loại", _rating_list, lists.rating),
               ("succession", "Quy hoạch", _succession_list, lists.succession),

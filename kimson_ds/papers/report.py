@@ -485,6 +485,13 @@ PARAM_KEYS_VI = {
     # age cohort share targets (planning)
     "young_share_min": "Tỷ lệ nhóm trẻ tối thiểu", "middle_share_min": "Tỷ lệ nhóm giữa tối thiểu",
     "middle_share_max": "Tỷ lệ nhóm giữa tối đa",
+    # rotation: equivalent post, one-term exception (rotation.higher_post, rotation.one_term_exception,
+    # management.two_terms_trigger)
+    "max_rank_step": "Số bậc chức danh được bố trí cao hơn tối đa",
+    "outstanding_years": "Số năm liền để coi là nổi trội", "outstanding_levels": "Mức xếp loại coi là nổi trội",
+    "planned_counts": "Người trong quy hoạch chức danh đích coi là nổi trội", "terms": "Số nhiệm kỳ",
+    "levels": "Cấp", "two_terms_heads": "Áp dụng cả cho người đứng đầu đủ số nhiệm kỳ liên tiếp",
+    "max_consecutive_terms": "Số nhiệm kỳ liên tiếp tối đa",
 }
 #: Keys left out of the display (internal identifiers).
 _PARAM_KEYS_HIDDEN = {"rule_id", "code", "group"}
@@ -547,7 +554,7 @@ def _code_labels() -> dict[str, str]:
 def _code_text(v: Any, key: str | None = None) -> str:
     """Vietnamese label of a code value (the value formatted as is when it is not a code)."""
     if isinstance(v, str):
-        if key == "level" and v in _LEVEL_VI:
+        if key in ("level", "levels") and v in _LEVEL_VI:
             return _LEVEL_VI[v]
         if key == "scope" and v in _SCOPE_VI:
             return _SCOPE_VI[v]
@@ -640,6 +647,18 @@ def _short_description(text: str, limit: int = 140) -> str:
     return short if len(short) <= limit else short[: limit - 1].rstrip() + "…"
 
 
+_KEY_WORD = re.compile(r"(?<![\w.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+)(?![\w.])")
+
+
+def _keys_in_text(text: Any) -> Any:
+    """A parameter description naming the keys of its value (``outstanding_years``) names them in words
+    («Số năm liền để coi là nổi trội»); dotted parameter names stay (they are the ids of the appendix)."""
+    if not isinstance(text, str):
+        return text
+    return _KEY_WORD.sub(lambda m: f"«{PARAM_KEYS_VI[m.group(1)].lower()}»"
+                        if m.group(1) in PARAM_KEYS_VI else m.group(1), text)
+
+
 def legal_basis_table(refs: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
     """Vietnamese display table of :func:`references_frame` rows.
 
@@ -649,6 +668,7 @@ def legal_basis_table(refs: pd.DataFrame, *, compact: bool = False) -> pd.DataFr
     """
     since = pd.to_datetime(refs["since"].replace("", None), errors="coerce")
     desc = refs["description"].map(_short_description) if compact else refs["description"]
+    desc = desc.map(_keys_in_text)
     table = pd.DataFrame(
         {
             "Nội dung quy định": desc,

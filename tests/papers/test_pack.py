@@ -87,9 +87,9 @@ def test_sample_manifests_resolve_files_and_inject_the_dataset():
     assert plan.manifest.lists.rotation is not None and plan.manifest.lists.vetting is not None
     by_key = {r.key: r for r in plan.reports}
     rot = by_key["30-luan-chuyen"]
-    assert Path(rot.parameters["scenario"]) == (REPO / "data/scenarios/luan-chuyen-2016.yaml").resolve()
+    assert Path(rot.parameters["scenario"]) == (REPO / "data/scenarios/luan-chuyen-2020.yaml").resolve()
     assert all(r.parameters["dataset"] == str(SAMPLE.resolve()) for r in plan.reports if r.notebook)
-    assert by_key["10-xep-loai"].parameters["year"] == 2018
+    assert by_key["10-xep-loai"].parameters["year"] == 2019
 
 
 def test_unknown_key_in_a_report_manifest_is_named(tmp_path):
@@ -286,8 +286,10 @@ class TestSamplePack:
 
         wb = load_workbook(Path(pack["out"]) / "danh-sach-de-xuat.xlsx")
         assert wb.sheetnames == ["Xếp loại", "Quy hoạch", "Luân chuyển", "Đào tạo", "Thẩm định"]
-        ds = load_dataset(SAMPLE)
-        expected = rotation.run(ds, rotation.load_rotation_scenario(REPO / "data/scenarios/luan-chuyen-2016.yaml"),
+        from kimson_ds.history.state import dataset_on
+
+        ds = dataset_on(load_dataset(SAMPLE), "2019-12-31")  # the pack's one reference date: the meeting
+        expected = rotation.run(ds, rotation.load_rotation_scenario(REPO / "data/scenarios/luan-chuyen-2020.yaml"),
                                 rule_costs=False).assignments
         ws = wb["Luân chuyển"]
         assert ws["A1"].value == "DANH SÁCH ĐỀ XUẤT LUÂN CHUYỂN CÁN BỘ"
@@ -297,7 +299,7 @@ class TestSamplePack:
         assert names == expected["full_name"].tolist()
         assert ws.cell(header + 1 + len(expected), 1).value in (None, "")
         assert ws.page_setup.orientation == "landscape" and ws.print_title_rows
-        v = vetting.vet(ds, vetting.read_proposals(REPO / "data/scenarios/de-xuat-mau.csv", ds), as_of="2020-08-01")
+        v = vetting.vet(ds, vetting.read_proposals(REPO / "data/scenarios/de-xuat-mau.csv", ds), as_of="2019-12-31")
         ws = wb["Thẩm định"]
         header = next(r for r in range(1, 8) if ws.cell(r, 1).value == "STT")
         heads = [c.value for c in ws[header]]

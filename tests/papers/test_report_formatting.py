@@ -150,3 +150,15 @@ def test_notebooks_show_dates_day_first_and_shorten_long_lists():
     for name in ("10-xep-loai", "20-quy-hoach", "30-luan-chuyen", "40-dao-tao"):
         nb = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
         assert "max_rows=" in "\n".join(c.source for c in nb.cells), name
+
+
+# --------------------------------------------------------------------- keys of a parameter named in words
+def test_parameter_keys_in_values_and_descriptions_read_as_words():
+    value = report.param_value_text({"max_rank_step": 0, "outstanding_years": 2, "outstanding_levels": ["xuat_sac"],
+                                     "planned_counts": True, "levels": ["huyen"], "terms": 1})
+    assert "Mức xếp loại coi là nổi trội: Hoàn thành xuất sắc nhiệm vụ" in value and "Cấp: cấp huyện" in value
+    assert not re.search(r"[a-z]+_[a-z]+|huyen|True", value)
+    text = report._keys_in_text("xếp loại thuộc outstanding_levels trong đủ outstanding_years năm; nêu trong terms "
+                                "(theo term.length_years)")
+    assert "«mức xếp loại coi là nổi trội»" in text and "«số nhiệm kỳ»" in text
+    assert "term.length_years" in text  # a parameter's own name stays: it is its id in the appendix

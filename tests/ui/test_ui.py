@@ -192,14 +192,14 @@ def test_rotation_report_parameters_reproduce_the_scenario(panel, tmp_path):
     panel.controls["seniority_pho_bi_thu"].value = 4.0
     params = panel._report_parameters(tmp_path)
     assert params["n_pho_bi_thu"] == 3 and params["seniority_years_pho_bi_thu"] == 4.0
-    # what notebook 30 does with these parameters gives back exactly the panel's scenario
-    sc = rotation.with_knobs(rotation.load_rotation_scenario(params["scenario"]),
-                             n_bi_thu=params["n_bi_thu"], n_pho_bi_thu=params["n_pho_bi_thu"],
-                             min_women=params["min_women"],
-                             seniority_years_bi_thu=params["seniority_years_bi_thu"],
-                             seniority_years_pho_bi_thu=params["seniority_years_pho_bi_thu"])
+    # what notebook 30 does with these parameters gives back exactly the panel's scenario (the notebook
+    # writes the regulation's seniority and the number of women where the panel leaves them to the regulation)
+    knobs = {k: params[k] for k in ("n_bi_thu", "n_pho_bi_thu", "min_women", "seniority_years_bi_thu",
+                                    "seniority_years_pho_bi_thu")}
+    sc = rotation.with_knobs(rotation.load_rotation_scenario(params["scenario"]), **knobs)
     sc.alternatives = params["alternatives"]
-    assert sc.model_dump() == panel.scenario().model_dump()
+    assert sc.model_dump() == rotation.with_knobs(panel.scenario(), **knobs).model_dump()
+    assert params["seniority_years_bi_thu"] == 10.0  # the regulation's value, shown by the control
     from kimson_ds.papers.report import resolve_parameters
 
     assert resolve_parameters(REPO / "notebooks" / "30-luan-chuyen.ipynb", parameters=params) == params
