@@ -468,11 +468,7 @@ class RotationPanel(FormPanelMixin, Panel):
 
     def render(self, result: rotation.RotationResult) -> None:
         cls = "kimson-diag" + ("" if result.feasible else " kimson-infeasible")
-        head = [x for x in result.diagnosis if not x.startswith("- ")]
-        items = [x[2:] for x in result.diagnosis if x.startswith("- ")]
-        body = "".join(f"<div>{html.escape(x)}</div>" for x in head)
-        if items:
-            body += "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in items) + "</ul>"
+        body = diagnosis_html(result.diagnosis)
         self.diagnosis.value = (f'<div class="{cls}" data-feasible="{int(result.feasible)}">'
                                 f"<b>Chẩn đoán:</b> {body}</div>")
         plan = result.assignments.reindex(columns=_PLAN_COLUMNS)
@@ -516,6 +512,28 @@ class RotationPanel(FormPanelMixin, Panel):
         ax.set_title("Quy định loại các cặp ứng viên – vị trí")
         fig.tight_layout()
         return figure_html(fig, "Quy định loại các cặp ứng viên – vị trí")
+
+
+def diagnosis_html(lines: list[str]) -> str:
+    """The diagnosis lines in their order: a sentence per block, ``- `` items as a list, ``  + ``
+    sub-items nested under the item before them (as the library and the CLI's diagnosis.txt write them)."""
+    out, depth = [], 0
+    for line in lines:
+        level = 2 if line.startswith("  + ") else 1 if line.startswith("- ") else 0
+        text = html.escape(line.strip().removeprefix("- ").removeprefix("+ "))
+        while depth > level:
+            out.append("</li></ul>")
+            depth -= 1
+        if level and depth == level:
+            out.append(f"</li><li>{text}")
+        elif level:
+            out.extend(["<ul><li>"] * (level - depth))
+            out.append(text)
+            depth = level
+        else:
+            out.append(f"<div>{text}</div>")
+    out.extend(["</li></ul>"] * depth)
+    return "".join(out)
 
 
 def _pairs_of(widget) -> list[dict]:
