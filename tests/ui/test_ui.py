@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -139,8 +140,8 @@ def test_rotation_impossible_request_shows_vietnamese_diagnosis(panel, ds, base,
     assert not expected.feasible
     assert panel.error is None
     assert 'data-feasible="0"' in panel.diagnosis.value and "kimson-infeasible" in panel.diagnosis.value
-    for line in expected.diagnosis:
-        assert line.removeprefix("- ") in panel.diagnosis.value
+    for line in expected.diagnosis:  # every line, in order, items and sub-items as list entries
+        assert html.escape(line.strip().removeprefix("- ").removeprefix("+ ")) in panel.diagnosis.value
     assert "Cần 9 nữ" in panel.diagnosis.value
     assert "KHÔNG thực hiện được" in panel.status.value
 
