@@ -373,9 +373,15 @@ def show_figure(fig, dpi: int = 110, *, source: str | None = None) -> None:
 
     if not any(t.get_text().startswith("Nguồn") for t in fig.texts):
         fig.text(0.01, 0.0, source or SOURCE_LINE, fontsize=7, color="#5b6775", ha="left", va="bottom")
-    _record_figure(figure_facts(fig))
-    display(Image(data=figure_png(fig, dpi=dpi), format="png"))
+    facts = figure_facts(fig)
+    _record_figure(facts)
+    display(Image(data=figure_png(fig, dpi=dpi), format="png"), metadata={"image/png": {"alt": figure_alt(facts)}})
     _close_pyplot(fig)
+
+
+def figure_alt(facts: dict) -> str:
+    """Vietnamese alternative text of a chart from its :func:`figure_facts`: "Biểu đồ: <tiêu đề>"."""
+    return f"Biểu đồ: {facts['title']}" if facts.get("title") else "Biểu đồ"
 
 
 def _close_pyplot(fig) -> None:
@@ -1160,6 +1166,7 @@ def _export_cells(nb):
                         del data[mime]
                     if not data:
                         continue
+                    _give_image_alt(out)
                 outs.append(out)
             cell.outputs = outs
             if not outs:
@@ -1167,6 +1174,17 @@ def _export_cells(nb):
         kept.append(cell)
     nb.cells = kept
     return nb
+
+
+def _give_image_alt(out) -> None:
+    """An image output is exported as ``<img alt=…>`` (nbconvert's templates write no alt: English filler and an
+    English "Alternative text is missing" warning in the terminal); the alt is the one :func:`show_figure` set."""
+    data = out["data"]
+    if "image/png" not in data or "text/html" in data:
+        return
+    alt = (out.get("metadata", {}).get("image/png") or {}).get("alt") or "Biểu đồ"
+    data["text/html"] = (f'<img alt="{html.escape(alt)}" src="data:image/png;base64,'
+                         f'{"".join(data["image/png"]).strip()}" style="max-width:100%">')
 
 
 _EXTERNAL = [

@@ -1031,6 +1031,8 @@ def candidate_pairs(data, term: str, as_of, *, params: ParameterSet | None = Non
 
 
 # --------------------------------------------------------------------------- annual review
+_LOW_SEVERITY = "planning.review_low_rating_severity"
+
 def _low_rating_people(ratings: pd.DataFrame, on, n_years: int) -> pd.Series:
     """Cadres whose last ``n_years`` recorded ratings up to ``on``'s year are all below tốt."""
     on = pd.Timestamp(on)
@@ -1066,7 +1068,10 @@ def annual_review(data, term: str, date_from, date_to, *, params: ParameterSet |
     course closes the gap), ratings below tốt for
     ``planning.review_low_rating_years`` years, appointed (now holds the post).
     A kept row with evidence is flagged for removal; a removed row without a
-    recorded reason or evidence is flagged.
+    recorded reason or evidence is flagged. Low ratings are evidence only while
+    ``planning.review_low_rating_severity`` is ``dua_ra``; from Quy định 50-QĐ/TW
+    (27-12-2021) they are a "cần xem xét" note (flag "Cần xem xét (xếp loại)",
+    review P10).
 
     Returns
     -------
@@ -1109,8 +1114,12 @@ def annual_review(data, term: str, date_from, date_to, *, params: ParameterSet |
     ev["tieu_chuan"] = np.where(~np.isfinite(rows["gap_months"].astype(float)),
                                 "tiêu chuẩn: " + rows["standards_vi"], "")
     lowtxt = rows["cadre_id"].map(low).astype(object)
-    ev["xep_loai"] = np.where(lowtxt.notna(),
-                              f"xếp loại dưới mức tốt {n_low} năm liền (" + lowtxt.where(lowtxt.notna(), "") + ")", "")
+    low_vi = np.where(lowtxt.notna(),
+                      f"xếp loại dưới mức tốt {n_low} năm liền (" + lowtxt.where(lowtxt.notna(), "") + ")", "")
+    # review P10: from QĐ 50 two years below tốt is a note to look at, not a ground for removal (dated)
+    low_is_ground = P.get(_LOW_SEVERITY) == "dua_ra" if _LOW_SEVERITY in P else True
+    ev["xep_loai"] = low_vi if low_is_ground else ""
+    note = pd.Series("" if low_is_ground else low_vi, index=rows.index, dtype=object)
     appointed = pd.Series(pair_mask(rows, now_holds), index=rows.index)
     ev["bo_nhiem"] = np.where(appointed, "đã được bổ nhiệm, bầu giữ chức danh này", "")
     evidence = _join_nonempty(ev)
@@ -1122,10 +1131,14 @@ def annual_review(data, term: str, date_from, date_to, *, params: ParameterSet |
         [np.where(recorded != "", recorded + np.where(evidence != "", " — " + evidence, ""), evidence),
          "Bổ sung vào quy hoạch" + np.where(evidence != "", " (lưu ý: " + evidence + ")", ""),
          np.where(evidence != "", evidence, "Tiếp tục đủ điều kiện")], "")
+    has_note = (note != "").to_numpy()
+    rows["reasons"] = np.where(has_note, rows["reasons"] + "; cần xem xét (không phải căn cứ đưa ra): " + note,
+                               rows["reasons"])
     rows["flag"] = np.select(
         [(st == "giu") & (evidence != ""), (st == "them") & (evidence != ""),
-         (st == "dua_ra") & (recorded == "") & (evidence == "")],
-        ["Cần xem xét đưa ra khỏi quy hoạch", "Bổ sung người chưa đủ điều kiện", "Đưa ra nhưng chưa rõ lý do"], "")
+         (st == "dua_ra") & (recorded == "") & (evidence == ""), (st != "dua_ra") & has_note],
+        ["Cần xem xét đưa ra khỏi quy hoạch", "Bổ sung người chưa đủ điều kiện", "Đưa ra nhưng chưa rõ lý do",
+         "Cần xem xét (xếp loại)"], "")
     rows["recorded_reason"] = recorded
     rows["status_vi"] = st.map(REVIEW_STATUS)
     cols = ["cadre_id", "full_name", "post_id", "post_vi", "status", "status_vi", "reasons", "recorded_reason", "flag"]

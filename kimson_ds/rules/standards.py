@@ -4,16 +4,23 @@ The standards of a post are dated parameters (RULEBOOK §4):
 
 * ``standards.commune_key`` — key commune posts (QĐ 04/2004/QĐ-BNV from 2004,
   Nghị định 33/2023/NĐ-CP from 1-8-2023), per title;
-* ``standards.district_head`` — heads of district departments, Party organs,
-  mass organisations and key district leaders (**ASSUMPTION**), for the titles
-  and unit kinds of ``standards.district_head_scope`` (**ASSUMPTION**);
+* ``standards.district_head`` — heads of district departments, Party boards,
+  mass organisations, the Front and the inspection committee (managed by the
+  district standing committee: trung cấp LLCT, chuyên viên), for the titles and
+  unit kinds of ``standards.district_head_scope``;
+* ``standards.district_leader`` — key district leaders (secretary, deputy
+  secretary, People's Council and Committee chairs and deputies, managed by the
+  province: cao cấp LLCT, chuyên viên chính), for ``standards.district_leader_scope``
+  (both **ASSUMPTION** levels under the frameworks QĐ 89-QĐ/TW 4-8-2017 and
+  QĐ 365-QĐ/TW 30-8-2025; review S3, S5);
 * ``standards.first_appointment_min_years_left`` — every first appointment.
 
 The kind of post is decided by the kind of the target unit: a commune or
 township (``xa``, ``thi_tran``) with a title listed in ``standards.commune_key``
 is a *commune key* post; a district unit and title inside
-``standards.district_head_scope`` is a *district head* post; any other post
-only carries the first-appointment rule.
+``standards.district_leader_scope`` is a *district leader* post, one inside
+``standards.district_head_scope`` a *district head* post; any other post only
+carries the first-appointment rule.
 
 Standards (the ``standard`` column)
 -----------------------------------
@@ -80,6 +87,7 @@ STANDARD_LABEL = {
 POST_KIND_LABEL = {
     "commune_key": "Chức danh chủ chốt cấp xã",
     "district_head": "Trưởng phòng, ban và tương đương cấp huyện",
+    "district_leader": "Lãnh đạo chủ chốt cấp huyện",
     "other": "Chức danh khác",
 }
 
@@ -98,6 +106,9 @@ PATH_COLUMNS = [
 _PARAM_COMMUNE = "standards.commune_key"
 _PARAM_DISTRICT = "standards.district_head"
 _PARAM_SCOPE = "standards.district_head_scope"
+#: District post kinds: (kind, standards parameter, scope parameter), leaders first.
+_DISTRICT_KINDS = (("district_leader", "standards.district_leader", "standards.district_leader_scope"),
+                   ("district_head", _PARAM_DISTRICT, _PARAM_SCOPE))
 _PARAM_FIRST = "standards.first_appointment_min_years_left"
 _PARAM_TERM = "term.length_years"
 _NUMERIC = ("max_age_first", "terms_left_first", "months_left_first", "years_left_first")
@@ -156,7 +167,7 @@ def _unit_kinds(targets: pd.DataFrame, units: pd.DataFrame | None) -> pd.Series:
 
 def post_kinds(targets: pd.DataFrame, as_of, *, units: pd.DataFrame | None = None,
                overrides: dict | None = None) -> pd.Series:
-    """Kind of each target post (``commune_key``, ``district_head`` or ``other``) on ``as_of``.
+    """Kind of each target post (``commune_key``, ``district_leader``, ``district_head`` or ``other``) on ``as_of``.
 
     Parameters
     ----------
@@ -180,9 +191,12 @@ def _classify(titles: pd.Series, kinds: pd.Series, ps: ParameterSet) -> pd.Serie
         commune_titles = list(ps.get(_PARAM_COMMUNE))
         out[commune & titles.isin(commune_titles)] = "commune_key"
     district = ~commune
-    if district.any():
-        scope = ps.get(_PARAM_SCOPE)
-        out[district & kinds.isin(scope["unit_kinds"]) & titles.isin(scope["titles"])] = "district_head"
+    for kind, _std, scope_name in _DISTRICT_KINDS if district.any() else ():
+        if scope_name not in ps:  # a kind not defined on this date
+            continue
+        scope = ps.get(scope_name)
+        hit = district & (out == "other") & kinds.isin(scope["unit_kinds"]) & titles.isin(scope["titles"])
+        out[hit] = kind
     return out
 
 
@@ -195,13 +209,15 @@ def _requirements(ps: ParameterSet, kinds_needed: set[str], titles: dict[str, se
         for title, stds in table.items():
             for std, req in stds.items():
                 rows.append(("commune_key", title, std, req, ref, assumption))
-    if "district_head" in kinds_needed:
-        stds = ps.get(_PARAM_DISTRICT)
-        ref, assumption = _ref(ps, _PARAM_DISTRICT)
-        scope_ref, scope_assumption = _ref(ps, _PARAM_SCOPE)
-        for title in sorted(titles.get("district_head", ())):
+    for kind, std_name, scope_name in _DISTRICT_KINDS:
+        if kind not in kinds_needed:
+            continue
+        stds = ps.get(std_name)
+        ref, assumption = _ref(ps, std_name)
+        scope_ref, scope_assumption = _ref(ps, scope_name)
+        for title in sorted(titles.get(kind, ())):
             for std, req in stds.items():
-                rows.append(("district_head", title, std, req, f"{ref}; {scope_ref}", assumption or scope_assumption))
+                rows.append((kind, title, std, req, f"{ref}; {scope_ref}", assumption or scope_assumption))
     frame = pd.DataFrame(rows, columns=["post_kind", "target_title", "standard", "required", "reference", "assumption"])
     unknown = sorted(set(frame["standard"]) - set(QUALIFICATION_STANDARDS) - set(_NUMERIC))
     if unknown:

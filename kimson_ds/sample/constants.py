@@ -176,17 +176,24 @@ PLAN_TERMS: dict[str, dict[str, date]] = {
 PLAN_LATE_ADDED = date(2018, 12, 20)
 #: Slate size the generator keeps to (2–4 people per post, every row of the term counted).
 PLAN_SLATE_MIN, PLAN_SLATE_MAX = 2, 4
-#: Standards the slates are built against (mirror of params/standards as of
-#: 2015–2020: QĐ 04/2004/QĐ-BNV for commune posts, the district-head ASSUMPTION).
+#: Standards of 2015–2020 (mirror of params/standards: QĐ 04/2004/QĐ-BNV for
+#: commune posts, the district-head and district-leader ASSUMPTIONs).
+#: ``slates_district`` is the sample committee's own bar when it drew the
+#: district slates in 2014 and 2017 (cao cấp LLCT, chuyên viên chính for every
+#: district post, stricter than the department-head standard): a choice of
+#: the synthetic history, so the slates stay those of the published sample.
 PLAN_STANDARDS: dict[str, dict[str, str]] = {
-    "district_head": {"education": "dai_hoc", "political_theory": "cao_cap", "state_mgmt": "chuyen_vien_chinh"},
+    "district_head": {"education": "dai_hoc", "political_theory": "trung_cap", "state_mgmt": "chuyen_vien"},
+    "district_leader": {"education": "dai_hoc", "political_theory": "cao_cap", "state_mgmt": "chuyen_vien_chinh"},
+    "slates_district": {"education": "dai_hoc", "political_theory": "cao_cap", "state_mgmt": "chuyen_vien_chinh"},
     "bi_thu": {"education": "trung_cap", "political_theory": "trung_cap", "state_mgmt": "chuyen_vien"},
     "chu_tich_ubnd": {"education": "trung_cap", "political_theory": "trung_cap"},
 }
 #: District titles under the district-head standards (params/standards/district_head_scope.yaml).
-PLAN_DISTRICT_HEAD_SCOPE = ("truong_phong", "truong_ban", "truong_doan_the", "chu_tich_mttq", "chu_nhiem_ubkt",
-                            "bi_thu", "pho_bi_thu", "chu_tich_ubnd", "pho_chu_tich_ubnd", "chu_tich_hdnd",
-                            "pho_chu_tich_hdnd")
+PLAN_DISTRICT_HEAD_SCOPE = ("truong_phong", "truong_ban", "truong_doan_the", "chu_tich_mttq", "chu_nhiem_ubkt")
+#: District titles under the district-leader standards (params/standards/district_leader_scope.yaml).
+PLAN_DISTRICT_LEADER_SCOPE = ("bi_thu", "pho_bi_thu", "chu_tich_ubnd", "pho_chu_tich_ubnd", "chu_tich_hdnd",
+                              "pho_chu_tich_hdnd")
 #: Lower-level basis of district posts (mirror of params/planning/lower_level_titles.yaml).
 PLAN_BASIS: dict[str, tuple[str, ...]] = {
     "bi_thu": ("pho_bi_thu", "bi_thu", "chu_tich_ubnd", "chu_tich_hdnd"),

@@ -14,6 +14,7 @@ from kimson_ds.sample.constants import (
     DEPARTMENTS,
     DEPUTY_TITLE,
     DISTRICT_DEPUTY_TITLES,
+    DISTRICT_HEAD_TITLES,
     MASS_ORGS,
     MERGER_2020,
     PARTY_ORGANS,
@@ -21,6 +22,7 @@ from kimson_ds.sample.constants import (
     PLAN_DEMO_CAPS,
     PLAN_DEMO_ENTRIES,
     PLAN_DISTRICT_HEAD_SCOPE,
+    PLAN_DISTRICT_LEADER_SCOPE,
     PLAN_LATE_ADDED,
     PLAN_SLATE_MAX,
     PLAN_SLATE_MIN,
@@ -28,6 +30,15 @@ from kimson_ds.sample.constants import (
     PLAN_TERMS,
     PLANTED_DOC,
 )
+
+
+def _district_standards(title: str) -> dict[str, str] | None:
+    """Standards of a district post by title (department heads vs district leaders, review S3)."""
+    if title in PLAN_DISTRICT_LEADER_SCOPE:
+        return PLAN_STANDARDS["district_leader"]
+    if title in PLAN_DISTRICT_HEAD_SCOPE:
+        return PLAN_STANDARDS["district_head"]
+    return None
 
 
 class PlanningStep(BuilderBase):
@@ -200,9 +211,10 @@ class PlanningStep(BuilderBase):
     def _plant_planning_gaps(self, add, slate_rows, n_rows, planned, no_fill) -> dict[str, int]:
         """Genuine gaps of the planning lists (three in 2020–2025, one in 2015–2020), chosen deterministically.
 
-        * ``late_gap``: a district deputy with trung cấp LLCT and a state management
-          gap added to the head slate of the unit late (20-12-2018): the courses (at
-          least 21 months) cannot end before the term starts (1-7-2020);
+        * ``late_gap``: a district department head with trung cấp LLCT added late
+          (20-12-2018) to the slate of chair of the district People's Committee, a
+          district leader post (cao cấp LLCT, 18 months, and chuyên viên chính):
+          the courses cannot end before the term starts (1-7-2020);
         * ``over_age``: a commune chairman aged over 45 planned for party secretary
           (first appointment, QĐ 04/2004/QĐ-BNV: at most 45);
         * ``no_basis``: a young specialist (of a mass organisation when possible)
@@ -222,16 +234,16 @@ class PlanningStep(BuilderBase):
                     and len(slate_rows(term, title, uid)) < PLAN_SLATE_MAX
                     and all(r["cadre_id"] != P[i].cadre_id for r in slate_rows(term, title, uid, False)))
 
+        # a department head with trung cấp LLCT put late on the slate of a district leader post
+        target = ("chu_tich_ubnd", "UBND_HUYEN")
+        required = _district_standards(target[0])
         for post in self.posts.values():
             i = post.holder
-            if (i is None or post.title not in DISTRICT_DEPUTY_TITLES or P[i].political_theory != "trung_cap"
-                    or P[i].education not in ("dai_hoc", "thac_si")
-                    or self._gap_months(P[i], PLAN_STANDARDS["district_head"]) <= _months(PLAN_LATE_ADDED, start)):
+            if (i is None or post.title not in DISTRICT_HEAD_TITLES or P[i].political_theory != "trung_cap"
+                    or self._gap_months(P[i], required) <= _months(PLAN_LATE_ADDED, start)):
                 continue
-            uid = post.unit_id
-            title = self.posts[next(q for q in self.posts if q.startswith(uid + "-"))].title
-            if free(i, title, uid) and self._serves(P[i], start, 5):
-                add(i, title, uid, term, PLAN_LATE_ADDED)
+            if free(i, *target) and self._serves(P[i], start, 5):
+                add(i, *target, term, PLAN_LATE_ADDED)
                 out["late_gap"] = i
                 break
         for uid in self.communes_2019:
@@ -252,7 +264,7 @@ class PlanningStep(BuilderBase):
             title = self.posts[next(q for q in self.posts if q.startswith(uid + "-"))].title
             if {t for t, _ in planned.get(i, ())} & set(PLAN_BASIS[title]):
                 continue
-            if free(i, title, uid) and self._gap_months(p, PLAN_STANDARDS["district_head"]) <= _months(
+            if free(i, title, uid) and self._gap_months(p, PLAN_STANDARDS["slates_district"]) <= _months(
                     reg["added_district"], start):
                 add(i, title, uid, term, reg["added_district"])
                 out["no_basis"] = i
@@ -311,8 +323,8 @@ class PlanningStep(BuilderBase):
             return False
         if commune:
             required = PLAN_STANDARDS.get(title)
-        else:
-            required = PLAN_STANDARDS["district_head"] if title in PLAN_DISTRICT_HEAD_SCOPE else None
+        else:  # the committee's own bar for district slates (see PLAN_STANDARDS)
+            required = PLAN_STANDARDS["slates_district"] if _district_standards(title) else None
         if required and self._gap_months(p, required) > _months(added, start):
             return False
         basis = PLAN_BASIS.get(title)

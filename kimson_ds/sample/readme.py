@@ -111,9 +111,9 @@ def sample_facts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     title_of = held.groupby("holder_id")["title"].agg(set)
     heads = ("truong_phong", "truong_ban", "chu_nhiem_ubkt", "truong_doan_the")
     p20 = plan[plan["term"] == "2020-2025"]
-    late = p20[(p20["added_on"] == pd.Timestamp(PLAN_LATE_ADDED)) & p20["target_title"].isin(heads)]
-    late = late[cadre.loc[late["cadre_id"], "political_theory"].eq("trung_cap").to_numpy()
-                & cadre.loc[late["cadre_id"], "state_mgmt"].isin(["chua_co", "chuyen_vien"]).to_numpy()]
+    late = p20[(p20["added_on"] == pd.Timestamp(PLAN_LATE_ADDED)) & (p20["target_title"] == "chu_tich_ubnd")
+               & (p20["target_unit_id"] == "UBND_HUYEN")]
+    late = late[cadre.loc[late["cadre_id"], "political_theory"].eq("trung_cap").to_numpy()]
     chairs = set(held.loc[held["title"] == "chu_tich_ubnd", "holder_id"])
     birth = pd.to_datetime(cadre["birth_date"])
     over = p20[(p20["target_title"] == "bi_thu") & p20["cadre_id"].isin(chairs)
@@ -275,8 +275,9 @@ Quy hoạch nhiệm kỳ 2020–2025 (danh sách đang hiệu lực):
 - người đang bị kỷ luật (khiển trách 14-6-2019) vẫn trong quy hoạch: {disc};
   {drem} bị cảnh cáo 12-3-2018 và đã được đưa ra (`ky_luat`);
 - chưa đạt tiêu chuẩn, không kịp bù bằng đào tạo trước khi nhiệm kỳ bắt đầu
-  (01-7-2020): {late_gap} (phó, được bổ sung quy hoạch người đứng đầu `{late_gap_post}`
-  ngày 20-12-2018, trung cấp lý luận chính trị, chưa có chuyên viên chính); {over_age}
+  (01-7-2020): {late_gap} (trưởng phòng, ban, được bổ sung quy hoạch Chủ tịch UBND huyện
+  `{late_gap_post}` ngày 20-12-2018 — chức danh lãnh đạo chủ chốt cấp huyện cần cao cấp
+  lý luận chính trị, người này mới có trung cấp); {over_age}
   (chủ tịch UBND, trên 45 tuổi, quy hoạch bí thư `{over_age_post}` — quá tuổi giữ chức
   lần đầu);
 - thiếu cơ sở quy hoạch cấp dưới: {four} (phó ban Tổ chức, quy hoạch trưởng phòng Nội

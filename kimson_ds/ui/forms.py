@@ -38,7 +38,8 @@ from kimson_ds.config import dump_scenario, load_yaml_text, parse_scenario, pars
 from kimson_ds.errors import ScenarioError
 from kimson_ds.papers.report import REPO_ROOT
 
-__all__ = ["External", "ScenarioFiles", "ScenarioForm", "field_paths"]
+__all__ = ["External", "FormPanelMixin", "ScenarioFiles", "ScenarioForm", "day_of", "field_paths", "put_day",
+           "put_option"]
 
 _NO_VALUE = object()
 
@@ -98,6 +99,24 @@ def _key(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
+def day_of(widget) -> dt.date | None:
+    """The date chosen in a drop-down of ISO dates ("" chooses no date)."""
+    return dt.date.fromisoformat(widget.value) if widget.value else None
+
+
+def put_day(widget, value) -> None:
+    """Show a date (or None: the "" choice) in a drop-down of ISO dates."""
+    iso = value.isoformat() if value else ""
+    put_option(widget, iso, value.strftime("%d/%m/%Y") if value else "")
+
+
+def put_option(widget, value, label: str | None = None) -> None:
+    """Select ``value`` in a drop-down, adding it (sorted) when a file names a value not offered."""
+    if value not in [v for _, v in widget.options]:
+        widget.options = sorted([*widget.options, (label or str(value), value)], key=lambda o: str(o[1]))
+    widget.value = value
+
+
 # --------------------------------------------------------------------------- nodes
 class _Node:
     widget: Any = None
@@ -111,12 +130,11 @@ class _Node:
 
 
 class _Scalar(_Node):
-    def __init__(self, w, kind, label: str, bounds: dict, literal: tuple | None = None) -> None:
+    def __init__(self, w, kind, label: str, bounds: dict, literal: list | None = None) -> None:
         self.kind, self.label = kind, label
         style, lay = {"description_width": "300px"}, w.Layout(width="560px")
         if literal is not None:
-            self.widget = w.Dropdown(options=[(str(v), v) for v in literal], description=label, style=style,
-                                     layout=lay)
+            self.widget = w.Dropdown(options=list(literal), description=label, style=style, layout=lay)
         elif kind is bool:
             self.widget = w.Checkbox(value=False, description=label, indent=False, layout=w.Layout(width="560px"))
         elif kind is int:
@@ -237,6 +255,73 @@ class _Choices(_Node):
         if extra:
             self.widget.options = [*self.widget.options, *extra]
         self.widget.value = tuple(keys)
+
+
+class _PickList(_Node):
+    """A list of items built by picking one value on each axis (person, post) and pressing "Thêm".
+
+    ``axes`` is ``[(axis label, [(option label, partial item dict), …]), …]``; an item is the
+    union of the partial dicts picked on every axis (an option ``{}`` leaves its keys out).
+    """
+
+    def __init__(self, w, label: str, axes: list[tuple[str, list[tuple[str, dict]]]]) -> None:
+        self.label = label
+        self.items: list[dict] = []
+        self.axes = [w.Dropdown(options=[(lab, _key(part)) for lab, part in opts], description=name,
+                                style={"description_width": "120px"}, layout=w.Layout(width="460px"))
+                     for name, opts in axes]
+        self._names = [{k: lab for lab, k in ((lab, _key(part)) for lab, part in opts)} for _, opts in axes]
+        self._parts = [[part for _, part in opts] for _, opts in axes]
+        add = w.Button(description="Thêm", tooltip=f"Thêm vào: {label}")
+        drop = w.Button(description="Bỏ mục đang chọn", tooltip="Bỏ mục đang chọn khỏi danh sách")
+        add.add_class("kimson-pick-add")
+        drop.add_class("kimson-pick-drop")
+        self.chosen = w.Select(options=[], rows=4, layout=w.Layout(width="98%"))
+        self.signature = w.Text(value="[]", layout=w.Layout(display="none"))  # changes when the list changes
+        add.on_click(lambda _b: self.add())
+        drop.on_click(lambda _b: self.drop())
+        self.widget = w.VBox([w.HTML(f"<i>{html.escape(label)}</i>"), w.HBox(self.axes, layout=w.Layout(
+            flex_flow="row wrap")), w.HBox([add, drop]), self.chosen, self.signature])
+        self.leaves = [self.signature]
+
+    def _label(self, item: dict) -> str:
+        parts = []
+        for names, options in zip(self._names, self._parts, strict=True):
+            best = max((p for p in options if all(item.get(k) == v for k, v in p.items())), key=len, default=None)
+            if best is not None and best:
+                parts.append(names[_key(best)])
+        return " → ".join(parts) or _key(item)
+
+    def _show(self) -> None:
+        self.chosen.options = [(self._label(it), i) for i, it in enumerate(self.items)]
+        self.signature.value = _key(self.items)
+
+    def add(self) -> None:
+        item: dict = {}
+        for dd in self.axes:
+            item.update(json.loads(dd.value) if dd.value is not None else {})
+        if item and item not in self.items:
+            self.items.append(item)
+            self._show()
+
+    def pick(self, *parts: dict) -> None:
+        """Choose ``parts`` (one partial item per axis) in the drop-downs and press "Thêm"."""
+        for dd, part in zip(self.axes, parts, strict=True):
+            dd.value = _key(part)
+        self.add()
+
+    def drop(self) -> None:
+        if self.chosen.value is not None:
+            del self.items[self.chosen.value]
+            self._show()
+
+    def get(self):
+        return [dict(it) for it in self.items]
+
+    def set(self, value) -> None:
+        self.items = [v.model_dump(mode="json", exclude_none=True) if isinstance(v, BaseModel)
+                      else {k: x for k, x in dict(v).items() if x is not None} for v in (value or [])]
+        self._show()
 
 
 class _Grid(_Node):
@@ -361,9 +446,10 @@ class ScenarioForm:
         Vietnamese label of every dotted field path (``weights.merit``) and of
         the codes of per-key boxes (``posts.counts.bi_thu`` is labelled by
         the ``choices`` of ``posts.counts``).
-    choices : dict of str to list of (label, value)
-        For list fields: the items to choose from; for ``dict[code, number]``
-        fields: the codes (value = code).
+    choices : dict of str to list of (label, value), or to dict of axis label to such lists
+        For list fields: the items to choose from, or (a dict) the axes an item
+        is picked on (person, post: each option a partial item); for
+        ``dict[code, number]`` fields: the codes (value = code).
     externals : dict of str to External
         Fields shown by the panel among its quick controls.
     validate : callable, optional
@@ -375,6 +461,8 @@ class ScenarioForm:
     fields : dict of str to widget
         The input of each field path shown in the form (groups have none; per-key boxes are
         ``path.key``).
+    nodes : dict of str to node
+        The editor of each field path (``nodes["pins"].pick(person, post)`` adds an item).
     ticks : dict of str to Checkbox
         The "Đặt: …" tick box of each optional field (unticked: the field is left empty).
     missing_labels : list of str
@@ -395,6 +483,7 @@ class ScenarioForm:
         self._validate = validate or (lambda data: parse_scenario(data, model, "các ô nhập của biểu mẫu"))
         self.fields: dict[str, Any] = {}
         self.ticks: dict[str, Any] = {}
+        self.nodes: dict[str, _Node] = {}
         self.missing_labels: list[str] = []
         self.root = self._group(model, "", None, 0)
         self.widget = self.root.widget
@@ -419,6 +508,7 @@ class ScenarioForm:
         label = self._label(path)
         tp, optional = _strip_optional(field.annotation)
         node = self._inner(path, tp, label, field, depth)
+        self.nodes[path] = node
         if node.widget is not None and hasattr(node.widget, "value"):
             self.fields[path] = node.widget
         if isinstance(node, _Grid):
@@ -435,10 +525,12 @@ class ScenarioForm:
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if _is_model(tp):
             return self._group(tp, f"{path}.", label, depth + 1)
-        if origin is typing.Literal:
-            return _Scalar(w, str, label, {}, literal=args)
+        if origin is typing.Literal:  # choices labelled by ``labels["path:value"]``
+            return _Scalar(w, str, label, {}, literal=[(self._label(f"{path}:{v}"), v) for v in args])
         if tp in (bool, int, float, str, dt.date):
             return _Scalar(w, tp, label, _bounds(field))
+        if origin is list and isinstance(self.choices.get(path), dict):
+            return _PickList(w, label, list(self.choices[path].items()))
         if origin is list and path in self.choices:
             return _Choices(w, label, self.choices[path])
         if origin is list and args and args[0] in (str, int):
@@ -541,15 +633,18 @@ class FormPanelMixin:
     labels: dict[str, str] = {}
 
     def _build_form(self, sc: BaseModel, *, stem: str, example: str, externals: dict | None = None,
-                    choices: dict | None = None, validate: Callable[[dict], BaseModel] | None = None) -> None:
+                    choices: dict | None = None, validate: Callable[[dict], BaseModel] | None = None,
+                    files: ScenarioFiles | None = None) -> None:
         import os
 
         w = self._w
         self.form = ScenarioForm(self.model, sc, labels=self.labels, choices=choices, externals=externals,
                                  validate=validate)
-        self.files = ScenarioFiles(self._open_file, self._save_scenario,
-                                   os.path.relpath(REPO_ROOT / "reports" / "kich-ban" / f"{stem}.yaml", REPO_ROOT),
-                                   example)
+        self.files = files or ScenarioFiles(self._open_file, self._save_scenario,
+                                            os.path.relpath(REPO_ROOT / "reports" / "kich-ban" / f"{stem}.yaml",
+                                                            REPO_ROOT), example)
+        if files is not None:  # a panel rebuilt for a newly opened file keeps its buttons, now serving it
+            files._open, files.saver._write = self._open_file, self._save_scenario
         self.saver = self.files.saver
         self.form_box = w.Accordion(children=[self.form.widget],
                                     titles=("Kịch bản đầy đủ: mọi mục của tệp kịch bản",))

@@ -19,29 +19,13 @@ from kimson_ds.papers.report import REPO_ROOT, table_html
 from kimson_ds.rating import engine as rating
 from kimson_ds.rating.scenario import RatingScenario
 from kimson_ds.ui.common import ErrorPanel, NotebookPanel, Panel, legal_basis_html, load_for_panel
-from kimson_ds.ui.forms import External, FormPanelMixin
+from kimson_ds.ui.forms import External, FormPanelMixin, day_of, put_day, put_option
 
 __all__ = ["GROUPS", "RATING_LABELS", "RatingPanel", "rating_panel"]
 
 #: Quota grouping choices of notebook 10 (``group_col``).
 GROUPS = {"group": "Nhóm chức danh tương đương", "title": "Chức danh", "post_unit_id": "Đơn vị",
           "cap_unit_id": "Đơn vị liên kết", "all": "Toàn bộ (một nhóm)"}
-
-
-def _day_of(widget) -> dt.date | None:
-    return pd.Timestamp(widget.value).date() if widget.value else None
-
-
-def _put_day(widget, value) -> None:
-    iso = value.isoformat() if value else ""
-    _put_option(widget, iso, value.strftime("%d/%m/%Y") if value else "")
-
-
-def _put_option(widget, value, label: str | None = None) -> None:
-    """Select ``value`` in a drop-down, adding it (sorted) when a file names a value not offered."""
-    if value not in [v for _, v in widget.options]:
-        widget.options = sorted([*widget.options, (label or str(value), value)], key=lambda o: str(o[1]))
-    widget.value = value
 
 
 def _pct(v) -> str:
@@ -102,10 +86,10 @@ class RatingPanel(FormPanelMixin, NotebookPanel):
         for name, ctl in c.items():
             ctl.add_class(f"kimson-{name.replace('_', '-')}")
         self.controls = c
-        day = External(c["as_of"], get=_day_of, put=_put_day)
-        other = External(c["compare_as_of"], get=_day_of, put=_put_day)
+        day = External(c["as_of"], get=day_of, put=put_day)
+        other = External(c["compare_as_of"], get=day_of, put=put_day)
         self._build_form(scenario, stem="xep-loai", example="reports/kich-ban/xep-loai.yaml",
-                         externals={"year": External(c["year"], put=_put_option), "as_of": day,
+                         externals={"year": External(c["year"], put=put_option), "as_of": day,
                                     "compare_as_of": other, "group": External(c["group_col"])})
         self.summary = w.HTML("")
         self.summary.add_class("kimson-summary")

@@ -9,74 +9,123 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from pathlib import Path
 
 import pandas as pd
 
 from kimson_ds.config import load_scenario
 from kimson_ds.data.io import Dataset
+from kimson_ds.history.state import dataset_on
+from kimson_ds.papers.pack import succession_proposal
 from kimson_ds.papers.report import REPO_ROOT, table_html
 from kimson_ds.planning import slate_model as sm
 from kimson_ds.planning import succession as su
 from kimson_ds.rules.parameters import parameters
 from kimson_ds.ui.common import ErrorPanel, NotebookPanel, Panel, legal_basis_html, load_for_panel, repo_file
+from kimson_ds.ui.forms import External, FormPanelMixin, day_of, put_day, put_option
 
-__all__ = ["SuccessionPanel", "succession_panel"]
+__all__ = ["PLANNING_LABELS", "SuccessionPanel", "succession_panel"]
 
 
 def _pct(v) -> str:
     return "" if pd.isna(v) else f"{100 * float(v):.1f}%".replace(".", ",")
 
 
-class SuccessionPanel(NotebookPanel):
-    """Controls of notebook 20 (``term``, ``as_of``, ``women_share_min``, ``slate_size``) with live results."""
+PLANNING_LABELS = {
+    "term": "Nhiệm kỳ quy hoạch",
+    "as_of": "Ngày áp dụng quy định",
+    "term_start": "Ngày bắt đầu nhiệm kỳ (đại hội)",
+    "parameters": "Ghi đè tham số quy định (tên tham số: giá trị)",
+    "merit_years": "Số năm xếp loại gần nhất tính thành tích",
+    "slate_size": "Số người tối đa mỗi vị trí",
+    "weights": "Trọng số",
+    "weights.readiness": "Trọng số mức sẵn sàng",
+    "weights.merit": "Trọng số thành tích",
+    "weights.keep_current": "Ưu tiên giữ người đang trong danh sách",
+    "weights.women_slack": "Mức ưu tiên chỉ tiêu tỷ lệ nữ khi không đạt hết",
+    "weights.young_slack": "Mức ưu tiên chỉ tiêu cán bộ trẻ khi không đạt hết",
+    "weights.slate_min_slack": "Mức ưu tiên đủ số người tối thiểu mỗi chức danh",
+    "weights.cohorts_slack": "Mức ưu tiên đủ ba độ tuổi",
+    "pins": "Chỉ định đưa vào quy hoạch (người → chức danh)",
+    "excludes": "Loại trừ (người, khỏi mọi chức danh hoặc một chức danh)",
+    "extra_candidates": "Ứng viên bổ sung ngoài nguồn tự động (người → chức danh)",
+    "review": "Rà soát hằng năm",
+    "review.date_from": "Ngày đầu kỳ rà soát",
+    "review.date_to": "Ngày cuối kỳ rà soát",
+    "time_limit_s": "Giới hạn thời gian giải (giây)",
+}
+_WOMEN = "planning.women_share_min"
+
+
+class SuccessionPanel(FormPanelMixin, NotebookPanel):
+    """Every field of the planning scenario (term, date, women's share, slate size, weights, pins,
+    exclusions, extra candidates, review) with the compliance check and the optimal slates, live.
+
+    The form holds :class:`~kimson_ds.planning.slate_model.PlanScenario`, the file of
+    ``kimson-ds plan DATASET --scenario FILE``; every refresh runs what that command runs, on the
+    organisation of the scenario's date.
+    """
 
     title = "Quy hoạch cán bộ — kiểm tra danh sách và phương án tối ưu"
     notebook = REPO_ROOT / "notebooks" / "20-quy-hoach.ipynb"
+    model = sm.PlanScenario
+    labels = PLANNING_LABELS
 
     def __init__(self, ds: Dataset, scenario: str, *, dataset_path=None, term: str | None = None,
                  as_of: str | dt.date | None = None, term_start: str | dt.date | None = None,
-                 review_from: str = "2017-12-31", review_to: str = "2019-12-31",
+                 review_from: str | None = None, review_to: str | None = None,
                  women_share_min: float | None = None, slate_size: int | None = None) -> None:
         super().__init__()
         w = self._w
         self.ds = ds
+        self._states: dict = {}
         self.dataset_path = dataset_path if dataset_path is not None else ds.path
         self.scenario_name = str(scenario)
-        self.base = load_scenario(repo_file(scenario), sm.PlanScenario)
+        base = load_scenario(repo_file(scenario), sm.PlanScenario)
+        update: dict = {}
+        if term:
+            update["term"] = term
+        if as_of:
+            update["as_of"] = pd.Timestamp(as_of).date()
         if term_start:
-            self.base = self.base.model_copy(update={"term_start": pd.Timestamp(term_start).date()})
-        self.review = (review_from, review_to)
+            update["term_start"] = pd.Timestamp(term_start).date()
+        if review_from and review_to:
+            update["review"] = sm.Review(date_from=pd.Timestamp(review_from).date(),
+                                         date_to=pd.Timestamp(review_to).date())
+        if slate_size is not None:
+            update["slate_size"] = int(slate_size)
+        if women_share_min is not None and women_share_min >= 0:  # as in notebook 20: negative = the regulation
+            update["parameters"] = {**base.parameters, _WOMEN: float(women_share_min)}
+        base = base.model_copy(update=update)
         terms = sorted(pd.Series(ds["planning"]["term"]).dropna().astype(str).unique())
         years = sorted(int(y) for y in pd.Series(ds["ratings"]["year"]).dropna().unique())
-        start_day = pd.Timestamp(as_of).date() if as_of else self.base.as_of
-        dates = sorted({start_day, self.base.as_of, *(dt.date(y, 12, 31) for y in years)} - {None})
-        start_term = term or self.base.term
-        if start_term not in terms:
-            terms = sorted([*terms, start_term]) if term else terms
+        dates = sorted({base.as_of, *(dt.date(y, 12, 31) for y in years)} - {None})
         style = {"description_width": "240px"}
         lay = w.Layout(width="480px")
-        women = self.base.parameters.get("planning.women_share_min")
-        if women_share_min is not None and women_share_min >= 0:  # as in notebook 20: negative = the regulation
-            women = float(women_share_min)
         c = {
-            "term": w.Dropdown(options=terms, value=start_term if start_term in terms else terms[-1],
+            "term": w.Dropdown(options=[(t, t) for t in terms], value=terms[-1] if terms else None,
                                description="Nhiệm kỳ quy hoạch", style=style, layout=lay),
-            "as_of": w.Dropdown(options=[(d.strftime("%d/%m/%Y"), d.isoformat()) for d in dates],
-                                value=start_day.isoformat(), description="Ngày áp dụng quy định",
-                                style=style, layout=lay),
-            "override_women": w.Checkbox(value=women is not None, indent=False,
+            "as_of": w.Dropdown(options=[("Ngày trước nhiệm kỳ (mặc định)", ""),
+                                         *((d.strftime("%d/%m/%Y"), d.isoformat()) for d in dates)],
+                                value="", description="Ngày áp dụng quy định", style=style, layout=lay),
+            "override_women": w.Checkbox(value=False, indent=False,
                                          description="Đặt tỷ lệ nữ tối thiểu khác quy định"),
-            "women_share_min": w.FloatSlider(value=float(women) if women is not None else 0.15, min=0, max=0.6,
-                                             step=0.05, readout_format=".0%", continuous_update=False,
-                                             description="Tỷ lệ nữ tối thiểu", style=style, layout=lay),
-            "slate_size": w.BoundedIntText(value=int(slate_size if slate_size is not None else self.base.slate_size),
-                                           min=1, max=10,
-                                           description="Số người tối đa mỗi vị trí", style=style,
-                                           layout=w.Layout(width="340px")),
+            "women_share_min": w.FloatSlider(value=0.15, min=0, max=0.6, step=0.05, readout_format=".0%",
+                                             continuous_update=False, description="Tỷ lệ nữ tối thiểu",
+                                             style=style, layout=lay),
+            "slate_size": w.BoundedIntText(value=0, min=0, max=10,
+                                           description="Số người tối đa mỗi vị trí (0: theo quy định)",
+                                           style=style, layout=w.Layout(width="340px")),
         }
         for name, ctl in c.items():
             ctl.add_class(f"kimson-{name.replace('_', '-')}")
         self.controls = c
+        self._build_form(self._without_women(base), stem="quy-hoach",
+                         example="data/scenarios/quy-hoach-2020-2025.yaml", choices=self._choices(ds),
+                         externals={"term": External(c["term"], put=put_option),
+                                    "as_of": External(c["as_of"], get=day_of, put=put_day),
+                                    "slate_size": External(c["slate_size"], get=lambda x: x.value or None,
+                                                           put=lambda x, v: setattr(x, "value", v or 0))})
         self.summary = w.HTML("")
         self.summary.add_class("kimson-summary")
         self.sections = {k: w.HTML("") for k in ("compliance", "violations", "bench", "slate", "legal")}
@@ -84,33 +133,104 @@ class SuccessionPanel(NotebookPanel):
         for i, t in enumerate(["Chỉ tiêu cơ cấu", "Vi phạm", "Nguồn kế nhiệm", "Phương án tối ưu", "Căn cứ pháp lý"]):
             tabs.set_title(i, t)
         self.tabs = tabs
-        buttons = self._buttons("quy-hoach")
-        self._assemble([w.VBox(list(c.values()))], [self.summary, tabs], buttons)
+        self._assemble([w.VBox(list(c.values())), self.form_box], [self.summary, tabs],
+                       self._form_buttons("quy-hoach"))
         self.observe(*c.values())
         self.refresh()
 
+    # ----------------------------------------------------------------- the form and the women's share
+    @staticmethod
+    def _choices(ds) -> dict:
+        """People and planning posts to pick pins, exclusions and extra candidates from."""
+        from kimson_ds.data.codes import TITLE
+
+        cad = ds["cadres"].sort_values(["full_name", "cadre_id"], kind="mergesort")
+        people = [(f"{n} ({i})", {"cadre_id": i}) for i, n in zip(cad["cadre_id"], cad["full_name"], strict=True)]
+        units = ds["units"].set_index("unit_id")["name"]
+        pos = ds["positions"][["title", "unit_id"]].drop_duplicates().sort_values(["unit_id", "title"])
+        posts = [(f"{TITLE.get(t, t)} — {units.get(u, u)}", {"target_title": t, "target_unit_id": u})
+                 for t, u in zip(pos["title"], pos["unit_id"], strict=True)]
+        pair = {"Cán bộ": people, "Chức danh": posts}
+        return {"pins": pair, "extra_candidates": pair,
+                "excludes": {"Cán bộ": people, "Chức danh": [("(mọi chức danh)", {}), *posts]}}
+
+    def _without_women(self, sc: sm.PlanScenario) -> sm.PlanScenario:
+        """``sc`` without its women's share override, shown instead by the quick controls."""
+        women = sc.parameters.get(_WOMEN)
+        self.controls["override_women"].value = women is not None
+        if women is not None:
+            self.controls["women_share_min"].value = float(women)
+        return sc.model_copy(update={"parameters": {k: v for k, v in sc.parameters.items() if k != _WOMEN}})
+
+    def _open_file(self, path) -> bool:
+        sc = load_scenario(path, sm.PlanScenario)
+        with self.holding():
+            self.form.set(self._without_women(sc))
+        return self.error is None
+
+    def scenario(self) -> sm.PlanScenario:
+        """The scenario of the form, with the women's share of the quick controls when it is set."""
+        sc = self.form.value()
+        if self.controls["override_women"].value:
+            women = float(round(self.controls["women_share_min"].value, 4))
+            sc = sc.model_copy(update={"parameters": {**sc.parameters, _WOMEN: women}})
+        return sc
+
+    def rule_date(self, sc: sm.PlanScenario) -> dt.date:
+        """The scenario's date, or (as ``kimson-ds plan``) the day before its term starts."""
+        if sc.as_of is not None:
+            return sc.as_of
+        return (su.term_window(sc.term, parameters(dt.date.today()), sc.term_start).start
+                - pd.Timedelta(days=1)).date()
+
     def notebook_parameters(self) -> dict:
-        c = self.controls
-        return {"dataset": str(self.dataset_path), "scenario": self.scenario_name, "term": c["term"].value,
-                "as_of": c["as_of"].value, "term_start": self.base.term_start.isoformat(),
-                "review_from": self.review[0], "review_to": self.review[1],
-                "women_share_min": float(round(c["women_share_min"].value, 4)) if c["override_women"].value else -1.0,
-                "slate_size": int(c["slate_size"].value)}
+        sc = self.scenario()
+        review = sc.review
+        return {"dataset": str(self.dataset_path), "scenario": self.scenario_name, "term": sc.term,
+                "as_of": self.rule_date(sc).isoformat(),
+                "term_start": sc.term_start.isoformat() if sc.term_start else "",
+                "review_from": review.date_from.isoformat() if review else "2017-12-31",
+                "review_to": review.date_to.isoformat() if review else "2019-12-31",
+                "women_share_min": float(sc.parameters[_WOMEN]) if _WOMEN in sc.parameters else -1.0,
+                "slate_size": int(sc.slate_size or 0)}
+
+    def _report_parameters(self, out_dir) -> dict:
+        path = self._save_scenario(Path(out_dir) / "kich-ban.yaml")
+        return {**self.notebook_parameters(), "scenario": str(path.resolve())}
+
+    def _submission(self):
+        _P, _comp, res = self._result_or_error()
+        sc = self.scenario()
+        return succession_proposal(res, sc.term, self.rule_date(sc)).submission
+
+    def _export_tables(self) -> tuple:
+        from kimson_ds.papers.report import legal_basis_table, references_frame
+
+        P, comp, res = self._result_or_error()
+        ct, st = su.compliance_tables(comp), sm.slate_tables(res)
+        sheets = {"Phương án tối ưu": st["slates"], "Cơ cấu": st["shares"], "So với hiện hành": st["diff"],
+                  "Vi phạm": ct["violations"], "Chỉ tiêu cơ cấu": ct["summary"],
+                  "Căn cứ pháp lý": legal_basis_table(references_frame([P, *comp.param_sets[1:], *res.param_sets]))}
+        sc = self.scenario()
+        return f"Quy hoạch cán bộ nhiệm kỳ {sc.term}", sheets, lambda path: self._save_scenario(Path(path))
+
+    def state(self, day: dt.date):
+        """The organisation on ``day`` (as ``kimson-ds plan`` reads it), kept once computed."""
+        if day not in self._states:
+            self._states[day] = dataset_on(self.ds, day)
+        return self._states[day]
 
     def compute(self):
-        p = self.notebook_parameters()
-        overrides = dict(self.base.parameters)
-        if p["women_share_min"] >= 0:
-            overrides["planning.women_share_min"] = p["women_share_min"]
-        sc = self.base.model_copy(update={"term": p["term"], "as_of": pd.Timestamp(p["as_of"]).date(),
-                                          "term_start": pd.Timestamp(p["term_start"]).date(),
-                                          "parameters": overrides, "slate_size": p["slate_size"]})
-        P = parameters(p["as_of"], overrides or None)
+        sc = self.scenario()
+        su.parse_term(sc.term)
+        as_of = self.rule_date(sc)
+        ds = self.state(as_of)
+        P = parameters(as_of, sc.parameters or None)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            comp = su.check_compliance(self.ds, p["term"], p["as_of"], params=P, term_start=sc.term_start,
+            comp = su.check_compliance(ds, sc.term, as_of, params=P, term_start=sc.term_start,
                                        merit_years=sc.merit_years)
-            res = sm.run(self.ds, sc)
+            res = sm.run(ds, sc, as_of=as_of, term=sc.term)
         return P, comp, res
 
     def status_text(self, result) -> str:
@@ -151,8 +271,8 @@ class SuccessionPanel(NotebookPanel):
 
 def succession_panel(dataset=None, scenario: str = "data/scenarios/quy-hoach-2020-2025.yaml", *,
                      term: str | None = None, as_of: str | dt.date | None = None,
-                     term_start: str | dt.date | None = None, review_from: str = "2017-12-31",
-                     review_to: str = "2019-12-31", women_share_min: float | None = None,
+                     term_start: str | dt.date | None = None, review_from: str | None = None,
+                     review_to: str | None = None, women_share_min: float | None = None,
                      slate_size: int | None = None) -> Panel:
     """Build the succession explorer (never raises: a problem becomes a Vietnamese message panel).
 

@@ -232,9 +232,10 @@ def test_standards_use_ladder_codes():
                     assert level in codes.LADDERS[field], (d, title, field, level)
                 else:
                     assert field in numeric and isinstance(level, int)
-    for _, req in history("standards.district_head"):
-        for field, level in req.items():
-            assert level in codes.LADDERS[field]
+    for name in ("standards.district_head", "standards.district_leader"):
+        for _, req in history(name):
+            for field, level in req.items():
+                assert level in codes.LADDERS[field]
     later = get_param("standards.commune_key", "2023-08-01")
     assert later["bi_thu"] == {
         "education": "dai_hoc",

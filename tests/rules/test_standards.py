@@ -91,7 +91,10 @@ def test_post_kind_decided_by_unit_kind():
     # the 60-month first-appointment rule is confirmed from Quy định 105-QĐ/TW (19-12-2017)
     assert not bool(row(dept, "A", "years_left_first")["assumption"])
     assert "Quy định 105-QĐ/TW" in row(dept, "A", "years_left_first")["reference"]
-    assert not bool(row(dept, "A", "political_theory")["met"])  # cao cấp needed
+    assert bool(row(dept, "A", "political_theory")["met"])  # a department head needs trung cấp (review S3)
+    lead = gaps_for(people, "chu_tich_ubnd", "HU", "2019-12-31")
+    assert set(lead["post_kind"]) == {"district_leader"}
+    assert not bool(row(lead, "A", "political_theory")["met"])  # a district leader needs cao cấp
     # the same title-less post in a commune is "other": only the years-left rule
     other = gaps_for(people, "pho_truong_phong", "P1", "2019-12-31")
     assert list(other["standard"]) == ["years_left_first"]
@@ -166,7 +169,7 @@ def test_close_gaps_includes_prerequisites_and_says_what_cannot_close():
 
 def test_close_gaps_without_a_course_and_with_trainings():
     people = [cadre("A", pol="so_cap", sm="chuyen_vien"), cadre("B", pol="so_cap")]
-    g = gaps_for(people, "truong_phong", "P1", "2019-06-30")
+    g = gaps_for(people, "chu_tich_ubnd", "HU", "2019-06-30")  # a district leader post (review S3)
     # no course grants chuyên viên chính
     p = close_gaps(g, COURSES)
     sm = p.loc[(p["cadre_id"] == "A") & (p["standard"] == "state_mgmt")].iloc[0]

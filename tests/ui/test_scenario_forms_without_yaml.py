@@ -14,10 +14,13 @@ import pytest
 from ui_sample import REPO, SAMPLE, needs_sample
 
 from kimson_ds.config import load_scenario
+from kimson_ds.planning.slate_model import PlanScenario
 from kimson_ds.rating.scenario import RatingScenario
+from kimson_ds.rotation.model import RotationScenario, load_rotation_scenario
 from kimson_ds.training.schedule import TrainingScenario
 from kimson_ds.ui.forms import field_paths
 
+SCENARIOS = REPO / "data" / "scenarios"
 VI = set("àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ")
 
 pytestmark = [needs_sample, pytest.mark.usefixtures("saves_in_tmp")]
@@ -33,6 +36,7 @@ def _cli(tmp_path, *args) -> subprocess.CompletedProcess:
 
 
 def _save(panel, path: Path) -> Path:
+    assert not panel.form.missing_labels  # every field and every choice of a drop-down is labelled
     panel.saver.path.value = str(path)
     saved = panel.saver.save()
     assert saved is not None, panel.saver.out.value
@@ -45,11 +49,13 @@ def _values(panel) -> dict:
             **{f"tick {k}": v.value for k, v in f.ticks.items()}}
 
 
-@pytest.mark.parametrize("panel_module, model", [("rating", RatingScenario), ("training", TrainingScenario)])
-def test_every_field_of_the_scenario_has_a_vietnamese_label(panel_module, model):
+@pytest.mark.parametrize("panel_module, name, model", [
+    ("rating", "RATING_LABELS", RatingScenario), ("training", "TRAINING_LABELS", TrainingScenario),
+    ("succession", "PLANNING_LABELS", PlanScenario), ("rotation", "ROTATION_LABELS", RotationScenario)])
+def test_every_field_of_the_scenario_has_a_vietnamese_label(panel_module, name, model):
     import importlib
 
-    labels = getattr(importlib.import_module(f"kimson_ds.ui.{panel_module}"), f"{panel_module.upper()}_LABELS")
+    labels = getattr(importlib.import_module(f"kimson_ds.ui.{panel_module}"), name)
     missing = [p for p in field_paths(model) if p not in labels]
     assert not missing
     assert all(set(text.lower()) & VI for text in labels.values()), labels
@@ -129,3 +135,83 @@ def test_a_form_field_that_cannot_be_read_explains_in_vietnamese_and_keeps_the_l
     assert "Ghi đè tham số quy định" in panel.error and "Traceback" not in panel.message.value
     panel.form.fields["parameters"].value = "khong_co_tham_so: 1"
     assert panel.error and "khong_co_tham_so" in panel.error
+
+
+def test_planning_scenario_built_in_the_form_gives_the_cli_slates_and_reopens_unchanged(ds, tmp_path):
+    from kimson_ds.ui.succession import SuccessionPanel
+
+    panel = SuccessionPanel(ds, "data/scenarios/quy-hoach-2020-2025.yaml", dataset_path=SAMPLE)
+    first = panel.result[2].slates
+    dropped = first.iloc[0]  # someone on the optimal list, excluded from every post
+    f, c = panel.form, panel.controls
+    with panel.holding():
+        c["slate_size"].value = 2
+        c["override_women"].value, c["women_share_min"].value = True, 0.3
+        f.fields["weights.keep_current"].value = 1.5
+        f.nodes["excludes"].pick({"cadre_id": dropped["cadre_id"]}, {})
+        f.nodes["pins"].pick({"cadre_id": "CB0100"}, {"target_title": "bi_thu", "target_unit_id": "XA_KIM_DINH"})
+    assert panel.error is None, panel.error
+    sc = panel.scenario()
+    assert sc.slate_size == 2 and sc.parameters == {"planning.women_share_min": 0.3}
+    assert [x.cadre_id for x in sc.excludes] == [dropped["cadre_id"]] and sc.excludes[0].target_title is None
+    shown = panel.result[2].slates
+    assert dropped["cadre_id"] not in set(shown["cadre_id"])
+    saved = _save(panel, tmp_path / "quy-hoach.yaml")
+    assert load_scenario(saved, PlanScenario) == sc
+
+    out = tmp_path / "cli"
+    _cli(tmp_path, "plan", SAMPLE, "--scenario", saved, "--optimise", "--out", out)
+    cli = pd.read_csv(out / "slates.csv", dtype=str, encoding="utf-8-sig")
+    ids = [col for col in cli.columns if col.startswith("Mã cán bộ")]
+    assert sorted(cli[ids[0]]) == sorted(shown["cadre_id"].astype(str)) and len(cli) > 100
+
+    fresh = SuccessionPanel(ds, "data/scenarios/quy-hoach-2020-2025.yaml", dataset_path=SAMPLE)
+    assert fresh.open_scenario(saved), fresh.open_out.value
+    assert fresh.scenario() == sc
+    assert _values(fresh) == _values(panel)
+    assert fresh.form.nodes["pins"].get() == panel.form.nodes["pins"].get()
+
+
+def test_merger_staffing_built_in_the_form_is_solved_alike_by_the_cli_and_reopens_unchanged(ds, tmp_path):
+    from kimson_ds.ui.rotation import RotationPanel, merger_panel
+
+    merger = SCENARIOS / "sap-xep-2025.yaml"
+    panel = RotationPanel(ds, load_rotation_scenario(SCENARIOS / "luan-chuyen-2016.yaml"), dataset_path=SAMPLE)
+    assert panel.open_scenario(merger), panel.open_out.value
+    assert panel.scenario().model_dump() == load_rotation_scenario(merger).model_dump()  # opened unchanged
+    assert merger_panel(ds).scenario().model_dump() == panel.scenario().model_dump()
+    f, c = panel.form, panel.controls
+    new_units = f.fields["merger.new_units"].value.splitlines()
+    assert new_units[0].startswith("XA2025_CHAT_BINH: [") and len(new_units) == 8
+    with panel.holding():
+        f.fields["rules.gender.min_women_share"].value = 0.25
+        f.fields["rules.home.absolute"].value = True
+        f.fields["merger.note"].value = "Thử tỷ lệ nữ 25%"
+        c["weight_development"].value = 0.5
+    assert panel.error is None, panel.error
+    sc = panel.scenario()
+    assert sc.rules.gender.min_women_share == 0.25 and sc.rules.home.absolute and sc.weights.development == 0.5
+    assert sc.merger.new_units == load_rotation_scenario(merger).merger.new_units
+    shown = list(zip(panel.result.assignments["cadre_id"], panel.result.assignments["post_id"], strict=True))
+    saved = _save(panel, tmp_path / "sap-xep.yaml")
+    assert load_rotation_scenario(saved).model_dump() == sc.model_dump()
+
+    out = tmp_path / "cli"
+    _cli(tmp_path, "rotate", SAMPLE, "--scenario", saved, "--out", out)
+    cli = pd.read_csv(out / "assignments.csv", dtype=str, encoding="utf-8-sig")
+    assert list(zip(cli["Mã cán bộ"], cli["Mã vị trí"], strict=True)) == shown and len(shown) > 20
+
+    fresh = merger_panel(ds)
+    assert fresh.open_scenario(saved), fresh.open_out.value
+    assert fresh.scenario().model_dump() == sc.model_dump()
+    assert _values(fresh) == _values(panel)
+
+
+def test_a_merger_line_that_cannot_be_read_is_explained_in_vietnamese(ds):
+    from kimson_ds.ui.rotation import merger_panel
+
+    panel = merger_panel(ds)
+    before = panel.result
+    lines = panel.form.fields["merger.new_units"].value.splitlines()
+    panel.form.fields["merger.new_units"].value = "\n".join([*lines[:-1], lines[-1] + " ["])
+    assert panel.error and "Xã mới và các xã cũ nhập vào" in panel.error and panel.result is before
