@@ -508,6 +508,7 @@ PARAM_CODES_VI = {
     "same_locality": "cùng địa phương, cùng cấp",
     "same_unit": "cùng cơ quan, đơn vị",
     "khong_dat": "Không đạt",
+    "dua_ra": "Đưa ra khỏi quy hoạch",
     "can_xem_xet": "Cần xem xét",
     "bo_nhiem": "Bổ nhiệm",
     "gioi_thieu_ung_cu": "Giới thiệu ứng cử",
@@ -656,12 +657,19 @@ _KEY_WORD = re.compile(r"(?<![\w.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+)(?![\w.
 
 
 def _keys_in_text(text: Any) -> Any:
-    """A parameter description naming the keys of its value (``outstanding_years``) names them in words
-    («Số năm liền để coi là nổi trội»); dotted parameter names stay (they are the ids of the appendix)."""
+    """A parameter description naming the keys or codes of its value (``outstanding_years``, ``dua_ra``) names
+    them in words («số năm liền để coi là nổi trội»); dotted parameter names stay (the ids of the appendix)."""
     if not isinstance(text, str):
         return text
-    return _KEY_WORD.sub(lambda m: f"«{PARAM_KEYS_VI[m.group(1)].lower()}»"
-                        if m.group(1) in PARAM_KEYS_VI else m.group(1), text)
+    def word(m: re.Match) -> str:
+        token = m.group(1)
+        if token in PARAM_KEYS_VI:
+            return f"«{PARAM_KEYS_VI[token].lower()}»"
+        if "_" in token and token in PARAM_CODES_VI:  # a code the value may take
+            return f"«{PARAM_CODES_VI[token].lower()}»"
+        return token
+
+    return _KEY_WORD.sub(word, text)
 
 
 def legal_basis_table(refs: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
