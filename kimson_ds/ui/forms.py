@@ -130,12 +130,11 @@ class _Node:
 
 
 class _Scalar(_Node):
-    def __init__(self, w, kind, label: str, bounds: dict, literal: tuple | None = None) -> None:
+    def __init__(self, w, kind, label: str, bounds: dict, literal: list | None = None) -> None:
         self.kind, self.label = kind, label
         style, lay = {"description_width": "300px"}, w.Layout(width="560px")
         if literal is not None:
-            self.widget = w.Dropdown(options=[(str(v), v) for v in literal], description=label, style=style,
-                                     layout=lay)
+            self.widget = w.Dropdown(options=list(literal), description=label, style=style, layout=lay)
         elif kind is bool:
             self.widget = w.Checkbox(value=False, description=label, indent=False, layout=w.Layout(width="560px"))
         elif kind is int:
@@ -526,8 +525,8 @@ class ScenarioForm:
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if _is_model(tp):
             return self._group(tp, f"{path}.", label, depth + 1)
-        if origin is typing.Literal:
-            return _Scalar(w, str, label, {}, literal=args)
+        if origin is typing.Literal:  # choices labelled by ``labels["path:value"]``
+            return _Scalar(w, str, label, {}, literal=[(self._label(f"{path}:{v}"), v) for v in args])
         if tp in (bool, int, float, str, dt.date):
             return _Scalar(w, tp, label, _bounds(field))
         if origin is list and isinstance(self.choices.get(path), dict):

@@ -36,6 +36,7 @@ def _cli(tmp_path, *args) -> subprocess.CompletedProcess:
 
 
 def _save(panel, path: Path) -> Path:
+    assert not panel.form.missing_labels  # every field and every choice of a drop-down is labelled
     panel.saver.path.value = str(path)
     saved = panel.saver.save()
     assert saved is not None, panel.saver.out.value
