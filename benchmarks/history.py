@@ -2,7 +2,9 @@
 
 Run: python benchmarks/history.py [N_CADRES] [HOLDINGS_PER_CADRE]   (default 20000 × 10)
 Prints the seconds to reconstruct the state (units, holders, managing bodies) and the
-dataset view for three dates; the target is < 0.5 s per date.
+dataset view (with each holder's run in post and title, appointment date) for three dates;
+the target is < 0.5 s per date. Then the history rules: the QĐ 65 list and the rotation
+model's named cadres.
 """
 
 import sys
@@ -14,6 +16,8 @@ import pandas as pd
 from kimson_ds.data.io import Dataset
 from kimson_ds.history.careers import two_terms_candidates
 from kimson_ds.history.state import dataset_on, state_on
+from kimson_ds.rotation.tenure import flags
+from kimson_ds.rules.parameters import parameters
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 k = int(sys.argv[2]) if len(sys.argv) > 2 else 10
@@ -62,3 +66,8 @@ for day in ("2016-11-30", "2020-01-01", "2026-06-30"):
 t0 = time.perf_counter()
 two_terms_candidates(history, "2020-01-01")
 print(f"  two_terms_candidates (Quy định 65): {time.perf_counter() - t0:.3f} s")
+on = dataset_on(ds, "2020-01-01")
+t0 = time.perf_counter()
+named = flags(on, "2020-01-01", parameters("2020-01-01"), two_terms=True, reappointment_months=12)
+print(f"  rotation.tenure.flags (Quy định 65 + bổ nhiệm lại, cho mô hình luân chuyển): "
+      f"{time.perf_counter() - t0:.3f} s ({len(named):,} người được nêu)")

@@ -16,9 +16,10 @@ expected. Input files are only ever opened for reading.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -544,15 +545,41 @@ def _summary(ds: Dataset) -> str:
     return f"Bộ dữ liệu '{name}' có {len(errs):,} lỗi:".replace(",", ".") + f"\n{head}"
 
 
+#: Environment variable that turns on the in-process cache of :func:`load_dataset` (set by the meeting pack
+#: for itself and its report kernels, where the same dataset is loaded by every report).
+CACHE_ENV = "KIMSON_DATASET_CACHE"
+_CACHE: dict[tuple, Dataset] = {}
+_CACHE_SIZE = 2
+
+
+def _copy(ds: Dataset) -> Dataset:
+    """An independent copy (every table copied): a caller may change its tables in place."""
+    return replace(ds, tables={k: v.copy() for k, v in ds.tables.items()}, sources=dict(ds.sources),
+                   rows=dict(ds.rows), file_hashes=dict(ds.file_hashes), issues=list(ds.issues))
+
+
 def load_dataset(path: str | Path, *, as_of=None) -> Dataset:
     """Load a dataset, raising :class:`DataError` listing every error found.
 
     This is what every command runs on its input; warnings stay in
-    ``Dataset.issues``.
+    ``Dataset.issues``. With ``$KIMSON_DATASET_CACHE=1`` a dataset already
+    loaded in this process is not read and validated again when its files
+    have the same bytes (sha256 of every file) and the check date is the
+    same: a copy of the first load is returned.
     """
+    key = None
+    if os.environ.get(CACHE_ENV) == "1" and Path(path).exists():
+        day = pd.Timestamp(as_of).date() if as_of is not None else date.today()
+        key = (str(Path(path).resolve()), day, _fingerprint(Path(path))[0])
+        if key in _CACHE:
+            return _copy(_CACHE[key])
     ds = read_dataset(path, as_of=as_of)
     if ds.errors:
         raise DataError(_summary(ds), ds.errors)
+    if key is not None:
+        while len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _copy(ds)
     return ds
 
 

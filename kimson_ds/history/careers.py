@@ -16,26 +16,30 @@ _DAY = pd.Timedelta(days=1)
 _YEAR_DAYS = 365.25
 
 
-def _runs(history: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Join holdings of the same ``by`` keys that follow each other without a gap into runs.
+def _runs(history: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
+    """First day of the uninterrupted run each holding belongs to, among holdings of equal ``codes``.
 
-    Returns the history with a ``run_start`` column: the first day of the
-    uninterrupted run each holding belongs to.
+    A holding continues the run when it starts at most a day after the previous
+    holding of the same code ended (or the previous one is open). Numpy over
+    integer codes: a province-size history in a few hundredths of a second.
     """
-    h = history.sort_values([*by, "start_date"], kind="stable")
-    prev_end = h.groupby(by, sort=False)["end_date"].shift()
-    same = pd.Series(True, index=h.index)
-    for col in by:
-        same &= h[col].eq(h[col].shift())
-    # an open previous holding (end blank) followed by another one is continuous as well
-    cont = same & (prev_end.isna() | (h["start_date"] <= prev_end + _DAY))
-    run_id = (~cont.fillna(False).astype(bool)).cumsum()
-    h = h.assign(_run=run_id.to_numpy())
-    h["run_start"] = h.groupby("_run")["start_date"].transform("min")
-    return h.drop(columns="_run")
+    n = len(history)
+    start = history["start_date"].to_numpy(dtype="datetime64[ns]")
+    end = history["end_date"].to_numpy(dtype="datetime64[ns]")
+    if n == 0:
+        return start
+    order = np.lexsort((start, codes))
+    c, st, en = codes[order], start[order], end[order]
+    prev_c, prev_e = np.roll(c, 1), np.roll(en, 1)
+    cont = (c == prev_c) & (np.isnat(prev_e) | (st <= prev_e + np.timedelta64(1, "D")))
+    cont[0] = False
+    first = np.maximum.accumulate(np.where(cont, 0, np.arange(n)))
+    run_start = np.empty(n, dtype="datetime64[ns]")
+    run_start[order] = st[first]
+    return run_start
 
 
-def seniority(history: pd.DataFrame, as_of) -> pd.DataFrame:
+def seniority(history: pd.DataFrame, as_of, *, ordered: bool = True) -> pd.DataFrame:
     """Years in the current title and in the current post, from the history.
 
     Parameters
@@ -50,19 +54,24 @@ def seniority(history: pd.DataFrame, as_of) -> pd.DataFrame:
         One row per holding in force: ``cadre_id``, ``unit_id``, ``title``,
         ``position_id``, ``title_since`` (start of the uninterrupted run in the
         title, any unit), ``post_since`` (in the same unit and title),
-        ``years_in_title``, ``years_in_post``.
+        ``years_in_title``, ``years_in_post``; sorted by cadre and title unless
+        ``ordered`` is false (history order, for callers that index it themselves).
     """
     t = _ts(as_of)
-    h = history[history["start_date"] <= t]
-    by_title = _runs(h, ["cadre_id", "title"])
-    by_post = _runs(h, ["cadre_id", "unit_id", "title"])
-    now = in_force(h["start_date"], h["end_date"], t)
+    h = history[(history["start_date"] <= t).to_numpy()]
+    cadre = pd.factorize(h["cadre_id"].to_numpy())[0].astype(np.int64)
+    title = pd.factorize(h["title"].to_numpy())[0].astype(np.int64)
+    unit = pd.factorize(h["unit_id"].to_numpy())[0].astype(np.int64)
+    n_t, n_u = int(title.max(initial=0)) + 1, int(unit.max(initial=0)) + 1
+    title_since = _runs(h, cadre * n_t + title)
+    post_since = _runs(h, (cadre * n_u + unit) * n_t + title)
+    now = in_force(h["start_date"], h["end_date"], t).to_numpy()
     out = h.loc[now, ["cadre_id", "unit_id", "title", "position_id", "start_date"]].copy()
-    out["title_since"] = by_title.loc[out.index, "run_start"]
-    out["post_since"] = by_post.loc[out.index, "run_start"]
+    out["title_since"] = title_since[now]
+    out["post_since"] = post_since[now]
     out["years_in_title"] = ((t - out["title_since"]).dt.days / _YEAR_DAYS).round(2)
     out["years_in_post"] = ((t - out["post_since"]).dt.days / _YEAR_DAYS).round(2)
-    return out.sort_values(["cadre_id", "title"]).reset_index(drop=True)
+    return out.sort_values(["cadre_id", "title"]).reset_index(drop=True) if ordered else out
 
 
 def two_terms_candidates(history: pd.DataFrame, as_of) -> pd.DataFrame:

@@ -183,6 +183,40 @@ def state_on(ds, as_of) -> State:
     return st
 
 
+def _with_tenure(positions: pd.DataFrame, history: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Add what the history knows about each holder's tenure on ``as_of`` to the positions.
+
+    ``post_since`` (first day of the uninterrupted run in this unit and title: a
+    re-election is no new start), ``title_since`` (in this title, any unit) and
+    ``appointed_on`` (start of the holding in force when it was an appointment,
+    ``bo_nhiem``: the fixed appointment term runs from it; blank for elected posts).
+    """
+    from kimson_ds.history.careers import seniority
+
+    def key(frame, cadre="cadre_id"):  # one string per (holder, unit, title): a flat index is fast
+        return (frame[cadre].astype(object).fillna("") + "|" + frame["unit_id"].astype(object) + "|"
+                + frame["title"].astype(object)).to_numpy()
+
+    sen = seniority(history, as_of, ordered=False).sort_values("start_date", kind="stable")
+    now = holdings_on(history, as_of)
+    app = now[now["filled_by"].eq("bo_nhiem").to_numpy()].sort_values("start_date", kind="stable")
+    pos_key = key(positions, "holder_id")
+    out = positions.copy()
+    i = pd.Index(key(sen)[::-1]).get_indexer(pos_key)  # reversed: the latest holding of a key wins
+    for col in ("post_since", "title_since"):
+        vals = sen[col].to_numpy(dtype="datetime64[ns]")[::-1]
+        out[col] = np.where(i >= 0, vals[np.maximum(i, 0)] if len(vals) else np.datetime64("NaT", "ns"),
+                            np.datetime64("NaT", "ns"))
+    j = pd.Index(key(app)[::-1]).get_indexer(pos_key)
+    vals = app["start_date"].to_numpy(dtype="datetime64[ns]")[::-1]
+    out["appointed_on"] = np.where(j >= 0, vals[np.maximum(j, 0)] if len(vals) else np.datetime64("NaT", "ns"),
+                                   np.datetime64("NaT", "ns"))
+    held = out["holder_id"].notna()
+    for col in ("post_since", "title_since", "appointed_on"):
+        out[col] = pd.to_datetime(out[col]).where(held)
+    return out
+
+
 def _btv_list(ds) -> set[tuple[str, str]] | None:
     """(title, unit kind) pairs whose holders the snapshot marks ``managed_by_btv``, or None if none is marked.
 
@@ -207,7 +241,8 @@ def dataset_on(ds, as_of):
     ``cadres.unit_id`` is the unit of each cadre's main holding on that day,
     ``cadres.managed_by_btv`` is true when a post held that day is managed by
     the district standing committee then, and cadres who had not started work
-    yet are left out. Positions of units not in force that day stay in the
+    yet are left out; ``cadres.in_service`` says who holds something that day
+    (retired or departed people keep their rows, for their past). Positions of units not in force that day stay in the
     table, empty in history mode (merger scenarios staff the units of a later
     date); snapshot-only datasets keep their snapshot holders.
     ``ds.history_state`` is set to the :class:`State` used.
@@ -218,11 +253,13 @@ def dataset_on(ds, as_of):
     tables["positions"] = pd.concat([st.positions.drop(columns=["managing_body"]), st.other_positions],
                                     ignore_index=True)
     if st.mode == "lich_su":
+        tables["positions"] = _with_tenure(tables["positions"], ds["work_history"], st.as_of)
         cad = ds["cadres"].copy()
         started = cad["work_start_date"].isna() | (cad["work_start_date"] <= st.as_of)
         cad = cad[started.to_numpy()].copy()
         main = st.holdings.sort_values(["start_date"], kind="stable").drop_duplicates("cadre_id", keep="last")
         cad["unit_id"] = cad["cadre_id"].map(main.set_index("cadre_id")["unit_id"]).fillna(cad["unit_id"])
+        cad["in_service"] = cad["cadre_id"].isin(main["cadre_id"]).to_numpy()  # holds something that day
         held = st.positions[st.positions["holder_id"].notna()]
         btv_held = held["managing_body"] == "btv_huyen_uy"
         listed = _btv_list(ds)

@@ -50,6 +50,7 @@ import contextlib
 import datetime as dt
 import html
 import json
+import os
 import re
 import shlex
 import time
@@ -887,6 +888,37 @@ class PackResult:
         return int(len(self.failed) > 0)
 
 
+# The worker processes of the pack each keep one warm kernel (kimson_ds.papers.report.WarmKernel) for all the
+# reports they build: started with the first report, shut down when the worker exits.
+_WARM: dict[str, Any] = {"kernel": None, "args": None}
+
+
+def _worker_start(warm_args: dict | None) -> None:
+    """Initialiser of a worker process: how to start its warm kernel, and stop it when the worker exits."""
+    import multiprocessing.util
+
+    _WARM.update(kernel=None, args=warm_args)
+    multiprocessing.util.Finalize(None, _stop_warm, exitpriority=10)
+
+
+def _stop_warm() -> None:
+    kernel, _WARM["kernel"] = _WARM["kernel"], None
+    if kernel is not None:
+        kernel.shutdown()
+
+
+def _warm_kernel():
+    """This worker's warm kernel (started on first use); ``None`` when warm kernels are off or cannot start."""
+    from kimson_ds.papers.report import WarmKernel
+
+    if _WARM["kernel"] is None and _WARM["args"] is not None:
+        try:
+            _WARM["kernel"] = WarmKernel(**_WARM["args"])
+        except Exception:  # noqa: BLE001 - a kernel that cannot warm up: each report starts its own, as before
+            _WARM["args"] = None
+    return _WARM["kernel"]
+
+
 def _build_one(job: tuple[str, dict, str, dt.date | None]):
     """One report of the pack (run in a worker process): ``(ReportResult, None)`` or ``(None, ReportError)``."""
     from kimson_ds.papers.report import build_report
@@ -894,10 +926,13 @@ def _build_one(job: tuple[str, dict, str, dt.date | None]):
     notebook, params, out_dir, meeting = job
     cmd = " ".join(shlex.quote(p) for p in ["pack", "report", notebook]
                    + [x for k, v in params.items() for x in ("-p", k, str(v))])
+    kernel = _warm_kernel()
     try:
         return build_report(Path(notebook), params, out_dir, command=cmd, split_appendix=True, record=False,
-                            meeting_date=meeting), None
+                            meeting_date=meeting, kernel=kernel), None
     except ReportError as exc:
+        if kernel is not None:  # the next report gets a new kernel, whatever state this one was left in
+            _stop_warm()
         return None, ReportError(str(exc))
 
 
@@ -942,13 +977,24 @@ def build_pack(dataset: str | Path, scenarios: str | Path, out: str | Path, *, p
     ChromiumMissingError
         ``pdf`` and no Chromium (exit code 2), before any report is built.
     """
+    from kimson_ds.data.io import CACHE_ENV
     from kimson_ds.outputs import OutputSet
 
     allow_notebooks = list(allow_notebooks)
-    # The whole pack folder is one output set: staged, then swapped in with the audit record.
-    with OutputSet(out, inputs=[dataset, scenarios, *allow_notebooks], folder=True) as outs:
-        return _build_pack(dataset, scenarios, Path(out), outs, pdf=pdf, chromium=chromium, progress=progress,
-                           command=command, allow_notebooks=allow_notebooks)
+    # Every report of the pack reads the same dataset: loaded once per process (this one, its workers, their
+    # kernels), see kimson_ds.data.io.load_dataset.
+    saved = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = "1"
+    try:
+        # The whole pack folder is one output set: staged, then swapped in with the audit record.
+        with OutputSet(out, inputs=[dataset, scenarios, *allow_notebooks], folder=True) as outs:
+            return _build_pack(dataset, scenarios, Path(out), outs, pdf=pdf, chromium=chromium, progress=progress,
+                               command=command, allow_notebooks=allow_notebooks)
+    finally:
+        if saved is None:
+            os.environ.pop(CACHE_ENV, None)
+        else:
+            os.environ[CACHE_ENV] = saved
 
 
 def _build_pack(dataset, scenarios, final_out: Path, outs, *, pdf, chromium, progress, command,
@@ -1003,7 +1049,12 @@ def _build_pack(dataset, scenarios, final_out: Path, outs, *, pdf, chromium, pro
     jobs_in = [(str(r.notebook), r.parameters, str(rep_dir), meeting_date(plan)) for r, _row in runnable]
     pool = None
     if len(runnable) > 1 and PARALLEL_REPORTS > 1:
-        pool = ProcessPoolExecutor(max_workers=PARALLEL_REPORTS, mp_context=multiprocessing.get_context("fork"))
+        # Each worker runs its reports one after another in one warm kernel that has the dataset loaded.
+        preload = f"kimson_ds.data.io.load_dataset({str(Path(dataset).expanduser().resolve())!r})"
+        warm = {"env": {"KIMSON_DATASET_CACHE": "1"}, "preload": preload}
+        pool = ProcessPoolExecutor(max_workers=min(PARALLEL_REPORTS, len(runnable)),
+                                   mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_worker_start, initargs=(warm,))
         futures = [pool.submit(_build_one, j) for j in jobs_in]
     try:
         # While the kernels run: the proposal lists, the Tờ trình and the profile cards, in this process.

@@ -302,23 +302,25 @@ def write_cards_docx(cards: list[ProfileCard], path: str | Path) -> Path:
     """The cards as one Word file, a page per person (12 pt, A4 portrait)."""
     from docx.enum.text import WD_BREAK
     from docx.shared import Pt
+    from docx.table import _Cell
 
-    from kimson_ds.papers.word import _base_document, _cell_para, _para, fill_table
+    from kimson_ds.papers.word import _base_document, _cell_para, _para, _style_id, fill_table
 
     doc = _base_document()
     doc.styles["Normal"].font.size = Pt(11)
-    for i, card in enumerate(cards):
-        if i:
-            doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    last = None  # the closing paragraph of the previous card (doc.paragraphs is rebuilt on every access)
+    for card in cards:
+        if last is not None:
+            last.add_run().add_break(WD_BREAK.PAGE)
         _para(doc, f"PHIẾU HỒ SƠ CÁN BỘ: {card.full_name.upper()}", bold=True, size=13, align="center",
               space_after=0)
         _para(doc, f"(Số liệu tại ngày {vi.date(card.as_of)})", italic=True, size=10, align="center", space_after=4)
-        t = doc.add_table(rows=0, cols=2)
-        t.style = "Table Grid"
-        for k, v in card.identity:
-            cells = t.add_row().cells
-            _cell_para(cells[0], k, bold=True, size=10, align="left")
-            _cell_para(cells[1], v, size=10, align="left")
+        t = doc.add_table(rows=len(card.identity), cols=2)
+        t._tbl.tblStyle_val = _style_id(doc, "Table Grid")
+        for tr, (k, v) in zip(t._tbl.tr_lst, card.identity, strict=True):
+            label, value = tr.tc_lst
+            _cell_para(_Cell(label, t), k, bold=True, size=10, align="left")
+            _cell_para(_Cell(value, t), v, size=10, align="left")
         if card.flags:
             _para(doc, "Điểm cần lưu ý", bold=True, size=11, space_after=0)
             for f in card.flags:
@@ -329,7 +331,7 @@ def write_cards_docx(cards: list[ProfileCard], path: str | Path) -> Path:
                 _para(doc, "(không có)", italic=True, size=10, space_after=0)
                 continue
             fill_table(doc, frame, size=9)
-        _para(doc, "", size=4, space_after=0)
+        last = _para(doc, "", size=4, space_after=0)
     doc.core_properties.title = "Phiếu hồ sơ cán bộ"
     fixed = dt.datetime.combine(cards[0].as_of if cards else dt.date(2026, 1, 1), dt.time())
     doc.core_properties.created = doc.core_properties.modified = fixed

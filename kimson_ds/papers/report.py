@@ -46,6 +46,7 @@ import ast
 import contextlib
 import copy
 import datetime as dt
+import functools
 import hashlib
 import html
 import io
@@ -92,6 +93,11 @@ __all__ = [
     "vi_number",
     "vi_text",
 ]
+
+# nbformat (papermill, nbconvert) validates notebooks with jsonschema, which on import builds 38 grammars of the
+# optional package rfc3987_syntax (~1 s) for string formats no notebook schema uses: left out of this process.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 #: Environment variable naming the JSON file where :func:`legal_basis` records references.
 SIDECAR_ENV = "KIMSON_REPORT_SIDECAR"
@@ -368,9 +374,15 @@ def show_figure(fig, dpi: int = 110, *, source: str | None = None) -> None:
 
     if not any(t.get_text().startswith("Nguồn") for t in fig.texts):
         fig.text(0.01, 0.0, source or SOURCE_LINE, fontsize=7, color="#5b6775", ha="left", va="bottom")
-    _record_figure(figure_facts(fig))
-    display(Image(data=figure_png(fig, dpi=dpi), format="png"))
+    facts = figure_facts(fig)
+    _record_figure(facts)
+    display(Image(data=figure_png(fig, dpi=dpi), format="png"), metadata={"image/png": {"alt": figure_alt(facts)}})
     _close_pyplot(fig)
+
+
+def figure_alt(facts: dict) -> str:
+    """Vietnamese alternative text of a chart from its :func:`figure_facts`: "Biểu đồ: <tiêu đề>"."""
+    return f"Biểu đồ: {facts['title']}" if facts.get("title") else "Biểu đồ"
 
 
 def _close_pyplot(fig) -> None:
@@ -497,6 +509,7 @@ PARAM_CODES_VI = {
     "same_locality": "cùng địa phương, cùng cấp",
     "same_unit": "cùng cơ quan, đơn vị",
     "khong_dat": "Không đạt",
+    "dua_ra": "Đưa ra khỏi quy hoạch",
     "can_xem_xet": "Cần xem xét",
     "bo_nhiem": "Bổ nhiệm",
     "gioi_thieu_ung_cu": "Giới thiệu ứng cử",
@@ -645,12 +658,19 @@ _KEY_WORD = re.compile(r"(?<![\w.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+)(?![\w.
 
 
 def _keys_in_text(text: Any) -> Any:
-    """A parameter description naming the keys of its value (``outstanding_years``) names them in words
-    («Số năm liền để coi là nổi trội»); dotted parameter names stay (they are the ids of the appendix)."""
+    """A parameter description naming the keys or codes of its value (``outstanding_years``, ``dua_ra``) names
+    them in words («số năm liền để coi là nổi trội»); dotted parameter names stay (the ids of the appendix)."""
     if not isinstance(text, str):
         return text
-    return _KEY_WORD.sub(lambda m: f"«{PARAM_KEYS_VI[m.group(1)].lower()}»"
-                        if m.group(1) in PARAM_KEYS_VI else m.group(1), text)
+    def word(m: re.Match) -> str:
+        token = m.group(1)
+        if token in PARAM_KEYS_VI:
+            return f"«{PARAM_KEYS_VI[token].lower()}»"
+        if "_" in token and token in PARAM_CODES_VI:  # a code the value may take
+            return f"«{PARAM_CODES_VI[token].lower()}»"
+        return token
+
+    return _KEY_WORD.sub(word, text)
 
 
 def legal_basis_table(refs: pd.DataFrame, *, compact: bool = False) -> pd.DataFrame:
@@ -901,6 +921,91 @@ def ensure_kernel() -> str:
     return KERNEL_NAME
 
 
+#: Environment of a report kernel.
+KERNEL_ENV = {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1"}
+
+# Run in a warm kernel before each notebook: a fresh namespace and execution count (as in a new kernel), the
+# report's environment (its sidecar), matplotlib settings and warning filters as they were after start-up.
+_KERNEL_RESET = """\
+get_ipython().reset(new_session=True)
+import os as _os, sys as _sys, warnings as _w
+_os.environ.update({env!r})
+_s = _sys.modules["kimson_ds.papers.report"]._WARM_STATE
+_sys.modules["matplotlib.pyplot"].close("all")
+_sys.modules["matplotlib"].rcParams.update(_s["rc"])
+_w.filters[:] = _s["warnings"]
+del _os, _sys, _w, _s
+"""
+# Run once when a warm kernel starts: the imports every report makes, and the state restored before each one.
+_KERNEL_WARMUP = """\
+import warnings as _w
+import matplotlib as _mpl
+import matplotlib.pyplot, pandas, numpy
+import kimson_ds.papers.report as _r
+import kimson_ds.data.io, kimson_ds.history.state, kimson_ds.rules.parameters
+{preload}
+_r._WARM_STATE = {{"rc": dict(_mpl.rcParams), "warnings": list(_w.filters)}}
+del _w, _mpl, _r
+"""
+#: State a warm kernel restores before each report (set inside the kernel by the warm-up code).
+_WARM_STATE: dict = {}
+
+
+class WarmKernel:
+    """A kernel that runs several report notebooks one after another (the meeting pack).
+
+    A new kernel per report pays the start-up and the imports each time; a
+    warm kernel pays them once. Before each notebook the kernel gets a fresh
+    namespace and execution count, the report's environment, and the
+    matplotlib settings and warning filters it had after start-up, so a report
+    reads the same as one run in a new kernel (tested). With
+    ``$KIMSON_DATASET_CACHE=1`` in its environment, a dataset loaded by one
+    report is not read again by the next (:func:`kimson_ds.data.io.load_dataset`).
+
+    Parameters
+    ----------
+    env : dict, optional
+        Extra environment variables of the kernel process.
+    preload : str
+        Python code run once after the imports (e.g. loading the dataset).
+    """
+
+    def __init__(self, env: dict[str, str] | None = None, preload: str = "") -> None:
+        from jupyter_client import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.name = ensure_kernel()
+        self.km = AsyncKernelManager(kernel_name=self.name)
+        with _quiet_run(KERNEL_ENV):
+            run_sync(self.km.start_kernel)(env={**os.environ, **KERNEL_ENV, **(env or {})}, cwd=os.getcwd())
+        self._execute(_KERNEL_WARMUP.format(preload=preload))
+
+    def _execute(self, code: str) -> None:
+        from jupyter_client import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(self.km.get_connection_info())
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=120)
+            reply = kc.execute_interactive(code, store_history=False, timeout=300, output_hook=lambda _m: None)
+        finally:
+            kc.stop_channels()
+        if reply["content"].get("status") != "ok":
+            raise ReportError("Không chuẩn bị được kernel dùng chung cho các báo cáo: "
+                              f"{reply['content'].get('ename', '')}: {reply['content'].get('evalue', '')}")
+
+    def prepare(self, env: dict[str, str]) -> None:
+        """Reset the kernel for the next report and give it the report's environment."""
+        self._execute(_KERNEL_RESET.format(env=dict(env)))
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        with contextlib.suppress(Exception):
+            run_sync(self.km.shutdown_kernel)(now=True)
+
+
 # =====================================================================
 # Pipeline
 # =====================================================================
@@ -1070,6 +1175,7 @@ def _export_cells(nb):
                         del data[mime]
                     if not data:
                         continue
+                    _give_image_alt(out)
                 outs.append(out)
             cell.outputs = outs
             if not outs:
@@ -1077,6 +1183,17 @@ def _export_cells(nb):
         kept.append(cell)
     nb.cells = kept
     return nb
+
+
+def _give_image_alt(out) -> None:
+    """An image output is exported as ``<img alt=…>`` (nbconvert's templates write no alt: English filler and an
+    English "Alternative text is missing" warning in the terminal); the alt is the one :func:`show_figure` set."""
+    data = out["data"]
+    if "image/png" not in data or "text/html" in data:
+        return
+    alt = (out.get("metadata", {}).get("image/png") or {}).get("alt") or "Biểu đồ"
+    data["text/html"] = (f'<img alt="{html.escape(alt)}" src="data:image/png;base64,'
+                         f'{"".join(data["image/png"]).strip()}" style="max-width:100%">')
 
 
 _EXTERNAL = [
@@ -1191,13 +1308,14 @@ def split_cells(nb) -> tuple[list, list, list]:
     return summary, main, appendix
 
 
-def nbformat_cell(kind: str, source: str = "", outputs=None):
-    """A new notebook cell (markdown, or code with ``outputs``) for the rendered report."""
+def nbformat_cell(kind: str, source: str = "", outputs=None, *, cell_id: str):
+    """A new notebook cell (markdown, or code with ``outputs``) for the rendered report; a fixed ``cell_id``
+    keeps the HTML the same from run to run."""
     import nbformat
 
     if kind == "markdown":
-        return nbformat.v4.new_markdown_cell(source)
-    cell = nbformat.v4.new_code_cell(source)
+        return nbformat.v4.new_markdown_cell(source, id=cell_id)
+    cell = nbformat.v4.new_code_cell(source, id=cell_id)
     cell.outputs = list(outputs or [])
     return cell
 
@@ -1221,22 +1339,28 @@ def cap_main_tables(cells) -> list:
                 continue
             whole = copy.deepcopy(out)
             whole["metadata"] = {}
-            full.append(nbformat_cell("code", "", [whole]))
+            full.append(nbformat_cell("code", "", [whole], cell_id=f"kimson-full-table-{len(full) + 1}"))
             data["text/html"] = meta["short_html"]
             out["metadata"] = {}
     return full
 
 
-def _body_html(nb, cells) -> str:
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    """The HTML exporter, made once per process (making one loads its templates: ~0,3 s each time)."""
     from nbconvert import HTMLExporter
 
-    part = copy.copy(nb)
-    part.cells = cells
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(part)
+    return exporter
+
+
+def _body_html(nb, cells) -> str:
+    part = copy.copy(nb)
+    part.cells = cells
+    body, _ = _exporter().from_notebook_node(part)
     return body
 
 
@@ -1276,7 +1400,7 @@ def _render_html(executed_nb, title: str, header: str, run_info: str = "",
     full_tables = cap_main_tables(summary + main)
     if full_tables:
         head = nbformat_cell("markdown", f"## {FULL_TABLES_HEADING}\n\nCác bảng dài của phần chính, đầy đủ mọi "
-                             "dòng (phần chính chỉ in những dòng đầu).")
+                             "dòng (phần chính chỉ in những dòng đầu).", cell_id="kimson-full-tables")
         appendix = [head, *full_tables, *appendix]
     summary_html = (f'<section class="kimson-summary">\n{_body_html(nb, summary)}\n</section>' if summary else "")
     main_html = f"<main>\n{summary_html}\n{_body_html(nb, main)}\n</main>"
@@ -1298,7 +1422,8 @@ def _command_text(notebook, parameters: dict, params_file) -> str:
 
 def build_report(notebook, parameters: dict | None = None, out_dir=".", *, params_file=None,
                  cli_pairs=None, command: str | None = None, timeout: int = 600,
-                 split_appendix: bool = False, record: bool = True, meeting_date=None) -> ReportResult:
+                 split_appendix: bool = False, record: bool = True, meeting_date=None,
+                 kernel: WarmKernel | None = None) -> ReportResult:
     """Run ``notebook`` with papermill and write ``<stem>.ipynb`` and ``<stem>.html`` into ``out_dir``.
 
     Parameters
@@ -1327,6 +1452,9 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
     record : bool
         Append the audit record (``False`` when a caller such as the meeting
         pack records the whole set it writes).
+    kernel : WarmKernel, optional
+        Run in this already started kernel (the meeting pack runs its
+        notebooks one after another in warm kernels) instead of a new one.
 
     Returns
     -------
@@ -1373,11 +1501,11 @@ def build_report(notebook, parameters: dict | None = None, out_dir=".", *, param
     with outs:
         return _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, fingerprint, outs, final,
                            params_file=params_file, command=command, timeout=timeout, started=started,
-                           record=record, meeting_date=meeting_date)
+                           record=record, meeting_date=meeting_date, warm=kernel)
 
 
 def _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, fingerprint, outs, final, *,
-                params_file, command, timeout, started, record, meeting_date=None) -> ReportResult:
+                params_file, command, timeout, started, record, meeting_date=None, warm=None) -> ReportResult:
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -1389,18 +1517,17 @@ def _run_report(nb_path, given, declared, effective, dataset_obj, dataset_path, 
     appendix_path = outs / final["appendix"] if "appendix" in final else None
     sidecar.write_text(json.dumps({"references": []}), encoding="utf-8")
 
-    kernel = ensure_kernel()
+    kernel = ensure_kernel() if warm is None else warm.name
     run_time = dt.datetime.now()
-    env = {
-        SIDECAR_ENV: str(sidecar.resolve()),
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        "JUPYTER_PLATFORM_DIRS": "1",
-    }
+    env = {SIDECAR_ENV: str(sidecar.resolve()), **KERNEL_ENV}
     with _quiet_run(env):
         try:
+            if warm is not None:
+                warm.prepare(env)
             papermill.execute_notebook(
                 str(nb_path), str(ipynb), parameters=given, kernel_name=kernel, progress_bar=False,
                 log_output=False, cwd=os.getcwd(), start_timeout=120, execution_timeout=timeout,
+                **({"km": warm.km} if warm is not None else {}),
             )
         except PapermillExecutionError as exc:
             message = _cell_error_message(exc, ipynb, nb_path.name).replace(str(ipynb), str(final["ipynb"]))

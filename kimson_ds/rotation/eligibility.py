@@ -339,14 +339,16 @@ def candidate_facts(tables, cadre_ids, as_of: Any, params: ParameterSet) -> pd.D
     out["discipline_until"] = pd.to_datetime(out["discipline_until"])
     out["rotation_since"] = pd.to_datetime(out["rotation_since"])
 
-    # months in a head post counted by the two-terms rule (QĐ 98/65), from holder_since
+    # months in a head post counted by the two-terms rule (QĐ 98/65), from holder_since or, when the
+    # dataset was rebuilt from a work history, post_since (a re-election does not restart the run)
     out["head_months"] = np.nan
-    if "management.two_terms_trigger" in params and "holder_since" in pos.columns:
+    since_col = "post_since" if "post_since" in pos.columns else "holder_since"
+    if "management.two_terms_trigger" in params and since_col in pos.columns:
         heads = params.get("management.two_terms_trigger")["titles"]
-        hp = pos.loc[pos["holder_id"].isin(ids) & pos["title"].isin(heads) & pos["holder_since"].notna()]
-        hp = hp.loc[pd.to_datetime(hp["holder_since"]) <= t]
+        hp = pos.loc[pos["holder_id"].isin(ids) & pos["title"].isin(heads) & pos[since_col].notna()]
+        hp = hp.loc[pd.to_datetime(hp[since_col]) <= t]
         if len(hp):
-            months = whole_months(pd.to_datetime(hp["holder_since"]), pd.Series(t, index=hp.index))
+            months = whole_months(pd.to_datetime(hp[since_col]), pd.Series(t, index=hp.index))
             longest = pd.Series(months.to_numpy(dtype=float), index=hp["holder_id"].to_numpy()).groupby(level=0).max()
             out["head_months"] = out["cadre_id"].map(longest).to_numpy(dtype=float)
 
@@ -704,7 +706,9 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
     if successor_of and rules.successor.enabled:
         succ = cands["source_commune"].map(successor_of).to_numpy(dtype=object)
         p_comm = posts["commune_id"].to_numpy(dtype=object)
-        mask = succ[ci] != p_comm[pi]
+        free = (cands["any_successor"].to_numpy(dtype=bool) if "any_successor" in cands.columns
+                else np.zeros(nc, bool))  # cadres of abolished district bodies: any new commune
+        mask = (succ[ci] != p_comm[pi]) & ~free[ci]
         add("successor", mask, lambda idx: "đơn vị cũ không sáp nhập vào " + p_name[pi[idx]])
     else:
         fails["successor"] = np.zeros(n, bool)

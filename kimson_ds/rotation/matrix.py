@@ -125,6 +125,15 @@ def build_fast(pb, *, soft: bool | None = None, exclude_rules: tuple[str, ...] =
         idx = np.array([] if i is None else [int(i)], dtype=np.int64)
         demand_rows.append(("pins", f"{p.cadre_id} → {p.post_id}", idx, 1, INF,
                             ("pin", f"{p.cadre_id}→{p.post_id}", f"{p.cadre_id} → {p.post_id}", 1, pen.count)))
+    must = pb.demands[pb.demands["kind"] == "must_move"]
+    if len(must):  # (11) cadres a history rule requires to move: placed somewhere
+        codes = pd.Index(must["key"].to_numpy()).get_indexer(pairs["cadre_id"].to_numpy())
+        keep = codes >= 0
+        order = np.flatnonzero(keep)[np.argsort(codes[keep], kind="stable")]
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(codes[keep], minlength=len(must)))])
+        for g, d in enumerate(must.itertuples()):
+            demand_rows.append(("history", d.label, order[bounds[g]:bounds[g + 1]], 1, INF,
+                                ("must_move", d.key, d.label, 1, pen.count)))
     if sc.merger is not None and sc.rules.predecessors.enabled and "predecessors" not in exclude_rules:
         src = cands["source_commune"].to_numpy()[ci]
         dst = posts["commune_id"].to_numpy()[pi]
@@ -151,7 +160,7 @@ def build_fast(pb, *, soft: bool | None = None, exclude_rules: tuple[str, ...] =
         if k:
             st, ix, va = _csr(codes, k)
             mm.add_rows(st, ix, va, -INF, 1.0)
-    # (3), (4), (5), (8), (9): demand rows, with their slack when soft
+    # (3), (4), (5), (8), (9), (11): demand rows, with their slack when soft
     col = m
     lo_all, hi_all, parts = [], [], []
     for fam, label, idx, lo, hi, sl in demand_rows:

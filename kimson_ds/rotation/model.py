@@ -53,10 +53,16 @@ Constraints
     (9) merger, every predecessor commune :math:`h` of new commune :math:`g`
     represented where possible: :math:`\sum_{c \in C_h} \sum_{p \in P_g} x_{cp}
     + w_{gh} \ge 1` (always soft);
-    (10) alternatives, no-good cuts: :math:`\sum_{(c,p) \in S_j} x_{cp} \le |S_j| - 1`.
+    (10) alternatives, no-good cuts: :math:`\sum_{(c,p) \in S_j} x_{cp} \le |S_j| - 1`;
+    (11) history rules in ``bat_buoc`` mode (``rules.two_terms``: heads past the
+    consecutive-terms limit of Quy định 65-QĐ/TW; ``rules.reappointment``:
+    appointments due for renewal), each named cadre :math:`c \in H` is moved:
+    :math:`\sum_p x_{cp} + y_c \ge 1` (:math:`y \equiv 0` when strict). In
+    ``uu_tien`` mode they get ``bonus`` added to the score of their pairs instead.
+    Both modes put the named cadres in the pool (:mod:`kimson_ds.rotation.tenure`).
 
 With ``strict: false`` (or automatically when the strict model is
-infeasible) constraints (3), (4), (5) and (8) get their slacks and the report
+infeasible) constraints (3), (4), (5), (8) and (11) get their slacks and the report
 names every rule that gave way and by how much.
 """
 
@@ -68,7 +74,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -78,6 +84,7 @@ from kimson_ds.config import StrictModel, load_scenario
 from kimson_ds.data.codes import COMMUNE_KINDS, GENDER, RATING_ORDER, TITLE
 from kimson_ds.errors import InfeasibleError, KimsonError, ScenarioError
 from kimson_ds.optimise import RobustnessSettings, SolverSettings, TieSettings
+from kimson_ds.rotation import tenure
 from kimson_ds.rotation.eligibility import (
     RULES,
     EligibilityRules,
@@ -136,12 +143,40 @@ class PredecessorsRule(StrictModel):
     enabled: bool = True
 
 
+class HistoryRule(StrictModel):
+    """A rule read from the work history that names cadres to rotate (off unless enabled).
+
+    ``mode``: ``bat_buoc`` — each named cadre must be moved (a constraint, soft
+    when ``strict: false``); ``uu_tien`` — ``bonus`` is added to the score of
+    every pair of a named cadre. Named cadres join the candidate pool either way
+    (``include``), and with ``open_posts`` the posts they leave are open to fill.
+    The rule names the holders of the posts the request could fill (same titles,
+    communes in force); with ``anywhere`` it names every holder in the data
+    (e.g. district heads whose appointment ends, as candidates for commune posts).
+    """
+
+    enabled: bool = False
+    mode: Literal["bat_buoc", "uu_tien"] = "uu_tien"
+    bonus: float = Field(default=0.5, ge=0)
+    include: bool = True
+    open_posts: bool = True
+    anywhere: bool = False
+
+
+class ReappointmentRule(HistoryRule):
+    """Appointments whose fixed term ends within ``within_months`` of ``as_of`` (or has ended)."""
+
+    within_months: int = Field(default=12, ge=0, le=120)
+
+
 class Rules(EligibilityRules):
     """Every rule of the planner, each with an ``enabled`` switch."""
 
     gender: GenderRule = GenderRule()
     source_units: SourceUnitsRule = SourceUnitsRule()
     predecessors: PredecessorsRule = PredecessorsRule()
+    two_terms: HistoryRule = HistoryRule()
+    reappointment: ReappointmentRule = ReappointmentRule()
 
 
 class PostsSpec(StrictModel):
@@ -205,10 +240,15 @@ class Penalties(StrictModel):
 
 
 class MergerSpec(StrictModel):
-    """Merger staffing: new commune id → list of predecessor commune ids."""
+    """Merger staffing: new commune id → list of predecessor commune ids.
+
+    ``district_units``: bodies abolished by the merger (the district level on
+    1-7-2025); their cadres join the pool and may be posted to any new commune.
+    """
 
     effective: dt.date | None = None
     new_units: dict[str, list[str]]
+    district_units: list[str] = []
     note: str = ""
 
 
@@ -281,6 +321,8 @@ class Problem:
     prechecks: list[str]
     dataset: Any = None
     successor_of: dict[str, str] = field(default_factory=dict)
+    #: cadres named by the history rules (:func:`kimson_ds.rotation.tenure.flags`), one row per cadre, post and rule
+    history: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=tenure.COLUMNS))
 
 
 _POST_OUT = {"cadre_id": "Mã cán bộ", "post_id": "Mã vị trí"}
@@ -297,7 +339,9 @@ def _term_bounds(term: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.to_numeric(parts[0]), pd.to_numeric(parts[1])
 
 
-def _select_posts(ds, sc: RotationScenario) -> list[str]:
+def _select_posts(ds, sc: RotationScenario, opened=(), *, any_holder: bool = False) -> list[str]:
+    """The posts to fill; ``opened`` posts count as open for rotation, ``any_holder`` lists the
+    posts of the request's scope whoever holds them (the scope of the history rules)."""
     pos, units = ds["positions"], ds["units"]
     t = pd.Timestamp(sc.as_of)
     if sc.posts.position_ids is not None:
@@ -314,7 +358,8 @@ def _select_posts(ds, sc: RotationScenario) -> list[str]:
         kind = pos["unit_id"].map(u["kind"])
         sel = (kind.isin(COMMUNE_KINDS) & pos["unit_id"].map(valid).fillna(False).astype(bool)
                & pos["title"].isin(list(sc.posts.counts))
-               & (pos["holder_id"].isna() | pos["open_for_rotation"].fillna(False).astype(bool)))
+               & (any_holder | pos["holder_id"].isna() | pos["open_for_rotation"].fillna(False).astype(bool)
+                  | pos["position_id"].isin(list(opened))))
         if sc.posts.units:
             sel &= pos["unit_id"].isin(sc.posts.units)
         return sorted(pos.loc[sel, "position_id"])
@@ -357,7 +402,8 @@ def _select_candidates(ds, sc: RotationScenario, params: ParameterSet) -> list[s
     communes_of = spec.cadres_of
     if (communes_of is None and spec.key_holders_of is None and spec.planning_terms is None
             and sc.merger is not None):  # merger default: every cadre of every predecessor commune
-        communes_of = list(dict.fromkeys(u for olds in sc.merger.new_units.values() for u in olds))
+        communes_of = list(dict.fromkeys([*(u for olds in sc.merger.new_units.values() for u in olds),
+                                          *sc.merger.district_units]))  # and of the abolished bodies
     wanted = communes_of if communes_of is not None else spec.key_holders_of
     if wanted is not None:
         _check_ids("units", wanted, ds["units"]["unit_id"], "đơn vị")
@@ -378,7 +424,9 @@ def _select_candidates(ds, sc: RotationScenario, params: ParameterSet) -> list[s
         held = pos["holder_id"].notna() & in_wanted(pos["unit_id"])
         if communes_of is None:  # key_holders_of: the key-post holders only
             return sorted(pos.loc[held & pos["is_key"].astype(bool), "holder_id"].unique())
-        ids = set(pos.loc[held, "holder_id"]) | set(cadres.loc[in_wanted(cadres["unit_id"]), "cadre_id"])
+        # a dataset rebuilt from a work history says who is in service that day (not retired, not left)
+        serving = cadres["in_service"].fillna(True).astype(bool) if "in_service" in cadres.columns else True
+        ids = set(pos.loc[held, "holder_id"]) | set(cadres.loc[in_wanted(cadres["unit_id"]) & serving, "cadre_id"])
         return sorted(ids)
     plan = ds["planning"]
     active = (plan["added_on"].isna() | (plan["added_on"] <= t)) & (plan["removed_on"].isna() | (plan["removed_on"] > t))
@@ -544,8 +592,12 @@ def prepare(ds, sc: RotationScenario) -> Problem:
     """
     overrides = {**sc.parameters, **rule_overrides(sc.rules, sc.as_of)}
     params = parameters(sc.as_of, overrides)
-    post_ids = _select_posts(ds, sc)
+    named = _history_named(ds, sc, params)
+    opened = named.loc[named["rule"].map(lambda r: getattr(sc.rules, r).open_posts).astype(bool), "position_id"]
+    post_ids = _select_posts(ds, sc, opened)
     cadre_ids = _select_candidates(ds, sc, params)
+    joining = named.loc[named["rule"].map(lambda r: getattr(sc.rules, r).include).astype(bool), "cadre_id"]
+    cadre_ids = list(dict.fromkeys([*cadre_ids, *joining]))
     for what, pairs in (("chỉ định (pins)", sc.pins), ("cặp cấm (bans)", sc.bans)):
         _check_ids("cadres", [p.cadre_id for p in pairs], ds["cadres"]["cadre_id"], f"cán bộ trong {what}")
         _check_ids("positions", [p.post_id for p in pairs], ds["positions"]["position_id"], f"vị trí trong {what}")
@@ -557,7 +609,8 @@ def prepare(ds, sc: RotationScenario) -> Problem:
     successor_of: dict[str, str] = {}
     if sc.merger is not None:
         all_old = [u for olds in sc.merger.new_units.values() for u in olds]
-        _check_ids("units", [*sc.merger.new_units, *all_old], ds["units"]["unit_id"], "đơn vị sáp nhập")
+        _check_ids("units", [*sc.merger.new_units, *all_old, *sc.merger.district_units], ds["units"]["unit_id"],
+                   "đơn vị sáp nhập")
         successor_of = {old: new for new, olds in sc.merger.new_units.items() for old in olds}
 
     cands = candidate_facts(ds, cadre_ids, sc.as_of, params)
@@ -570,6 +623,9 @@ def prepare(ds, sc: RotationScenario) -> Problem:
         held_comm = held_comm.sort_values("position_id").drop_duplicates("holder_id").set_index("holder_id")["c"]
         cands["source_commune"] = cands["source_commune"].fillna(cands["cadre_id"].map(held_comm))
         cands["source_commune"] = cands["source_commune"].map(resolved).fillna(cands["source_commune"])
+    if sc.merger is not None:  # cadres of the abolished bodies may go to any new commune
+        cands["any_successor"] = cands["unit_id"].isin(sc.merger.district_units).to_numpy() \
+            & cands["source_commune"].isna().to_numpy()
     posts = post_facts(ds, post_ids)
     bans = pd.DataFrame([p.model_dump() for p in sc.bans], columns=["cadre_id", "post_id"])
     holders = key_holders(ds, sc.as_of)
@@ -582,6 +638,9 @@ def prepare(ds, sc: RotationScenario) -> Problem:
     pi = np.tile(np.arange(nposts), len(cands))
     base_ok = ~(elig["fail_holder"].to_numpy() | elig["fail_ban"].to_numpy())
     scores = score_pairs(ds, cands, posts, ci[base_ok], pi[base_ok], sc, params)
+    bonus = _history_bonus(sc, named, cands)
+    scores["history"] = bonus[ci[base_ok]]
+    scores["score"] = (scores["score"] + scores["history"]).round(6)
     scores.insert(0, "row", np.flatnonzero(base_ok))
     scores.insert(1, "ci", ci[base_ok])
     scores.insert(2, "pi", pi[base_ok])
@@ -610,11 +669,51 @@ def prepare(ds, sc: RotationScenario) -> Problem:
                 & (rp["cadre_id"] < rp["relative_id"])]
         related = pd.DataFrame({"a": rp["cadre_id"].to_numpy(), "b": rp["relative_id"].to_numpy()})
 
-    demands = _demands(sc, posts, cands)
+    demands = pd.concat([_demands(sc, posts, cands), _history_demands(sc, named, cands)], ignore_index=True)
     prob = Problem(sc, params, cands, posts, elig, scores, pairs, baseline, related, demands, [], ds,
-                   successor_of)
+                   successor_of, named.reset_index(drop=True))
     prob.prechecks = precheck(prob)
     return prob
+
+
+HISTORY_RULES = ("two_terms", "reappointment")
+
+
+def _history_named(ds, sc: RotationScenario, params: ParameterSet) -> pd.DataFrame:
+    """Holders the enabled history rules name (QĐ 65 terms, reappointment), within the request's scope:
+    the posts it could fill whoever holds them (merger staffing: none, every post there is new)."""
+    r = sc.rules
+    if sc.merger is not None or not (r.two_terms.enabled or r.reappointment.enabled):
+        return pd.DataFrame(columns=tenure.COLUMNS)
+    found = tenure.flags(ds, sc.as_of, params, two_terms=r.two_terms.enabled,
+                         reappointment_months=r.reappointment.within_months if r.reappointment.enabled else None)
+    anywhere = found["rule"].map(lambda x: getattr(r, x).anywhere).astype(bool)
+    in_scope = found["position_id"].isin(_select_posts(ds, sc, any_holder=True))
+    return found[anywhere | in_scope].reset_index(drop=True)
+
+
+def _history_bonus(sc: RotationScenario, named: pd.DataFrame, cands: pd.DataFrame) -> np.ndarray:
+    """Score bonus of each candidate named by a history rule in ``uu_tien`` mode (the largest if several)."""
+    out = np.zeros(len(cands))
+    for rule in HISTORY_RULES:
+        cfg = getattr(sc.rules, rule)
+        if cfg.enabled and cfg.mode == "uu_tien" and cfg.bonus > 0:
+            hit = cands["cadre_id"].isin(named.loc[named["rule"] == rule, "cadre_id"]).to_numpy()
+            out = np.where(hit, np.maximum(out, cfg.bonus), out)
+    return out
+
+
+def _history_demands(sc: RotationScenario, named: pd.DataFrame, cands: pd.DataFrame) -> pd.DataFrame:
+    """Rows ``must_move`` (one per cadre a ``bat_buoc`` history rule names): the cadre is placed somewhere."""
+    must = named[named["rule"].map(lambda r: getattr(sc.rules, r).mode == "bat_buoc").astype(bool)]
+    must = must[must["cadre_id"].isin(cands["cadre_id"])]
+    if must.empty:
+        return pd.DataFrame(columns=["kind", "key", "label", "need"])
+    names = cands.set_index("cadre_id")["full_name"]
+    first = must.drop_duplicates("cadre_id").sort_values("cadre_id")
+    return pd.DataFrame({"kind": "must_move", "key": first["cadre_id"].to_numpy(),
+                         "label": (first["cadre_id"].map(names).fillna(first["cadre_id"]) + " ("
+                                   + first["cadre_id"] + ")").to_numpy(), "need": 1})
 
 
 def _demands(sc: RotationScenario, posts: pd.DataFrame, cands: pd.DataFrame) -> pd.DataFrame:
@@ -701,6 +800,10 @@ def precheck(pb: Problem) -> list[str]:
             if cap < total <= n_all:
                 out.append(f"Cần {total} người nhưng giới hạn {su.max_per_unit} người mỗi đơn vị nguồn chỉ cho "
                            f"phép tối đa {cap} người")
+    for d in dem[dem["kind"] == "must_move"].itertuples():
+        if not (pairs["cadre_id"] == d.key).any():
+            why = "; ".join(pb.history.loc[pb.history["cadre_id"] == d.key, "reason"])
+            out.append(f"{d.label} phải luân chuyển ({why}) nhưng không có vị trí nào đủ điều kiện")
     eligible = set(zip(pairs["cadre_id"], pairs["post_id"], strict=True))
     reasons = pb.elig.set_index(["cadre_id", "post_id"])["reasons"]
     for p in pb.scenario.pins:
@@ -858,6 +961,12 @@ def build(pb: Problem, *, soft: bool | None = None, cuts: list[np.ndarray] | Non
                 families.setdefault("predecessors", []).append((name, f"{old} → {new}", idx, 1, pulp.LpConstraintGE))
                 slacks.append(("cover", f"{old}→{new}", f"{old} → {new}", 1, s))
                 penalty_terms.append((s, -pen.coverage))
+    # (11) cadres a history rule requires to move (QĐ 65 terms, reappointment due)
+    by_cadre = dict(_groups(pairs["cadre_id"].to_numpy()))
+    for d in pb.demands[pb.demands["kind"] == "must_move"].itertuples():
+        idx = by_cadre.get(d.key, np.array([], dtype=int))
+        add("history", f"move_{_ascii(d.key)}", d.label, idx, pulp.LpConstraintGE, 1,
+            ("must_move", d.key, 1, pen.count))
     # (10) no-good cuts
     for j, plan in enumerate(cuts or []):
         add("cuts", f"cut_{j}", f"phương án {j + 1}", plan, pulp.LpConstraintLE, len(plan) - 1)
@@ -958,6 +1067,8 @@ _OUT_NAMES = {
     "low": "Phương án giữ nguyên từ", "high": "Phương án giữ nguyên đến", "note": "Ghi chú",
     "penalty_saved": "Điểm phạt giảm nếu bỏ quy tắc",
     "warnings": "Cần xem xét",
+    "policy": "Chính sách áp dụng (tham khảo)",
+    "history": "Điểm ưu tiên theo quá trình công tác", "history_reason": "Diện luân chuyển theo quá trình công tác",
 }
 
 
@@ -980,6 +1091,9 @@ def assignments_table(pb: Problem, pairs: pd.DataFrame, chosen: np.ndarray) -> p
             else pb.elig.set_index(["cadre_id", "post_id"])["warnings"].reindex(
                 pd.MultiIndex.from_arrays([out["cadre_id"], out["post_id"]])).fillna("").to_numpy(dtype=object)
         out["warnings"] = notes
+    if len(pb.history):  # QĐ 65 terms, reappointment: why the history named this cadre
+        out["history"] = sel["history"].to_numpy() if "history" in sel.columns else 0.0
+        out["history_reason"] = out["cadre_id"].map(tenure.per_cadre(pb.history)["reason"]).fillna("")
     if len(pb.baseline):
         base = pd.MultiIndex.from_frame(pb.baseline[["cadre_id", "post_id"]])
         out["in_baseline"] = pd.MultiIndex.from_arrays([out["cadre_id"], out["post_id"]]).isin(base)
@@ -1062,6 +1176,8 @@ def explain(pb: Problem, model: Model, sol: Solution) -> dict[str, pd.DataFrame]
     unused = pd.DataFrame({"cadre_id": uc["cadre_id"], "full_name": uc["full_name"], "source_unit": uc["unit_name"],
                            "current_title": uc["current_title"].map(TITLE), "eligible_posts": k,
                            "reason": ureason}).reset_index(drop=True)
+    if sc.merger is not None and "management.surplus_policy" in pb.params:
+        unused["policy"] = surplus_policy(uc, pb.params)
 
     # binding constraints: inequality rows that are tight at the solution
     pick = np.zeros(len(pairs), dtype=np.int64)
@@ -1069,6 +1185,7 @@ def explain(pb: Problem, model: Model, sol: Solution) -> dict[str, pd.DataFrame]
     rows = []
     names = {"gender": "Số nữ tối thiểu", "source_units": "Giới hạn số người mỗi đơn vị nguồn",
              "relatives": "Người thân không cùng một xã", "pins": "Chỉ định bắt buộc",
+             "history": "Phải luân chuyển theo quá trình công tác",
              "predecessors": "Mỗi xã cũ có người trong lãnh đạo xã mới"}
     for fam, rows_f in model.families.items():
         if fam not in names:
@@ -1100,6 +1217,8 @@ def slack_messages(pb: Problem, sol: Solution) -> list[str]:
             out.append(f"Cần {s.need} nữ cho chức danh {s.label} nhưng chỉ bố trí được {got} (thiếu {short})")
         elif s.kind == "pin":
             out.append(f"Không thực hiện được chỉ định {s.label}")
+        elif s.kind == "must_move":
+            out.append(f"Không bố trí được {s.label}, người thuộc diện phải luân chuyển theo quá trình công tác")
         elif s.kind == "cover":
             out.append(f"Xã cũ {s.label.split(' → ')[0]} không có người trong lãnh đạo xã mới "
                        f"{s.label.split(' → ')[1]}")
@@ -1344,6 +1463,8 @@ def run(ds, sc: RotationScenario, *, problem: Problem | None = None, raise_infea
         "unfilled": pd.DataFrame(), "unused": pd.DataFrame(), "binding": pd.DataFrame(), "slacks": sol.slacks}
     if sc.merger is not None:
         diagnosis += _merger_notes(pb, tables)
+        diagnosis += _surplus_notes(pb, tables.get("unused", pd.DataFrame()))
+    diagnosis += _history_notes(pb, tables)
 
     t1 = time.perf_counter()
     m = fm.m
@@ -1505,10 +1626,83 @@ def describe_changes(pb: Problem, removed: list[tuple[str, str]], added: list[tu
     return "; ".join([one("bỏ", c, p) for c, p in removed] + [one("thêm", c, p) for c, p in added])
 
 
+def surplus_policy(cands: pd.DataFrame, params: ParameterSet) -> np.ndarray:
+    """What the policy for people left over by a reorganisation says of each of ``cands`` (information only).
+
+    Reads ``management.surplus_policy`` (Nghị định 178/2024/NĐ-CP as amended by
+    Nghị định 67/2025/NĐ-CP): early retirement when at most
+    ``early_retirement_max_years`` remain to the retirement age; a cadre who held
+    a leadership title (``rotation.title_rank`` > 0) keeps the old position pay to
+    the end of the term or appointment, at least ``allowance_kept_min_months``.
+    """
+    cfg = params.get("management.surplus_policy")
+    left = cands["years_left"].to_numpy(dtype=float)
+    near = left <= float(cfg["early_retirement_max_years"])
+    leader = cands["current_rank"].to_numpy(dtype=float) > 0
+    left_txt = pd.Series(left).round(1).map(lambda v: "?" if v != v else f"{v:.1f}".replace(".", ",")).to_numpy()
+    base = np.where(near, "Còn " + left_txt.astype(object) + f" năm đến tuổi nghỉ hưu (không quá "
+                    f"{cfg['early_retirement_max_years']} năm): được xem xét nghỉ hưu trước tuổi theo chính sách, "
+                    "hoặc nghỉ thôi việc",
+                    "Bố trí công tác khác (công chức xã mới, cơ quan cấp tỉnh) hoặc nghỉ thôi việc theo chính sách")
+    keep = (f"; nếu giữ chức vụ thấp hơn hoặc thôi giữ chức vụ: bảo lưu lương chức vụ, phụ cấp chức vụ cũ đến hết "
+            f"nhiệm kỳ, thời hạn bổ nhiệm (ít nhất {cfg['allowance_kept_min_months']} tháng)")
+    return np.where(leader, base.astype(object) + keep, base.astype(object)) + SURPLUS_SOURCE
+
+
+#: Source of the surplus policy sentences (the parameter's references name the articles).
+SURPLUS_SOURCE = " (Nghị định 178/2024/NĐ-CP, sửa đổi bởi Nghị định 67/2025/NĐ-CP; thông tin tham khảo)."
+
+
+def _surplus_notes(pb: Problem, unused: pd.DataFrame) -> list[str]:
+    """The policy that applies to the surplus of a merger, as information (dated parameter and its texts)."""
+    if "management.surplus_policy" not in pb.params or not len(unused):
+        return []
+    cfg = pb.params.get("management.surplus_policy")
+    refs = pb.params.references()
+    ref = "; ".join(refs.loc[refs["name"] == "management.surplus_policy", "reference"].astype(str))
+    uc = pb.cands.set_index("cadre_id").loc[unused["cadre_id"]]
+    near = int((uc["years_left"].to_numpy(dtype=float) <= float(cfg["early_retirement_max_years"])).sum())
+    leaders = int((uc["current_rank"].to_numpy(dtype=float) > 0).sum())
+    return [f"Chính sách đối với người dôi dư (thông tin, không phải quyết định; từng người ở cột «Chính sách áp "
+            f"dụng» của unused.csv): {near} người còn không quá {cfg['early_retirement_max_years']} năm đến tuổi "
+            f"nghỉ hưu được xem xét nghỉ hưu trước tuổi ({cfg['early_retirement_max_years_hard_area']} năm ở vùng "
+            f"đặc biệt khó khăn); {leaders} người đang giữ chức vụ lãnh đạo được bảo lưu lương chức vụ, phụ cấp "
+            f"chức vụ cũ đến hết nhiệm kỳ, thời hạn bổ nhiệm (ít nhất {cfg['allowance_kept_min_months']} tháng) "
+            f"nếu thôi giữ chức vụ hoặc giữ chức vụ thấp hơn; người khác được bố trí công tác khác hoặc nghỉ thôi "
+            f"việc. Căn cứ: {ref}."]
+
+
+def _history_notes(pb: Problem, tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The history rules of the request: who they named, who the plan moves, who stays and why."""
+    sc = pb.scenario
+    on = [r for r in HISTORY_RULES if getattr(sc.rules, r).enabled]
+    if not on:
+        return []
+    mode_vi = {"bat_buoc": "bắt buộc", "uu_tien": "ưu tiên"}
+    out = []
+    placed = set(tables["assignments"]["cadre_id"]) if len(tables.get("assignments", [])) else set()
+    names = pb.cands.set_index("cadre_id")["full_name"]
+    for rule in on:
+        cfg = getattr(sc.rules, rule)
+        who = pb.history.loc[pb.history["rule"] == rule, "cadre_id"].drop_duplicates()
+        head = f"{tenure.RULE_VI[rule]} ({mode_vi[cfg.mode]}"
+        head += f", cộng {_num(cfg.bonus)} điểm" if cfg.mode == "uu_tien" else ""
+        if not len(who):
+            out.append(f"{head}): không có ai trong phạm vi yêu cầu vào ngày {pd.Timestamp(sc.as_of):%d/%m/%Y}.")
+            continue
+        moved = [c for c in who if c in placed]
+        stay = [f"{names.get(c, c)} ({c})" for c in who if c not in placed]
+        shown = ", ".join(stay[:10]) + (f" và {len(stay) - 10} người khác" if len(stay) > 10 else "")
+        out.append(f"{head}): {len(who)} người thuộc diện, phương án bố trí {len(moved)} người"
+                   + (f"; chưa bố trí: {shown}." if stay else "."))
+    return out
+
+
 def _merger_notes(pb: Problem, tables: dict[str, pd.DataFrame]) -> list[str]:
     """Merger staffing: surplus count, and the what-if ASSUMPTION when the data predate the merger."""
     sc = pb.scenario
-    out = [f"Sáp nhập: {len(pb.cands)} cán bộ của các xã cũ cho {len(pb.posts)} vị trí chủ chốt của xã mới; "
+    whose = "các xã cũ và các cơ quan kết thúc hoạt động" if sc.merger.district_units else "các xã cũ"
+    out = [f"Sáp nhập: {len(pb.cands)} cán bộ của {whose} cho {len(pb.posts)} vị trí chủ chốt của xã mới; "
            f"{len(tables['assignments'])} người được bố trí, {len(tables.get('unused', []))} người dôi dư "
            "so với các chức danh chủ chốt (không được bố trí chức danh chủ chốt của xã mới; nhiều người "
            "vẫn có thể tiếp tục là công chức, cấp phó — xem unused.csv)."]

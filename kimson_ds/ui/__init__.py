@@ -16,7 +16,7 @@ from kimson_ds.ui.common import (
 from kimson_ds.ui.overview import OverviewPanel, overview_panel
 from kimson_ds.ui.procedure import ProcedurePanel, procedure_panel
 from kimson_ds.ui.rating import RatingPanel, rating_panel
-from kimson_ds.ui.rotation import RotationPanel, rotation_panel
+from kimson_ds.ui.rotation import RotationPanel, merger_panel, rotation_panel
 from kimson_ds.ui.succession import SuccessionPanel, succession_panel
 from kimson_ds.ui.training import TrainingPanel, training_panel
 from kimson_ds.ui.vetting import VettingPanel, vetting_panel
@@ -34,6 +34,7 @@ __all__ = [
     "VettingPanel",
     "install_error_display",
     "interactive",
+    "merger_panel",
     "overview_panel",
     "procedure_panel",
     "rating_panel",

@@ -774,25 +774,23 @@ class ExportButton:
                              REPORT_ROOTS, what="Thư mục xuất")
             target.mkdir(parents=True, exist_ok=True)
             title, sheets, write_scenario = self._collect()
-            files = []
-            if write_scenario is not None:
-                files.append(write_scenario(target / "kich-ban.yaml"))
-            if self._submission is not None:
-                from kimson_ds.papers.word import organisation, write_submission
-
-                sub = self._submission()  # issued by the body in office on the analysis date, date left to sign
-                files.append(write_submission(sub, target / f"{self.stem}.docx", org=organisation(sub.as_of)))
-            files.append(write_workbook(target / f"{self.stem}.xlsx", sheets, title=title))
             page = target / f"{self.stem}.html"
-            body = "".join(f"<h2>{html.escape(name)}</h2>" + table_html(frame) for name, frame in sheets.items())
-            page.write_text(f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)}'
-                            f"</title>{PANEL_CSS}</head><body class=\"kimson-panel\"><h1>{html.escape(title)}</h1>"
-                            f"<p>Xuất ngày {dt.date.today():%d/%m/%Y} từ ứng dụng thử kịch bản.</p>{body}</body></html>",
-                            encoding="utf-8")
+            page.write_text(self._print_page(title, sheets), encoding="utf-8")
             pdf = target / f"{self.stem}.pdf"
-            # Playwright's synchronous API cannot run on the kernel's event loop thread
+            # Playwright's synchronous API cannot run on the kernel's event loop thread; Chromium starts
+            # (≈ 2 s) while the scenario, the Tờ trình and the workbook are written
             with concurrent.futures.ThreadPoolExecutor(1) as pool:
-                pool.submit(html_to_pdf, [(page, pdf)]).result()
+                printing = pool.submit(html_to_pdf, [(page, pdf)])
+                files = []
+                if write_scenario is not None:
+                    files.append(write_scenario(target / "kich-ban.yaml"))
+                if self._submission is not None:
+                    from kimson_ds.papers.word import organisation, write_submission
+
+                    sub = self._submission()  # issued by the body in office on the analysis date, date left to sign
+                    files.append(write_submission(sub, target / f"{self.stem}.docx", org=organisation(sub.as_of)))
+                files.append(write_workbook(target / f"{self.stem}.xlsx", sheets, title=title))
+                printing.result()
             files.append(pdf)
             self.files, self.seconds = files, time.perf_counter() - t0
             names = ", ".join(html.escape(f.name) for f in files)
@@ -804,6 +802,23 @@ class ExportButton:
             return []
         finally:
             self.button.disabled = False
+
+
+    #: Rows of a table printed in the PDF; longer tables end with a line pointing to the workbook.
+    PDF_ROWS = 40
+
+    def _print_page(self, title: str, sheets: dict[str, pd.DataFrame]) -> str:
+        """The HTML printed to PDF: every table on screen, long ones cut at :attr:`PDF_ROWS` rows
+        (the workbook has them whole)."""
+        parts = []
+        for name, frame in sheets.items():
+            parts.append(f"<h2>{html.escape(name)}</h2>" + table_html(frame.head(self.PDF_ROWS)))
+            if len(frame) > self.PDF_ROWS:
+                parts.append(f"<p><i>… và {vi_number(len(frame) - self.PDF_ROWS, 0)} dòng nữa: xem đầy đủ ở trang "
+                             f"«{html.escape(name)}» của tệp {html.escape(self.stem)}.xlsx.</i></p>")
+        return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+                f'{PANEL_CSS}</head><body class="kimson-panel"><h1>{html.escape(title)}</h1>'
+                f"<p>Xuất ngày {dt.date.today():%d/%m/%Y} từ ứng dụng thử kịch bản.</p>{''.join(parts)}</body></html>")
 
 
 def slug(text: str) -> str:

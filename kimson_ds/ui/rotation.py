@@ -123,6 +123,25 @@ ROTATION_LABELS = {
     "rules.current_rotation.min_duration_years": "Thời gian luân chuyển tối thiểu (năm)",
     "rules.successor": "Xã mới kế thừa",
     "rules.successor.enabled": "Chỉ bố trí vào xã mới kế thừa",
+    "rules.two_terms": "Người đứng đầu quá hai nhiệm kỳ liên tiếp (Quy định 65-QĐ/TW)",
+    "rules.two_terms.enabled": "Áp dụng: nêu người đứng đầu quá hai nhiệm kỳ cần luân chuyển",
+    "rules.two_terms.mode": "Cách áp dụng",
+    "rules.two_terms.mode:bat_buoc": "Bắt buộc luân chuyển",
+    "rules.two_terms.mode:uu_tien": "Ưu tiên (cộng điểm phù hợp)",
+    "rules.two_terms.bonus": "Điểm cộng khi ưu tiên",
+    "rules.two_terms.include": "Đưa những người này vào nguồn ứng viên",
+    "rules.two_terms.open_posts": "Vị trí họ rời đi được bố trí người khác",
+    "rules.two_terms.anywhere": "Xét mọi người giữ chức trong dữ liệu (không chỉ các vị trí được yêu cầu)",
+    "rules.reappointment": "Hết thời hạn bổ nhiệm",
+    "rules.reappointment.enabled": "Áp dụng: nêu người hết thời hạn bổ nhiệm cần luân chuyển",
+    "rules.reappointment.mode": "Cách áp dụng",
+    "rules.reappointment.mode:bat_buoc": "Bắt buộc luân chuyển",
+    "rules.reappointment.mode:uu_tien": "Ưu tiên (cộng điểm phù hợp)",
+    "rules.reappointment.bonus": "Điểm cộng khi ưu tiên",
+    "rules.reappointment.include": "Đưa những người này vào nguồn ứng viên",
+    "rules.reappointment.open_posts": "Vị trí họ rời đi được bố trí người khác",
+    "rules.reappointment.anywhere": "Xét mọi người giữ chức trong dữ liệu (không chỉ các vị trí được yêu cầu)",
+    "rules.reappointment.within_months": "Hết hạn trong vòng (tháng)",
     "rules.gender": "Cán bộ nữ",
     "rules.gender.enabled": "Áp dụng số cán bộ nữ tối thiểu",
     "rules.gender.min_women": "Số cán bộ nữ tối thiểu",
@@ -156,6 +175,7 @@ ROTATION_LABELS = {
     "merger.effective": "Ngày sắp xếp có hiệu lực",
     "merger.new_units": "Xã mới và các xã cũ nhập vào («xã mới: [xã cũ, …]» mỗi dòng)",
     "merger.note": "Ghi chú phương án sắp xếp",
+    "merger.district_units": "Cơ quan cấp huyện kết thúc hoạt động (cán bộ được bố trí về xã mới)",
     "parameters": "Ghi đè tham số quy định (tên tham số: giá trị)",
     "rule_costs": "Tính giá của từng quy định (giải lại khi bỏ từng quy định)",
     "min_difference": "Số vị trí khác nhau tối thiểu giữa hai phương án",
@@ -406,7 +426,7 @@ class RotationPanel(FormPanelMixin, Panel):
         people = [(f"{n} ({i})", i) for i, n in zip(cad["cadre_id"], cad["full_name"], strict=True)]
         return {"posts.counts": titles, "rules.seniority.min_years_service": titles, "rules.seniority.min_rank": titles,
                 "rules.gender.per_title": titles, "posts.position_ids": post_opts, "posts.units": unit_opts,
-                "candidates.cadres_of": unit_opts, "candidates.key_holders_of": unit_opts,
+                "candidates.cadres_of": unit_opts, "merger.district_units": unit_opts, "candidates.key_holders_of": unit_opts,
                 "candidates.cadre_ids": people}
 
     def _validate(self, data: dict) -> rotation.RotationScenario:
@@ -468,11 +488,7 @@ class RotationPanel(FormPanelMixin, Panel):
 
     def render(self, result: rotation.RotationResult) -> None:
         cls = "kimson-diag" + ("" if result.feasible else " kimson-infeasible")
-        head = [x for x in result.diagnosis if not x.startswith("- ")]
-        items = [x[2:] for x in result.diagnosis if x.startswith("- ")]
-        body = "".join(f"<div>{html.escape(x)}</div>" for x in head)
-        if items:
-            body += "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in items) + "</ul>"
+        body = diagnosis_html(result.diagnosis)
         self.diagnosis.value = (f'<div class="{cls}" data-feasible="{int(result.feasible)}">'
                                 f"<b>Chẩn đoán:</b> {body}</div>")
         plan = result.assignments.reindex(columns=_PLAN_COLUMNS)
@@ -516,6 +532,28 @@ class RotationPanel(FormPanelMixin, Panel):
         ax.set_title("Quy định loại các cặp ứng viên – vị trí")
         fig.tight_layout()
         return figure_html(fig, "Quy định loại các cặp ứng viên – vị trí")
+
+
+def diagnosis_html(lines: list[str]) -> str:
+    """The diagnosis lines in their order: a sentence per block, ``- `` items as a list, ``  + ``
+    sub-items nested under the item before them (as the library and the CLI's diagnosis.txt write them)."""
+    out, depth = [], 0
+    for line in lines:
+        level = 2 if line.startswith("  + ") else 1 if line.startswith("- ") else 0
+        text = html.escape(line.strip().removeprefix("- ").removeprefix("+ "))
+        while depth > level:
+            out.append("</li></ul>")
+            depth -= 1
+        if level and depth == level:
+            out.append(f"</li><li>{text}")
+        elif level:
+            out.extend(["<ul><li>"] * (level - depth))
+            out.append(text)
+            depth = level
+        else:
+            out.append(f"<div>{text}</div>")
+    out.extend(["</li></ul>"] * depth)
+    return "".join(out)
 
 
 def _pairs_of(widget) -> list[dict]:

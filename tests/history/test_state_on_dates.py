@@ -98,3 +98,29 @@ def test_snapshot_only_dataset_keeps_working_and_says_so(tmp_path):
     assert _holder(st, "XA_KIM_HAI-BI_THU-1") == "CB0001"
     assert dataset_on(snap, "2018-06-30")["positions"].equals(
         snap["positions"].assign(managing_body=0).drop(columns="managing_body").reset_index(drop=True))
+
+
+def test_dataset_on_gives_each_holder_seniority_in_post_and_title_from_the_history(tmp_path):
+    folder = tmp_path / "ds"
+    shutil.copytree(MINIMAL, folder)
+    (folder / "work_history.csv").write_text(
+        "cadre_id,unit_id,title,position_id,start_date,end_date,filled_by,decision_no,decision_date\n"
+        "CB0001,XA_KIM_TRUNG,bi_thu,XA_KIM_TRUNG-BI_THU-1,2016-01-01,2017-12-31,bau,,\n"
+        "CB0001,XA_KIM_HAI,bi_thu,XA_KIM_HAI-BI_THU-1,2018-01-01,2020-09-30,luan_chuyen,,\n"
+        "CB0001,XA_KIM_HAI,bi_thu,XA_KIM_HAI-BI_THU-1,2020-10-01,,bau,,\n"          # re-elected: same run
+        "CB0003,PB_NOI_VU,truong_phong,PB_NOI_VU-TRUONG_PHONG-1,2017-01-01,2021-12-31,bo_nhiem,,\n"
+        "CB0003,PB_NOI_VU,truong_phong,PB_NOI_VU-TRUONG_PHONG-1,2022-01-01,,bo_nhiem,,\n",  # reappointed
+        encoding="utf-8")
+    pos = dataset_on(load_dataset(folder), "2022-06-30")["positions"].set_index("position_id")
+    sec = pos.loc["XA_KIM_HAI-BI_THU-1"]
+    assert sec["holder_since"] == pd.Timestamp("2020-10-01")  # the holding in force
+    assert sec["post_since"] == pd.Timestamp("2018-01-01")  # a re-election does not restart the run
+    assert sec["title_since"] == pd.Timestamp("2016-01-01")  # secretary since 2016, two communes
+    assert pd.isna(sec["appointed_on"])  # elected, no appointment term
+    head = pos.loc["PB_NOI_VU-TRUONG_PHONG-1"]
+    assert head["post_since"] == pd.Timestamp("2017-01-01") and head["appointed_on"] == pd.Timestamp("2022-01-01")
+    assert pd.isna(pos.loc["XA_KIM_TRUNG-BI_THU-1", "post_since"])  # empty post
+    # a day without any appointment in force (only elected holders) still rebuilds
+    early = dataset_on(load_dataset(folder), "2016-06-30")["positions"].set_index("position_id")
+    assert early.loc["XA_KIM_TRUNG-BI_THU-1", "post_since"] == pd.Timestamp("2016-01-01")
+    assert early["appointed_on"].isna().all()

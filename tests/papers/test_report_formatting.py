@@ -59,7 +59,7 @@ def test_show_figure_closes_a_pyplot_figure(monkeypatch):
     import matplotlib.pyplot as plt
 
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("IPython.display.display", lambda obj, **_kw: shown.append(obj))
     fig, ax = plt.subplots()
     ax.plot([0, 1], [1, 0])
     assert plt.fignum_exists(fig.number)
@@ -158,7 +158,7 @@ def test_parameter_keys_in_values_and_descriptions_read_as_words():
                                      "planned_counts": True, "levels": ["huyen"], "terms": 1})
     assert "Mức xếp loại coi là nổi trội: Hoàn thành xuất sắc nhiệm vụ" in value and "Cấp: cấp huyện" in value
     assert not re.search(r"[a-z]+_[a-z]+|huyen|True", value)
-    text = report._keys_in_text("xếp loại thuộc outstanding_levels trong đủ outstanding_years năm; nêu trong terms "
+    text = report._keys_in_text("xếp loại thuộc outstanding_levels trong đủ outstanding_years năm; dua_ra; nêu trong terms "
                                 "(theo term.length_years)")
-    assert "«mức xếp loại coi là nổi trội»" in text and "«số nhiệm kỳ»" in text
+    assert "«mức xếp loại coi là nổi trội»" in text and "«số nhiệm kỳ»" in text and "«đưa ra khỏi quy hoạch»" in text
     assert "term.length_years" in text  # a parameter's own name stays: it is its id in the appendix
