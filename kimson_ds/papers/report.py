@@ -46,6 +46,7 @@ import ast
 import contextlib
 import copy
 import datetime as dt
+import functools
 import hashlib
 import html
 import io
@@ -1307,13 +1308,14 @@ def split_cells(nb) -> tuple[list, list, list]:
     return summary, main, appendix
 
 
-def nbformat_cell(kind: str, source: str = "", outputs=None):
-    """A new notebook cell (markdown, or code with ``outputs``) for the rendered report."""
+def nbformat_cell(kind: str, source: str = "", outputs=None, *, cell_id: str):
+    """A new notebook cell (markdown, or code with ``outputs``) for the rendered report; a fixed ``cell_id``
+    keeps the HTML the same from run to run."""
     import nbformat
 
     if kind == "markdown":
-        return nbformat.v4.new_markdown_cell(source)
-    cell = nbformat.v4.new_code_cell(source)
+        return nbformat.v4.new_markdown_cell(source, id=cell_id)
+    cell = nbformat.v4.new_code_cell(source, id=cell_id)
     cell.outputs = list(outputs or [])
     return cell
 
@@ -1337,22 +1339,28 @@ def cap_main_tables(cells) -> list:
                 continue
             whole = copy.deepcopy(out)
             whole["metadata"] = {}
-            full.append(nbformat_cell("code", "", [whole]))
+            full.append(nbformat_cell("code", "", [whole], cell_id=f"kimson-full-table-{len(full) + 1}"))
             data["text/html"] = meta["short_html"]
             out["metadata"] = {}
     return full
 
 
-def _body_html(nb, cells) -> str:
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    """The HTML exporter, made once per process (making one loads its templates: ~0,3 s each time)."""
     from nbconvert import HTMLExporter
 
-    part = copy.copy(nb)
-    part.cells = cells
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(part)
+    return exporter
+
+
+def _body_html(nb, cells) -> str:
+    part = copy.copy(nb)
+    part.cells = cells
+    body, _ = _exporter().from_notebook_node(part)
     return body
 
 
@@ -1392,7 +1400,7 @@ def _render_html(executed_nb, title: str, header: str, run_info: str = "",
     full_tables = cap_main_tables(summary + main)
     if full_tables:
         head = nbformat_cell("markdown", f"## {FULL_TABLES_HEADING}\n\nCác bảng dài của phần chính, đầy đủ mọi "
-                             "dòng (phần chính chỉ in những dòng đầu).")
+                             "dòng (phần chính chỉ in những dòng đầu).", cell_id="kimson-full-tables")
         appendix = [head, *full_tables, *appendix]
     summary_html = (f'<section class="kimson-summary">\n{_body_html(nb, summary)}\n</section>' if summary else "")
     main_html = f"<main>\n{summary_html}\n{_body_html(nb, main)}\n</main>"

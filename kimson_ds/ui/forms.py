@@ -118,6 +118,37 @@ def put_option(widget, value, label: str | None = None) -> None:
 
 
 # --------------------------------------------------------------------------- nodes
+class _Kit:
+    """ipywidgets with shared layout and style models (one per size and kind of widget): a form of a
+    hundred fields sends its page a few models more per field instead of three."""
+
+    def __init__(self, w) -> None:
+        self.w = w
+        self._layouts: dict = {}
+        self._styles: dict = {}
+
+    def __getattr__(self, name):
+        return getattr(self.w, name)
+
+    def lay(self, **kw):
+        key = tuple(sorted(kw.items()))
+        if key not in self._layouts:
+            self._layouts[key] = self.w.Layout(**kw)
+        return self._layouts[key]
+
+    def make(self, cls: str, *, width: str | None = None, desc: str | None = None, **kw):
+        """``ipywidgets.<cls>(**kw)`` with the shared layout of ``width`` and style of ``desc`` (label width)."""
+        kw["layout"] = self.lay(width=width) if width else self.lay()
+        key = (cls, desc)
+        if key in self._styles:
+            kw["style"] = self._styles[key]
+        elif desc:
+            kw["style"] = {"description_width": desc}
+        widget = getattr(self.w, cls)(**kw)
+        self._styles.setdefault(key, widget.style)
+        return widget
+
+
 class _Node:
     widget: Any = None
     leaves: list
@@ -132,24 +163,23 @@ class _Node:
 class _Scalar(_Node):
     def __init__(self, w, kind, label: str, bounds: dict, literal: list | None = None) -> None:
         self.kind, self.label = kind, label
-        style, lay = {"description_width": "300px"}, w.Layout(width="560px")
+        d = "300px"
         if literal is not None:
-            self.widget = w.Dropdown(options=list(literal), description=label, style=style, layout=lay)
+            self.widget = w.make("Dropdown", options=list(literal), description=label, width="560px", desc=d)
         elif kind is bool:
-            self.widget = w.Checkbox(value=False, description=label, indent=False, layout=w.Layout(width="560px"))
+            self.widget = w.make("Checkbox", value=False, description=label, indent=False, width="560px")
         elif kind is int:
-            self.widget = w.BoundedIntText(value=int(bounds.get("min", 0)), min=int(bounds.get("min", 0)),
-                                           max=int(bounds.get("max", 1_000_000)), description=label, style=style,
-                                           layout=w.Layout(width="420px"))
+            self.widget = w.make("BoundedIntText", value=int(bounds.get("min", 0)), min=int(bounds.get("min", 0)),
+                                 max=int(bounds.get("max", 1_000_000)), description=label, width="420px", desc=d)
         elif kind is float:
-            self.widget = w.BoundedFloatText(value=float(bounds.get("min", 0)), min=float(bounds.get("min", 0)),
-                                             max=float(bounds.get("max", 1_000_000)), step=None, description=label,
-                                             style=style, layout=w.Layout(width="420px"))
+            self.widget = w.make("BoundedFloatText", value=float(bounds.get("min", 0)),
+                                 min=float(bounds.get("min", 0)), max=float(bounds.get("max", 1_000_000)), step=None,
+                                 description=label, width="420px", desc=d)
         elif kind is dt.date:
-            self.widget = w.Text(value="", placeholder="ngày/tháng/năm", description=label, style=style,
-                                 layout=w.Layout(width="420px"), continuous_update=False)
+            self.widget = w.make("Text", value="", placeholder="ngày/tháng/năm", description=label, width="420px",
+                                 desc=d, continuous_update=False)
         else:
-            self.widget = w.Text(value="", description=label, style=style, layout=lay, continuous_update=False)
+            self.widget = w.make("Text", value="", description=label, width="560px", desc=d, continuous_update=False)
         self.leaves = [self.widget]
 
     def get(self):
@@ -182,11 +212,13 @@ class _Free(_Node):
     def __init__(self, w, label: str, empty, tp) -> None:
         self.label, self.empty = label, empty
         multi = isinstance(empty, dict) or any(typing.get_origin(a) is dict for a in typing.get_args(tp))
-        maker = w.Textarea if multi else w.Text
-        self.widget = maker(value="", description=label, style={"description_width": "300px"},
-                            layout=w.Layout(width="560px", height="90px" if multi else None),
-                            continuous_update=False,
-                            placeholder="mỗi dòng một mục «khóa: giá trị»" if multi else "")
+        if multi:
+            self.widget = w.Textarea(value="", description=label, style={"description_width": "300px"},
+                                     layout=w.lay(width="560px", height="90px"), continuous_update=False,
+                                     placeholder="mỗi dòng một mục «khóa: giá trị»")
+        else:
+            self.widget = w.make("Text", value="", description=label, width="560px", desc="300px",
+                                 continuous_update=False)
         self.leaves = [self.widget]
 
     def get(self):
@@ -217,9 +249,8 @@ class _ListText(_Node):
 
     def __init__(self, w, label: str, item) -> None:
         self.label, self.item = label, item
-        self.widget = w.Text(value="", description=label, placeholder="các giá trị cách nhau bởi dấu phẩy",
-                             style={"description_width": "300px"}, layout=w.Layout(width="560px"),
-                             continuous_update=False)
+        self.widget = w.make("Text", value="", description=label, placeholder="các giá trị cách nhau bởi dấu phẩy",
+                             width="560px", desc="300px", continuous_update=False)
         self.leaves = [self.widget]
 
     def get(self):
@@ -242,7 +273,7 @@ class _Choices(_Node):
         self.label = label
         self.widget = w.SelectMultiple(options=[(lab, _key(v)) for lab, v in options], rows=min(8, max(3, len(options))),
                                        description=label, style={"description_width": "initial"},
-                                       layout=w.Layout(width="98%"))
+                                       layout=w.lay(width="98%"))
         self.leaves = [self.widget]
 
     def get(self):
@@ -276,8 +307,8 @@ class _PickList(_Node):
         drop = w.Button(description="Bỏ mục đang chọn", tooltip="Bỏ mục đang chọn khỏi danh sách")
         add.add_class("kimson-pick-add")
         drop.add_class("kimson-pick-drop")
-        self.chosen = w.Select(options=[], rows=4, layout=w.Layout(width="98%"))
-        self.signature = w.Text(value="[]", layout=w.Layout(display="none"))  # changes when the list changes
+        self.chosen = w.Select(options=[], rows=4, layout=w.lay(width="98%"))
+        self.signature = w.Text(value="[]", layout=w.lay(display="none"))  # changes when the list changes
         add.on_click(lambda _b: self.add())
         drop.on_click(lambda _b: self.drop())
         self.widget = w.VBox([w.HTML(f"<i>{html.escape(label)}</i>"), w.HBox(self.axes, layout=w.Layout(
@@ -342,8 +373,8 @@ class _Grid(_Node):
         if f"{self.path}.{key}" in self.externals or key in self.boxes:
             return
         w = self._w
-        self.boxes[key] = w.Text(value="", description=self.labels.get(key, key), continuous_update=False,
-                                 style={"description_width": "300px"}, layout=w.Layout(width="460px"))
+        self.boxes[key] = w.make("Text", value="", description=self.labels.get(key, key), continuous_update=False,
+                                 width="460px", desc="300px")
         self.box.children = list(self.boxes.values())
 
     def get(self):
@@ -393,15 +424,15 @@ class _ExternalNode(_Node):
 class _Optional(_Node):
     def __init__(self, w, label: str, inner: _Node, default=None) -> None:
         self.inner = inner
-        self.tick = w.Checkbox(value=False, indent=False, description=f"Đặt: {label}",
-                               layout=w.Layout(width="560px"))
+        self.tick = w.make("Checkbox", value=False, indent=False, description=f"Đặt: {label}", width="560px")
         self.tick.observe(lambda _c: self._show(), names="value")
-        self.widget = w.VBox([self.tick, inner.widget])
+        self.holder = w.VBox([inner.widget])  # own layout: the inner widget's may be shared
+        self.widget = w.VBox([self.tick, self.holder], layout=w.lay())
         self.leaves = [self.tick, *inner.leaves]
         self._show()
 
     def _show(self) -> None:
-        self.inner.widget.layout.display = "" if self.tick.value else "none"
+        self.holder.layout.display = "" if self.tick.value else "none"
 
     def get(self):
         return self.inner.get() if self.tick.value else None
@@ -416,10 +447,10 @@ class _Group(_Node):
     def __init__(self, w, children: dict[str, _Node], label: str | None, depth: int) -> None:
         self.children = children
         shown = [c.widget for c in children.values() if c.widget is not None]
-        head = [w.HTML(f"<b>{html.escape(label)}</b>")] if label else []
+        head = [w.make("HTML", value=f"<b>{html.escape(label)}</b>")] if label else []
         margin = "4px 0 4px 16px" if depth else "0"
-        self.widget = w.VBox(head + shown, layout=w.Layout(margin=margin, border_left="2px solid #d5dbe3"
-                                                           if depth else ""))
+        self.widget = w.VBox(head + shown, layout=w.lay(margin=margin, border_left="2px solid #d5dbe3"
+                                                         if depth else ""))
         self.leaves = [leaf for c in children.values() for leaf in c.leaves]
 
     def get(self):
@@ -473,9 +504,9 @@ class ScenarioForm:
                  choices: dict[str, list[tuple[str, Any]]] | None = None,
                  externals: dict[str, External] | None = None,
                  validate: Callable[[dict], BaseModel] | None = None) -> None:
-        import ipywidgets as w
+        import ipywidgets
 
-        self._w = w
+        self._w = _Kit(ipywidgets)
         self.model = model
         self.labels = labels
         self.choices = choices or {}

@@ -13,6 +13,7 @@ import pandas as pd
 
 from kimson_ds.data.codes import RATING_LEVEL, RATING_ORDER
 from kimson_ds.data.io import Dataset
+from kimson_ds.errors import ScenarioError
 from kimson_ds.history.state import dataset_on
 from kimson_ds.papers.pack import rating_proposal
 from kimson_ds.papers.report import REPO_ROOT, table_html
@@ -108,6 +109,11 @@ class RatingPanel(FormPanelMixin, NotebookPanel):
                 "compare_as_of": sc.compare_as_of.isoformat() if sc.compare_as_of else "", "group_col": sc.group}
 
     def _report_parameters(self, out_dir: Path) -> dict:
+        sc = self.scenario()
+        if sc.all_cadres or sc.parameters:  # notebook 10 has no parameter for them: its report would differ
+            raise ScenarioError("Báo cáo xếp loại (notebook 10) chỉ nhận năm, ngày áp dụng, ngày so sánh và cách chia "
+                                "nhóm; kịch bản này còn xếp loại mọi cán bộ hoặc ghi đè tham số quy định. Hãy dùng "
+                                "«Xuất Tờ trình, Excel và PDF» hoặc lệnh kimson-ds rate --scenario với tệp đã lưu.")
         self._save_scenario(Path(out_dir) / "kich-ban.yaml")
         return self.notebook_parameters()
 

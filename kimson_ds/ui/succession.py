@@ -192,7 +192,8 @@ class SuccessionPanel(FormPanelMixin, NotebookPanel):
                 "review_from": review.date_from.isoformat() if review else "2017-12-31",
                 "review_to": review.date_to.isoformat() if review else "2019-12-31",
                 "women_share_min": float(sc.parameters[_WOMEN]) if _WOMEN in sc.parameters else -1.0,
-                "slate_size": int(sc.slate_size or 0)}
+                # no size of its own: the regulation's maximum, which 10 per post (the largest size) never cuts
+                "slate_size": int(sc.slate_size or 10)}
 
     def _report_parameters(self, out_dir) -> dict:
         path = self._save_scenario(Path(out_dir) / "kich-ban.yaml")

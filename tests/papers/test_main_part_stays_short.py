@@ -27,6 +27,8 @@ def _notebook(rows: int, *, appendix_rows: int = 0) -> nbformat.NotebookNode:
         tail.outputs = [_table_output(pd.DataFrame({"Mã": [f"X{i:03d}" for i in range(appendix_rows)]}),
                                       "Bảng của phụ lục")]
         cells += [nbformat.v4.new_markdown_cell("## Phân tích"), tail]
+    for i, cell in enumerate(cells):  # fixed ids, as in a notebook file
+        cell.id = f"cell-{i}"
     nb.cells = cells
     return nb
 
@@ -54,3 +56,9 @@ def test_without_a_separate_appendix_the_whole_table_closes_the_report():
     assert none is None
     head, _, tail = text.partition(report.FULL_TABLES_HEADING)
     assert "Người 029" not in head and "Người 029" in tail
+
+
+def test_the_rendered_report_is_the_same_from_run_to_run():
+    first = report._render_html(_notebook(40), "Báo cáo thử", "<header></header>", appendix_name="thu.phu-luc.html")
+    again = report._render_html(_notebook(40), "Báo cáo thử", "<header></header>", appendix_name="thu.phu-luc.html")
+    assert first == again

@@ -215,3 +215,12 @@ def test_a_merger_line_that_cannot_be_read_is_explained_in_vietnamese(ds):
     lines = panel.form.fields["merger.new_units"].value.splitlines()
     panel.form.fields["merger.new_units"].value = "\n".join([*lines[:-1], lines[-1] + " ["])
     assert panel.error and "Xã mới và các xã cũ nhập vào" in panel.error and panel.result is before
+
+
+def test_rating_report_refuses_a_scenario_its_notebook_cannot_reproduce(ds, tmp_path):
+    from kimson_ds.ui.rating import RatingPanel
+
+    panel = RatingPanel(ds, dataset_path=SAMPLE)
+    panel.form.fields["all_cadres"].value = True
+    assert panel.reporter.build(tmp_path / "bc") is None
+    assert "chỉ nhận năm" in panel.reporter.out.value and "kimson-ds rate --scenario" in panel.reporter.out.value
