@@ -19,7 +19,9 @@ No leaked kernels
     page handler here sets it (:class:`_PageHandler`). Idle kernels with no
     open page are culled after :data:`CULL_IDLE_SECONDS` (jupyter-server's
     ``MappingKernelManager.cull_idle_timeout``) as a second line; pooled
-    kernels are never culled.
+    kernels are never culled. When a page's close request is lost (the browser
+    quit at once), its kernel stops :data:`ORPHAN_GRACE_SECONDS` after its
+    websocket closed unless the page reconnected (:func:`stop_if_orphaned`).
 Offline and Vietnamese
     The ``kimson`` template drops Voilà's Font Awesome links to a public CDN
     (the panels use no icon font) and renders the login, 404 and error pages
@@ -71,6 +73,11 @@ CULL_IDLE_SECONDS = 600
 
 #: How often the culler looks (seconds).
 CULL_INTERVAL_SECONDS = 60
+
+#: A page's kernel whose last websocket closed is shut down after this delay if no page reconnected: the page
+#: is gone even when its close request was lost (browser quit or crashed, laptop lid closed on a remote tab).
+#: Long enough for the page's own reconnection after a dropped socket (a few seconds).
+ORPHAN_GRACE_SECONDS = 60
 
 #: Websocket keep-alive (ms). Jupyter-server's default timeout (3 × interval) is longer than the interval,
 #: which Tornado refuses with an English warning on every page; equal values say the same thing.
@@ -187,12 +194,38 @@ def _landing_redirect_class():
     return _LandingRedirect
 
 
+def stop_if_orphaned(kernel_manager, kernel_id: str, delay: float = ORPHAN_GRACE_SECONDS) -> None:
+    """After ``delay`` seconds, shut ``kernel_id`` down if it still runs and no websocket is connected to it.
+
+    Called when a page's kernel websocket closes. A page closed normally has
+    already stopped its kernel through its close request; this covers the
+    close request that never arrived (the browser quit at once, crashed, or
+    lost the request). A page that reconnected in the meantime keeps its kernel.
+    """
+    import asyncio
+
+    from jupyter_core.utils import ensure_async
+    from tornado.ioloop import IOLoop
+
+    async def check() -> None:
+        if kernel_id not in kernel_manager or kernel_manager._kernel_connections.get(kernel_id, 0) > 0:
+            return
+        kernel_manager.log.info("Trang của tiến trình %s đã đóng: dừng tiến trình.", kernel_id)
+        try:
+            await ensure_async(kernel_manager.shutdown_kernel(kernel_id))
+        except (KeyError, RuntimeError):  # stopped meanwhile by the page's own close request
+            pass
+
+    IOLoop.current().call_later(delay, lambda: asyncio.ensure_future(check()))
+
+
 def _websocket_handler_class():
-    """Voilà's kernel websocket, tolerant of a page closed during the handshake.
+    """Voilà's kernel websocket, tolerant of a page closed during the handshake, and stopping orphaned kernels.
 
     Jupyter-server drops the connection object when the socket closes; a page
     closed while its socket opens then raised ``AttributeError`` in
     ``select_subprotocol`` or ``open`` and printed an English traceback in the terminal.
+    When the socket closes, :func:`stop_if_orphaned` watches its kernel.
     """
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
@@ -215,6 +248,7 @@ def _websocket_handler_class():
         def on_close(self):
             if not self._gone():
                 super().on_close()
+                stop_if_orphaned(self.kernel_manager, self.kernel_id)
 
     return _KernelSocket
 
@@ -432,5 +466,6 @@ def run(args) -> int:
     return 0
 
 
-__all__ = ["APPS_DIR", "app_pages", "CULL_IDLE_SECONDS", "DATASET_ENV", "DEFAULT_POOL_SIZE", "LANDING", "adapt_handlers",
-           "adapt_settings", "pools_warm", "register", "run", "trust_app_notebooks", "voila_argv"]
+__all__ = ["APPS_DIR", "CULL_IDLE_SECONDS", "DATASET_ENV", "DEFAULT_POOL_SIZE", "LANDING", "ORPHAN_GRACE_SECONDS",
+           "adapt_handlers", "adapt_settings", "app_pages", "pools_warm", "register", "run", "stop_if_orphaned",
+           "trust_app_notebooks", "voila_argv"]

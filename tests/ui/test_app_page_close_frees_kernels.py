@@ -17,7 +17,7 @@ from __future__ import annotations
 import pytest
 from conftest import App, needs_browser, offline_context
 
-from kimson_ds.commands.app import app_pages
+from kimson_ds.commands.app import ORPHAN_GRACE_SECONDS, app_pages
 
 pytestmark = needs_browser()
 
@@ -69,5 +69,21 @@ def test_closing_a_page_stops_its_kernel_without_pool(tmp_path, browser, token):
         assert app.wait_kernels(0) == 0
         _, count = _open_and_close(browser, app, ["luan-chuyen.ipynb", "index.ipynb"], 0)
         assert count == 0, "\n".join(app.lines)
+    finally:
+        app.stop()
+
+
+def test_a_browser_that_quits_without_closing_its_page_leaves_no_kernel(tmp_path, browser):
+    app = App(tmp_path, token=False, pool_size=0)
+    try:
+        assert app.wait_kernels(0) == 0
+        ctx = offline_context(browser)
+        pg = ctx.new_page()
+        pg.goto(app.page_url("luan-chuyen.ipynb"), timeout=LOAD_MS)
+        pg.locator('.kimson-run[data-run="1"]').wait_for(state="visible", timeout=LOAD_MS)
+        assert app.wait_kernels(1) == 1
+        ctx.close()  # no close handler runs, so no shutdown request: only the page's socket closes
+        assert app.wait_kernels(0, timeout=ORPHAN_GRACE_SECONDS + STOP_S) == 0, "\n".join(app.lines)
+        assert ctx.external == []
     finally:
         app.stop()

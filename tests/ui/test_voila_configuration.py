@@ -77,6 +77,36 @@ def test_no_list_option_that_traitlets_warns_about_in_english():
         Voila().parse_command_line(app_cmd.voila_argv(8866, "t"))
 
 
+def test_a_kernel_whose_page_is_gone_is_stopped_unless_the_page_reconnected():
+    import asyncio
+    import logging
+
+    class Kernels:
+        log = logging.getLogger("test")
+
+        def __init__(self):
+            self._kernel_connections = {"gone": 0, "back": 1}
+            self.stopped = []
+
+        def __contains__(self, kid):
+            return kid in self._kernel_connections
+
+        async def shutdown_kernel(self, kid):
+            self.stopped.append(kid)
+            del self._kernel_connections[kid]
+
+    async def scenario():
+        km = Kernels()
+        for kid in ("gone", "back", "never-there"):
+            app_cmd.stop_if_orphaned(km, kid, delay=0.01)
+        await asyncio.sleep(0.2)
+        app_cmd.stop_if_orphaned(km, "gone", delay=0.01)  # closed twice (beacon and socket): stopped once
+        await asyncio.sleep(0.2)
+        return km.stopped
+
+    assert asyncio.run(scenario()) == ["gone"]
+
+
 def test_page_handler_sets_the_xsrf_cookie_the_close_beacon_needs():
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
