@@ -3,6 +3,7 @@ with the policy that applies to it, what-if flagged when the data predate the me
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -98,6 +99,12 @@ def test_sample_merger_2025_staffs_the_new_communes_from_communes_and_district_b
     assert set(unused["Mã cán bộ"]) <= serving
     near = unused["Chính sách áp dụng (tham khảo)"].str.contains("nghỉ hưu trước tuổi")
     assert near.any() and (~near).any()
+    # compared with the staffing the work history records from 1-7-2025 (not used to make the plan)
+    m = re.search(r"Đối chiếu với (\d+) bố trí đã ghi nhận trong quá trình công tác từ ngày 01/07/2025: "
+                  r"trùng người (\d+)/\1", diag)
+    assert m, diag
+    table = pd.read_csv(out / "backtest.csv", encoding="utf-8-sig")
+    assert len(table) == int(m.group(1)) and "Cán bộ được bố trí" in table.columns
     elig = pd.read_csv(out / "eligibility.csv", encoding="utf-8-sig", nrows=5)
     assert "unit_name" not in elig.columns and "Chức danh" in elig.columns
 
