@@ -1708,8 +1708,8 @@ def _merger_notes(pb: Problem, tables: dict[str, pd.DataFrame]) -> list[str]:
            "vẫn có thể tiếp tục là công chức, cấp phó — xem unused.csv)."]
     effective = pd.Timestamp(sc.merger.effective) if sc.merger.effective is not None else None
     if effective is not None and (effective - pd.Timestamp(sc.as_of)).days > 366:
-        out.append(f"GIẢ ĐỊNH: đây là phương án giả định (what-if). Sáp nhập có hiệu lực {effective:%d-%m-%Y} "
-                   f"nhưng được tính trên dữ liệu chốt ngày {sc.as_of:%d-%m-%Y} (tuổi, thâm niên, xếp loại, "
+        out.append(f"GIẢ ĐỊNH: đây là phương án giả định. Sáp nhập có hiệu lực {effective:%d/%m/%Y} "
+                   f"nhưng được tính trên dữ liệu chốt ngày {sc.as_of:%d/%m/%Y} (tuổi, thâm niên, xếp loại, "
                    "chức danh, người giữ chức danh tại ngày đó); không phải kết quả bố trí thực tế.")
     if sc.merger.note:
         out.append(f"Ghi chú kịch bản: {sc.merger.note}")

@@ -50,7 +50,7 @@ def test_merger_long_after_the_data_is_flagged_as_an_assumption():
                                   "note": "Thành phần xã mới là giả định."})
     r = run(_merger_dataset(effective="2025-07-01"), sc)
     lines = [x for x in r.diagnosis if x.startswith("GIẢ ĐỊNH")]
-    assert len(lines) == 1 and "what-if" in lines[0] and "31-12-2019" in lines[0] and "01-07-2025" in lines[0]
+    assert len(lines) == 1 and "phương án giả định" in lines[0] and "what-if" not in lines[0] and "31/12/2019" in lines[0] and "01/07/2025" in lines[0]
     assert "Ghi chú kịch bản: Thành phần xã mới là giả định." in r.diagnosis
 
 
