@@ -118,11 +118,21 @@ def _run(args, outs, load_rotation_scenario, run_rotation) -> int:
 
 
 def _backtest(full, result, sc, out: Path) -> list[str]:
-    """Compare the plan with the rotations recorded in the 12 months after the scenario date (back-test)."""
+    """Compare the plan with the rotations recorded in the 12 months after the scenario date, or for a
+    merger with the staffing the work history records from its effective day (back-test)."""
+    import pandas as pd
+
     from kimson_ds.data.codes import TITLE
     from kimson_ds.history import backtest
 
-    record = backtest.recorded_rotations(full, sc.as_of)
+    if sc.merger is not None:  # a merger: who the history records in the new posts from the effective day
+        effective = sc.merger.effective or sc.as_of
+        record = backtest.recorded_staffing(full, result.problem.posts["post_id"], effective)
+        what = f"{len(record)} bố trí đã ghi nhận trong quá trình công tác từ ngày {pd.Timestamp(effective):%d/%m/%Y}"
+    else:
+        record = backtest.recorded_rotations(full, sc.as_of)
+        what = (f"{len(record)} quyết định luân chuyển đã ghi nhận trong 12 tháng sau ngày "
+                f"{pd.Timestamp(sc.as_of):%d/%m/%Y}")
     if not len(record):
         return []
     plan = result.assignments.merge(full["positions"][["position_id", "unit_id", "title"]], left_on="post_id",
@@ -133,11 +143,11 @@ def _backtest(full, result, sc, out: Path) -> list[str]:
     labels = pos["title"].map(TITLE) + " " + pos["unit_id"].map(full["units"].set_index("unit_id")["name"])
     table = backtest.explain_record(record, result.assignments, pb.cands, pb.elig, pb.scores,
                                     full["cadres"].set_index("cadre_id")["full_name"],
-                                    full["units"].set_index("unit_id")["name"], TITLE, labels)
+                                    full["units"].set_index("unit_id")["name"], TITLE, labels,
+                                    person_label="Cán bộ được bố trí" if sc.merger is not None
+                                    else "Cán bộ đã luân chuyển")
     _write(table, out / "backtest.csv")
     n = ov["n_record"]
-    import pandas as pd
-
-    return [f"Đối chiếu với {n} quyết định luân chuyển đã ghi nhận trong 12 tháng sau ngày {pd.Timestamp(sc.as_of):%d/%m/%Y}: "
+    return [f"Đối chiếu với {what}: "
             f"trùng người {ov['same_person']}/{n}, trùng vị trí {ov['same_post']}/{n}, "
             f"trùng cả người và vị trí {ov['same_pair']}/{n} (chi tiết: backtest.csv)."]

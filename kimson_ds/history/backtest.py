@@ -79,9 +79,27 @@ def recorded_rotations(ds, as_of, *, months: int = 12) -> pd.DataFrame:
     return out.sort_values(["start_date", "cadre_id"]).reset_index(drop=True)
 
 
+def recorded_staffing(ds, post_ids, effective) -> pd.DataFrame:
+    """Who the work history records in ``post_ids`` from the day a merger took effect (its staffing).
+
+    Holdings of those posts starting within a month of ``effective``; empty
+    without a work history. Same columns as :func:`recorded_rotations`.
+    """
+    wh = ds.tables.get("work_history")
+    cols = ["cadre_id", "unit_id", "title", "post_id", "start_date"]
+    if wh is None or not len(wh):
+        return pd.DataFrame(columns=cols)
+    t0 = pd.Timestamp(effective)
+    r = wh[wh["position_id"].isin(list(post_ids)) & (wh["start_date"] >= t0)
+           & (wh["start_date"] <= t0 + pd.DateOffset(months=1))]
+    out = pd.DataFrame({"cadre_id": r["cadre_id"], "unit_id": r["unit_id"], "title": r["title"],
+                        "post_id": r["position_id"], "start_date": r["start_date"]})
+    return out.sort_values(["start_date", "post_id", "cadre_id"]).reset_index(drop=True)[cols]
+
+
 def explain_record(record: pd.DataFrame, plan: pd.DataFrame, cands: pd.DataFrame, elig: pd.DataFrame,
                    scores: pd.DataFrame, names: pd.Series, unit_names: pd.Series, title_labels: dict,
-                   post_labels: pd.Series | None = None) -> pd.DataFrame:
+                   post_labels: pd.Series | None = None, person_label: str = "Cán bộ đã luân chuyển") -> pd.DataFrame:
     """For each recorded rotation: was the person a candidate, was the pair eligible, what did the plan do.
 
     Parameters
@@ -100,6 +118,8 @@ def explain_record(record: pd.DataFrame, plan: pd.DataFrame, cands: pd.DataFrame
         Title code → Vietnamese label.
     post_labels : Series, optional
         Post id → "Phó Bí thư Kim Mỹ" (the post id itself when missing).
+    person_label : str
+        Heading of the people column ("Cán bộ được bố trí" for a merger's staffing).
 
     Returns
     -------
@@ -138,7 +158,7 @@ def explain_record(record: pd.DataFrame, plan: pd.DataFrame, cands: pd.DataFrame
                 why += "; phương án tối ưu không chọn vị trí này"
             why += " — khác biệt do trọng số (xếp loại, nhu cầu của xã, phát triển cán bộ trẻ, khoảng cách) và ràng buộc chung của cả đợt."
         rows.append({
-            "Cán bộ đã luân chuyển": names.get(r.cadre_id, r.cadre_id),
+            person_label: names.get(r.cadre_id, r.cadre_id),
             "Nơi đến thực tế": unit_names.get(r.unit_id, r.unit_id),
             "Chức danh": title_labels.get(r.title, r.title),
             "Ngày bắt đầu": f"{pd.Timestamp(r.start_date):%d/%m/%Y}",

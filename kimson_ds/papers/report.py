@@ -551,7 +551,7 @@ def _code_labels() -> dict[str, str]:
     out: dict[str, str] = {}
     for name in ("title", "rating_level", "discipline_form", "org_scheme", "unit_kind", "unit_function",
                  "relation", "qualification_level", "removal_reason", "course_field", "gender",
-                 "training_status", "discipline_rating_exception"):
+                 "training_status", "discipline_rating_exception", "org_level"):
         for code, text in CODESETS[name].items():
             out.setdefault(code, text)
     out.update(PARAM_CODES_VI)

@@ -32,6 +32,8 @@ from typing import Any
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
+from kimson_ds.rules.dates import date_vi
+
 __all__ = [
     "EXCEL_DATE",
     "EXCEL_DECIMAL",
@@ -132,9 +134,12 @@ def _as_date(d: Any) -> dt.date | dt.datetime | None:
 
 
 def date(d: Any) -> str:
-    """A date ``dd/mm/yyyy`` (accepts date, datetime, Timestamp, ``yyyy-mm-dd`` or ``dd/mm/yyyy`` text)."""
+    """A date ``dd/mm/yyyy`` (accepts date, datetime, Timestamp, ``yyyy-mm-dd`` or ``dd/mm/yyyy`` text).
+
+    The formatting is :func:`kimson_ds.rules.dates.date_vi`, the one the rules write reasons with.
+    """
     v = _as_date(d)
-    return "" if v is None else format_date(v, "dd/MM/yyyy", locale=LOCALE)
+    return "" if v is None else date_vi(v)
 
 
 def date_long(d: Any) -> str:

@@ -1,6 +1,6 @@
 """Succession planning (quy hoạch): compliance check, joint slate optimiser, bench strength, vacancy chains, review.
 
-Modules: ``slate_model``, ``succession``.
+Modules: ``slate_model``, ``succession``, ``committee`` (Party-committee planning checks).
 Names below are imported lazily, on first use.
 """
 
@@ -8,6 +8,7 @@ from kimson_ds._lazy import lazy_exports
 
 _EXPORTS = {
     "CHANGE": "kimson_ds.planning.slate_model",
+    "COMMITTEE_COLUMNS": "kimson_ds.planning.committee",
     "Compliance": "kimson_ds.planning.succession",
     "PlanScenario": "kimson_ds.planning.slate_model",
     "READINESS": "kimson_ds.planning.succession",
@@ -23,6 +24,7 @@ _EXPORTS = {
     "build": "kimson_ds.planning.slate_model",
     "candidate_pairs": "kimson_ds.planning.succession",
     "check_compliance": "kimson_ds.planning.succession",
+    "committee_check": "kimson_ds.planning.committee",
     "compliance_tables": "kimson_ds.planning.succession",
     "explain": "kimson_ds.planning.slate_model",
     "holdings": "kimson_ds.planning.succession",

@@ -44,6 +44,7 @@ import pandas as pd
 from kimson_ds.data.codes import COMMUNE_KINDS, RATING_ORDER, RELATION, REMOVAL_REASON, TITLE
 from kimson_ds.data.io import empty_table
 from kimson_ds.errors import ScenarioError
+from kimson_ds.rules.dates import date_vi, dates_vi
 from kimson_ds.rules.parameters import ParameterSet, parameters
 from kimson_ds.rules.relatives import relatives_in_force
 from kimson_ds.rules.retirement import retirement_moment
@@ -669,8 +670,8 @@ def check_compliance(data, term: str, as_of, *, planning: pd.DataFrame | None = 
     person_rows = rows.assign(cadre_ids=rows["cadre_id"], full_names=rows["full_name"])
     # age: must serve the whole term (automatic removal)
     old = person_rows.loc[~person_rows["can_serve_term"].fillna(False).astype(bool)]
-    violations.append(_violation("AGE", P, old, "Nghỉ hưu ngày " + old["retire_date"].dt.strftime("%d-%m-%Y")
-                                 + ", cần công tác đến " + window.serve_until.strftime("%d-%m-%Y"),
+    violations.append(_violation("AGE", P, old, "Nghỉ hưu ngày " + dates_vi(old["retire_date"])
+                                 + ", cần công tác đến " + date_vi(window.serve_until),
                                  auto_removal=True))
     # discipline (automatic removal)
     dis = person_rows.loc[person_rows["disciplined"]]
@@ -682,7 +683,7 @@ def check_compliance(data, term: str, as_of, *, planning: pd.DataFrame | None = 
     violations.append(_violation("STANDARDS", P, bad, bad["standards_vi"] + " (" + months + ", còn "
                                  + bad["months_to_start"].round().astype(int).astype(str)
                                  + " tháng từ khi quy hoạch đến khi nhiệm kỳ bắt đầu "
-                                 + window.start.strftime("%d-%m-%Y") + ")"))
+                                 + date_vi(window.start) + ")"))
     # lower-level basis
     nob = person_rows.loc[~person_rows["basis_ok"]]
     violations.append(_violation("LOWER_LEVEL", P, nob, "Không giữ, không được quy hoạch chức danh cấp dưới theo "
@@ -1109,7 +1110,7 @@ def annual_review(data, term: str, date_from, date_to, *, params: ParameterSet |
     now_holds = set(zip(pos["holder_id"], pos["title"].astype(str) + "@" + pos["unit_id"].astype(str), strict=True))
     ev = pd.DataFrame(index=rows.index)
     ev["tuoi"] = np.where(~rows["can_serve_term"].fillna(False).astype(bool),
-                          "tuổi: nghỉ hưu ngày " + rows["retire_date"].dt.strftime("%d-%m-%Y").fillna("?"), "")
+                          "tuổi: nghỉ hưu ngày " + dates_vi(rows["retire_date"]).replace("", "?"), "")
     ev["ky_luat"] = np.where(rows["discipline_vi"] != "", "kỷ luật: " + rows["discipline_vi"], "")
     ev["tieu_chuan"] = np.where(~np.isfinite(rows["gap_months"].astype(float)),
                                 "tiêu chuẩn: " + rows["standards_vi"], "")

@@ -76,6 +76,7 @@ from kimson_ds.data.codes import (
     TITLE,
 )
 from kimson_ds.errors import DataError, ParameterError, ScenarioError
+from kimson_ds.rules.dates import date_vi, dates_vi
 from kimson_ds.rules.parameters import ParameterSet, history, parameters
 
 __all__ = [
@@ -106,6 +107,7 @@ RATING_PARAMS = (
     "rating.org_cap_rule",
     "rating.discipline_exceptions",
     "rating.quota_outstanding_org_exception",
+    "rating.leader_subordinate_units",
 )
 
 _XS, _TOT, _HT, _KHT = range(4)
@@ -132,6 +134,8 @@ COLUMNS_VI = {
     "stored_level": "Mức đã ghi nhận",
     "points_level": "Mức theo điểm",
     "excellent_check": "Điều kiện xuất sắc (≥ % nhiệm vụ vượt)",
+    "subordinate_check": "Điều kiện xuất sắc (đơn vị trực thuộc)",
+    "subordinate_detail": "Đơn vị trực thuộc",
     "link_position_id": "Chức danh liên kết",
     "link_title": "Chức danh liên kết (mã)",
     "cap_unit_id": "Đơn vị liên kết",
@@ -157,10 +161,6 @@ _OUT_COLUMNS = list(COLUMNS_VI)
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _vn_date(d: dt.date) -> str:
-    return f"{d.day:02d}-{d.month:02d}-{d.year}"
 
 
 def _num_text(s: pd.Series) -> pd.Series:
@@ -342,6 +342,11 @@ def rule_set_description(as_of, overrides: dict | None = None) -> pd.DataFrame:
     rows.append((f"Xuất sắc phải có ≥ {m}% nhiệm vụ hoàn thành vượt mức" if has_tasks
                  else "Điều kiện tỷ lệ nhiệm vụ vượt mức cho mức xuất sắc", has_tasks,
                  _ref(P, "rating.excellent_min_tasks_exceeded_pct") if has_tasks else "chưa có quy định"))
+    has_sub = "rating.leader_subordinate_units" in P
+    sub = P["rating.leader_subordinate_units"] if has_sub else None
+    rows.append((f"Lãnh đạo xuất sắc khi 100% đơn vị trực thuộc hoàn thành nhiệm vụ, ≥ {sub['min_good_pct']}% "
+                 "hoàn thành tốt trở lên" if has_sub else "Điều kiện đơn vị trực thuộc cho lãnh đạo xuất sắc",
+                 has_sub, _ref(P, "rating.leader_subordinate_units") if has_sub else "chưa có quy định"))
     return pd.DataFrame(rows, columns=["rule", "in_force", "reference"])
 
 
@@ -423,6 +428,7 @@ class RatingResult:
         t["title"] = t["title"].map(TITLE).fillna(t["title"])
         t["cap_scheme"] = t["cap_scheme"].map(ORG_SCHEME).fillna(t["cap_scheme"])
         t["excellent_check"] = t["excellent_check"].map(_CHECK_VI).fillna("")
+        t["subordinate_check"] = t["subordinate_check"].map(_CHECK_VI).fillna("")
         for c in ("managed_by_btv", "org_missing", "capped", "disciplined_in_year", "discipline_applied",
                   "quota_moved", "matches_stored"):
             t[c] = t[c].map({True: "có", False: "không"}).astype(object).where(t[c].notna(), "")
@@ -456,6 +462,7 @@ class _Rules:
     disc_rule: bool
     disc_exceptions: tuple
     tasks_min: float | None
+    subordinate: dict | None = None
 
     @classmethod
     def read(cls, P: ParameterSet) -> _Rules:
@@ -474,6 +481,7 @@ class _Rules:
             disc_rule=bool(opt("rating.discipline_forces_fail", False)),
             disc_exceptions=tuple(opt("rating.discipline_exceptions", ()) or ()),
             tasks_min=opt("rating.excellent_min_tasks_exceeded_pct"),
+            subordinate=opt("rating.leader_subordinate_units"),
         )
 
 
@@ -690,6 +698,54 @@ def _points(t: pd.DataFrame, rules: _Rules):
     return by_points, from_stored, pts
 
 
+def _subordinate_units(t: pd.DataFrame, pts: pd.Series, units: pd.DataFrame, org: pd.DataFrame, rules: _Rules,
+                       year: int) -> pd.Series:
+    """Step 3b′: a leader is xuất sắc only if the units directly under his unit did well (NĐ 90/2020 Điều 4 khoản 4).
+
+    Units under the post's unit are those whose ``parent_unit_id`` is it; their
+    organisation ratings of ``year`` (any scheme, old scale converted) must all
+    be ``min_level`` or better with at least ``min_good_pct`` % in ``good_levels``.
+    Fails → Hoàn thành tốt. No unit listed under it, or one without a rating →
+    ``khong_kiem_tra_duoc`` (said in the reason, the level is kept).
+    Columns added: ``subordinate_check`` and ``subordinate_detail`` (counts).
+    """
+    t["subordinate_check"] = ""
+    t["subordinate_detail"] = ""
+    cfg = rules.subordinate
+    if cfg is None:
+        return pts
+    lead = (pts == _XS) & t["title"].isin(list(cfg["titles"]))
+    if not lead.any():
+        return pts
+    children = units.loc[units["parent_unit_id"].notna(), ["unit_id", "parent_unit_id"]].drop_duplicates("unit_id")
+    o = org.loc[pd.to_numeric(org["year"], errors="coerce") == year, ["unit_id", "level"]]
+    o = o.assign(rank=_level_rank(o["level"])).groupby("unit_id")["rank"].max()  # worst scheme of a unit
+    ch = children.assign(rank=children["unit_id"].map(o))
+    min_rank = RATING_ORDER.index(cfg["min_level"])
+    good = [RATING_ORDER.index(g) for g in cfg["good_levels"]]
+    ch["done"] = ch["rank"] <= min_rank
+    ch["good"] = ch["rank"].isin(good)
+    ch["rated"] = ch["rank"].notna()
+    stats = ch.groupby("parent_unit_id").agg(n=("unit_id", "size"), rated=("rated", "sum"), done=("done", "sum"),
+                                             good=("good", "sum"))
+    st = stats.reindex(t.loc[lead, "post_unit_id"])
+    st.index = t.index[lead]
+    n, rated = st["n"].fillna(0), st["rated"].fillna(0)
+    done, good_n = st["done"].fillna(0), st["good"].fillna(0)
+    checkable = (n > 0) & (rated == n)
+    ok = checkable & (done == n) & (good_n * 100 >= float(cfg["min_good_pct"]) * n)
+    fail = checkable & ~ok
+    t.loc[lead, "subordinate_check"] = np.where(ok, "dat", np.where(fail, "khong_dat", "khong_kiem_tra_duoc"))
+    t.loc[lead, "subordinate_detail"] = np.where(
+        n > 0, _obj(_num_text(good_n)) + "/" + _obj(_num_text(n)) + " đơn vị trực thuộc hoàn thành tốt trở lên, "
+        + _obj(_num_text(n - done)) + " đơn vị dưới mức hoàn thành" + np.where(rated < n, ", "
+        + _obj(_num_text(n - rated)) + " đơn vị chưa có xếp loại", ""), "không có dữ liệu đơn vị trực thuộc")
+    pts = pts.copy()
+    pts[fail[fail].index] = _TOT
+    t["points_level"] = _rank_to_code(pts)
+    return pts
+
+
 def _apply_cap(t: pd.DataFrame, pts: pd.Series) -> pd.Series:
     """Step 3c: the level may not be above the linked organisation's level."""
     cap = pd.Series(_rank_of(t["cap_level"].to_numpy(dtype=object)), index=t.index)
@@ -845,13 +901,14 @@ def rate(
     positions = _frame(positions, ["position_id", "unit_id", "title", "holder_id", "holder_since"])
     org_ratings = _org_new_scale(_frame(org_ratings, ["unit_id", "year", "scheme", "level"]), P)
     discipline = _frame(discipline, ["cadre_id", "form", "decided_on", "rating_exception"])
-    units = _frame(units, ["unit_id", "name", "kind"])
+    units = _frame(units, ["unit_id", "name", "kind", "parent_unit_id"])
 
     t = _select_rated(ratings, cadres, year, btv_only)
     posts = _posts_of(t, positions, units, year)
     _assign_groups(t, posts, rules.groups)
     link_key, unit_key = _org_cap(t, posts, org_ratings, rules, year)
     by_points, from_stored, pts = _points(t, rules)
+    pts = _subordinate_units(t, pts, units, org_ratings, rules, year)
     after_cap = _apply_cap(t, pts)
     level, d = _discipline(t, discipline, rules, year, after_cap.copy())
     level = _quota(t, level, rules, group_by)
@@ -931,6 +988,17 @@ def _reasons(t, P, rules: _Rules, by_points, from_stored, d, year, ranks, link_k
             len(i), f"Không kiểm tra được điều kiện xuất sắc (tỷ lệ nhiệm vụ vượt mức ≥ {tasks_min}%, thiếu số "
             f"liệu; {ref_t}) → tạm xếp Hoàn thành tốt nhiệm vụ, cần bổ sung.", dtype=object))
 
+    if rules.subordinate is not None:
+        ref_s = _ref(P, "rating.leader_subordinate_units", short=True)
+        sub = t["subordinate_check"].to_numpy(dtype=object)
+        det = t["subordinate_detail"].to_numpy(dtype=object)
+        need = f"100% đơn vị trực thuộc hoàn thành nhiệm vụ, ít nhất {rules.subordinate['min_good_pct']}% hoàn thành tốt"
+        add(sub == "dat", lambda i: "Đạt điều kiện xuất sắc về đơn vị trực thuộc: " + det[i] + f" ({ref_s}).")
+        add(sub == "khong_dat", lambda i: "Chưa đủ điều kiện xuất sắc về đơn vị trực thuộc (" + need + "): "
+            + det[i] + f" ({ref_s}) → Hoàn thành tốt nhiệm vụ.")
+        add(sub == "khong_kiem_tra_duoc", lambda i: "Không kiểm tra được điều kiện xuất sắc về đơn vị trực thuộc ("
+            + need + "): " + det[i] + f" ({ref_s}); giữ mức, cần bổ sung.")
+
     # ---- tail: organisation, (discipline, quota), result, mismatch --------------------
     ref_l = _ref(P, "rating.org_links", short=True)
     scheme = t["cap_scheme"].to_numpy(dtype=object)
@@ -945,7 +1013,7 @@ def _reasons(t, P, rules: _Rules, by_points, from_stored, d, year, ranks, link_k
         di = np.flatnonzero(disc)
         ids = t["cadre_id"].iloc[di]
         form[di] = _obj(d["form"].reindex(ids).map(DISCIPLINE_FORM))
-        day[di] = _obj(d["decided_on"].dt.strftime("%d-%m-%Y").reindex(ids))
+        day[di] = _obj(dates_vi(d["decided_on"]).reindex(ids))
         ref_d = _ref(P, "rating.discipline_forces_fail", short=True) if disc_rule else ""
         excused = np.zeros(n, dtype=bool)
         excused[di] = d["excused"].reindex(ids).fillna(False).to_numpy(dtype=bool)
@@ -1181,7 +1249,7 @@ def year_over_year(ds, *, years, as_of=None, group_by: str = "group", btv_only: 
             res = rate_dataset(ds, year=y, as_of=when, group_by=group_by, btv_only=btv_only,
                                overrides=overrides)
         except ParameterError:
-            row["note"] = f"Chưa có quy định xếp loại trong tham số vào ngày {pd.Timestamp(when):%d-%m-%Y}."
+            row["note"] = f"Chưa có quy định xếp loại trong tham số vào ngày {date_vi(when)}."
             rows.append(row)
             continue
         s = res.summary.iloc[0].to_dict()

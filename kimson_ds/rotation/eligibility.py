@@ -55,6 +55,7 @@ import pandas as pd
 
 from kimson_ds.config import StrictModel
 from kimson_ds.data.codes import COMMUNE_KINDS, DISCIPLINE_FORM, GENDER, RELATION, TITLE
+from kimson_ds.rules.dates import dates_vi
 from kimson_ds.rules.durations import whole_months
 from kimson_ds.rules.parameters import ParameterSet
 from kimson_ds.rules.relatives import related_pairs, relatives_graph
@@ -521,7 +522,7 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
         until = pd.to_datetime(cands["discipline_until"])
         far = until.isna()  # in force without end date
         txt = ("đang trong thời hạn kỷ luật " + form.map(DISCIPLINE_FORM).fillna("").str.lower()
-               + np.where(far, "", " (đến " + until.dt.strftime("%d-%m-%Y").fillna("") + ")")).to_numpy(dtype=object)
+               + np.where(far, "", " (đến " + dates_vi(until) + ")")).to_numpy(dtype=object)
         add("discipline", c_bad[ci], lambda idx: txt[ci[idx]])
 
     notes: list[str] = []
@@ -531,7 +532,7 @@ def eligibility(cands: pd.DataFrame, posts: pd.DataFrame, params: ParameterSet,
         years = params.get("rotation.min_duration_years")
         since = pd.to_datetime(cands["rotation_since"])
         c_bad = since.notna().to_numpy()
-        txt = ("đang luân chuyển từ " + since.dt.strftime("%d-%m-%Y").fillna("")
+        txt = ("đang luân chuyển từ " + dates_vi(since)
                + f", chưa đủ {_fmt([years])[0]} năm").to_numpy(dtype=object)
         add("current_rotation", c_bad[ci], lambda idx: txt[ci[idx]])
 

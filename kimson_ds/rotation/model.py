@@ -455,11 +455,16 @@ def _merit(ds, cands: pd.DataFrame, as_of: dt.date, years: int) -> pd.Series:
     return cands["cadre_id"].map(m).astype(float)
 
 
-def _need(ds, posts: pd.DataFrame, as_of: dt.date) -> pd.Series:
-    """Weakness of the commune's latest Party-organisation rating (0 = xuất sắc … 1 = không hoàn thành)."""
+def _need(ds, posts: pd.DataFrame, as_of: dt.date, params: ParameterSet | None = None) -> pd.Series:
+    """Weakness of the commune's latest Party-organisation rating (0 = xuất sắc … 1 = không hoàn thành).
+
+    Ratings on the old scale (before 2018) are read through ``rating.org_scale_crosswalk``.
+    """
     o = ds["org_ratings"]
     o = o[(o["scheme"] == "tccsd") & (o["year"] <= as_of.year - 1)]
     latest = o.sort_values("year").drop_duplicates("unit_id", keep="last").set_index("unit_id")["level"]
+    if params is not None and "rating.org_scale_crosswalk" in params:
+        latest = latest.map(params.get("rating.org_scale_crosswalk")).fillna(latest)
     rank = latest.map({lv: i for i, lv in enumerate(RATING_ORDER)}) / (len(RATING_ORDER) - 1)
     return posts["commune_id"].map(rank).fillna(0.0).astype(float)
 
@@ -497,7 +502,7 @@ def score_pairs(ds, cands: pd.DataFrame, posts: pd.DataFrame, ci: np.ndarray, pi
     w = sc.weights
     merit = _merit(ds, cands, sc.as_of, w.merit_years)
     merit = merit.fillna(w.merit_missing).to_numpy()
-    need = _need(ds, posts, sc.as_of).to_numpy()
+    need = _need(ds, posts, sc.as_of, params).to_numpy()
     limit = int(params.get("rotation.young_age_limit"))
     young = (cands["age"].to_numpy(dtype=float) < limit)
     dev = (young[ci] & posts["deputy"].to_numpy(dtype=bool)[pi]).astype(float)
@@ -1703,8 +1708,8 @@ def _merger_notes(pb: Problem, tables: dict[str, pd.DataFrame]) -> list[str]:
            "vẫn có thể tiếp tục là công chức, cấp phó — xem unused.csv)."]
     effective = pd.Timestamp(sc.merger.effective) if sc.merger.effective is not None else None
     if effective is not None and (effective - pd.Timestamp(sc.as_of)).days > 366:
-        out.append(f"GIẢ ĐỊNH: đây là phương án giả định (what-if). Sáp nhập có hiệu lực {effective:%d-%m-%Y} "
-                   f"nhưng được tính trên dữ liệu chốt ngày {sc.as_of:%d-%m-%Y} (tuổi, thâm niên, xếp loại, "
+        out.append(f"GIẢ ĐỊNH: đây là phương án giả định. Sáp nhập có hiệu lực {effective:%d/%m/%Y} "
+                   f"nhưng được tính trên dữ liệu chốt ngày {sc.as_of:%d/%m/%Y} (tuổi, thâm niên, xếp loại, "
                    "chức danh, người giữ chức danh tại ngày đó); không phải kết quả bố trí thực tế.")
     if sc.merger.note:
         out.append(f"Ghi chú kịch bản: {sc.merger.note}")

@@ -17,6 +17,8 @@ _EXPORTS = {
     "QUALIFICATION_STANDARDS": "kimson_ds.rules.standards",
     "STANDARD_LABEL": "kimson_ds.rules.standards",
     "are_related": "kimson_ds.rules.relatives",
+    "date_vi": "kimson_ds.rules.dates",
+    "dates_vi": "kimson_ds.rules.dates",
     "best_course_paths": "kimson_ds.rules.standards",
     "close_gaps": "kimson_ds.rules.standards",
     "get_param": "kimson_ds.rules.parameters",

@@ -248,9 +248,9 @@ def discipline_periods(discipline: pd.DataFrame | None, months: Mapping[str, int
     out = pd.DataFrame({"cadre_id": d["cadre_id"].astype(str), "form": d["form"], "decided_on": decided,
                         "until": pd.to_datetime(until)})
     label = out["form"].map(DISCIPLINE_FORM).fillna(out["form"]).astype(str)
-    out["text"] = (label + " ngày " + out["decided_on"].dt.strftime("%d-%m-%Y")
+    out["text"] = (label + " ngày " + out["decided_on"].dt.strftime("%d/%m/%Y")
                    + np.where(out["until"].isna(), " (không hết hạn)",
-                              " (đến " + out["until"].dt.strftime("%d-%m-%Y") + ")"))
+                              " (đến " + out["until"].dt.strftime("%d/%m/%Y") + ")"))
     return out[cols].reset_index(drop=True)
 
 

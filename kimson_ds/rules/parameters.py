@@ -257,7 +257,7 @@ def _check_override(param: _Parameter, value: object) -> None:
 
 
 def _vn_date(d: dt.date) -> str:
-    return d.strftime("%d-%m-%Y")
+    return d.strftime("%d/%m/%Y")
 
 
 def _to_date(value: object) -> dt.date:

@@ -165,7 +165,7 @@ def _retirement_days(birth: np.ndarray, genders: np.ndarray, params: ParameterSe
             raise ParameterError(
                 f"Không xác định được ngày nghỉ hưu của {int(undecided.sum())} người "
                 f"(giới tính '{code}'): tham số '{name}' không có giá trị vào ngày họ đủ tuổi "
-                f"(giá trị đầu tiên từ {pd.Timestamp(since[0]):%d-%m-%Y}, hoặc đã bị bãi bỏ)."
+                f"(giá trị đầu tiên từ {pd.Timestamp(since[0]):%d/%m/%Y}, hoặc đã bị bãi bỏ)."
             )
         out[mask] = best
     return out
@@ -219,7 +219,7 @@ def retirement_age_months(year: Any, gender: Any, params: ParameterSet | None = 
             first_bad = int(years[mask][pos < 0].min())
             raise ParameterError(
                 f"Tham số '{name}' chưa có giá trị cho năm {first_bad}: giá trị đầu tiên áp dụng "
-                f"từ ngày {pd.Timestamp(since[0]):%d-%m-%Y}."
+                f"từ ngày {pd.Timestamp(since[0]):%d/%m/%Y}."
             )
         values = months[pos]
         if np.isnan(values).any():

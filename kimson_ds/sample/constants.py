@@ -165,6 +165,10 @@ PLANTED_DOC = {
     "missing_org_rating": ("XA_KIM_TAN", 2017, "chinh_quyen"),
 }
 
+#: First year whose organisation ratings use the four-level scale of Hướng dẫn
+#: 16-HD/BTCTW (24-9-2018); earlier years are written on the old scale (review E5).
+ORG_NEW_SCALE_FROM_YEAR = 2018
+
 #: The planning terms of the sample: the day the term starts (party congresses
 #: in mid-year, as in data/scenarios/quy-hoach-2020-2025.yaml) and the days the
 #: commune and district slates were approved.

@@ -15,6 +15,7 @@ from kimson_ds.sample.constants import (
     _QUOTA_GROUPS,
     DEPARTMENTS,
     MASS_ORGS,
+    ORG_NEW_SCALE_FROM_YEAR,
     PARTY_ORGANS,
     PLANTED_DOC,
     RATING_LINKS,
@@ -41,6 +42,9 @@ class RatingsStep(BuilderBase):
         z = quality[None, :] + noise
         idx = (z < _ORG_CUTS[0]).astype(int) + (z < _ORG_CUTS[1]) + (z < _ORG_CUTS[2])
         missing = PLANTED_DOC["missing_org_rating"]
+        # before the new scale (Hướng dẫn 16-HD/BTCTW) organisations were rated on the old one: the
+        # sample writes those years in old-scale codes, the inverse of rating.org_scale_crosswalk
+        old_code = {new: old for old, new in history("rating.org_scale_crosswalk")[0][1].items()}
         rows = []
         self.org_level: dict[tuple[str, int, str], str] = {}
         for y, year in enumerate(RATING_YEARS):
@@ -49,7 +53,8 @@ class RatingsStep(BuilderBase):
                     continue
                 level = RATING_ORDER[int(idx[y, s])]
                 self.org_level[(uid, year, scheme)] = level
-                rows.append(dict(unit_id=uid, year=year, scheme=scheme, level=level))
+                written = old_code[level] if year < ORG_NEW_SCALE_FROM_YEAR else level
+                rows.append(dict(unit_id=uid, year=year, scheme=scheme, level=written))
         return rows
 
     def rating_link(self, person: _Person) -> tuple[str | None, tuple[str, str] | None]:

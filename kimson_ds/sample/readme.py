@@ -263,6 +263,11 @@ Các đơn vị năm 2016 không ghi ngày bắt đầu hiệu lực (đã có t
 - Năm 2015–2017 và 2019: điểm không vượt mức của tổ chức gắn với chức danh (cùng năm
   và năm trước), nên giới hạn không làm đổi kết quả; năm 2019 số xuất sắc không quá
   20% số hoàn thành tốt trong từng nhóm chức danh tương đương (Hướng dẫn 21-HD/BTCTW).
+- Xếp loại tổ chức năm 2015–2017 ghi theo thang cũ (trong sạch, vững mạnh / hoàn thành
+  tốt nhiệm vụ / hoàn thành nhiệm vụ / yếu kém: mã `trong_sach_vung_manh`,
+  `hoan_thanh_tot_cu`, `hoan_thanh_cu`, `yeu_kem`); từ năm 2018 theo thang bốn mức của
+  Hướng dẫn 16-HD/BTCTW. Công cụ quy đổi thang cũ theo tham số
+  `rating.org_scale_crosswalk` (quy đổi theo thứ bậc, GIẢ ĐỊNH).
 
 ## Các trường hợp cài sẵn để minh họa, kiểm thử
 

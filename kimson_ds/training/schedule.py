@@ -446,7 +446,7 @@ def prepare(tables, scenario: TrainingScenario) -> TrainingInstance:
     years = planning_years(sc)
     if not months:
         raise ScenarioError(
-            f"Không còn tháng nào để đào tạo trước nhiệm kỳ bắt đầu {sc.term_start:%d-%m-%Y}."
+            f"Không còn tháng nào để đào tạo trước nhiệm kỳ bắt đầu {sc.term_start:%d/%m/%Y}."
         )
     first_m, last_m = months[0], months[-1]
     cadres, units = _table(tables, "cadres"), _table(tables, "units")
@@ -462,7 +462,7 @@ def prepare(tables, scenario: TrainingScenario) -> TrainingInstance:
     removed = pd.to_datetime(pl["removed_on"])
     pl = pl.loc[(added.isna() | (added <= as_of)) & (removed.isna() | (removed > as_of))]
     if pl.empty:
-        raise ScenarioError(f"Không có cán bộ nào trong quy hoạch nhiệm kỳ {sc.term} vào ngày {sc.as_of:%d-%m-%Y}.")
+        raise ScenarioError(f"Không có cán bộ nào trong quy hoạch nhiệm kỳ {sc.term} vào ngày {sc.as_of:%d/%m/%Y}.")
     pl = pl[["cadre_id", "target_title", "target_unit_id"]].drop_duplicates().reset_index(drop=True)
     # first appointment: never held the title, in any unit (shared notion)
     pl["first_time"] = notions.first_appointment(pl, notions.titles_held(tables, as_of))
@@ -922,9 +922,9 @@ def _reasons(r: pd.DataFrame, inst: TrainingInstance, usage: pd.DataFrame) -> pd
         "Cần tối thiểu " + r["min_months"].map(lambda v: "" if v != v or v == np.inf else f"{int(v)}")
         + f" tháng học liên tiếp theo thứ tự điều kiện, chỉ còn {n_months} tháng ({span}) trước nhiệm kỳ",
         "Không còn tháng học phù hợp trước nhiệm kỳ"
-        + np.where(retire.notna() & (retire <= last_day), ": nghỉ hưu ngày " + retire.dt.strftime("%d-%m-%Y"), "")
+        + np.where(retire.notna() & (retire <= last_day), ": nghỉ hưu ngày " + retire.dt.strftime("%d/%m/%Y"), "")
         + np.where(disc.notna() & (disc > first_day),
-                   "; đang trong thời hạn kỷ luật đến " + disc.dt.strftime("%d-%m-%Y"), ""),
+                   "; đang trong thời hạn kỷ luật đến " + disc.dt.strftime("%d/%m/%Y"), ""),
     )
     binding = usage.loc[usage["binding"]]
     if binding.empty:

@@ -485,7 +485,7 @@ def _check(props: pd.DataFrame, item: str, status, reason, reference, assumption
 
 def _not_in_force(props: pd.DataFrame, item: str, name: str, when: pd.Timestamp) -> pd.DataFrame:
     return _check(props, item, "khong_ap_dung",
-                  f"Chưa có quy định ({name}) có hiệu lực vào ngày {when:%d-%m-%Y}", "", False)
+                  f"Chưa có quy định ({name}) có hiệu lực vào ngày {when:%d/%m/%Y}", "", False)
 
 
 # =========================================================================== items
@@ -503,11 +503,11 @@ def _position_item(props: pd.DataFrame, batch: pd.DataFrame, units: pd.DataFrame
     successor = notions.unit_on(units, props["target_unit_id"], when)
     succ_name = successor.map(u["name"]).fillna(successor).astype(str)
     not_yet = vf.notna() & (vf > when) if vf is not None else pd.Series(False, index=props.index)
-    gone_txt = ("Không đạt: đơn vị " + name + " không còn tồn tại vào ngày " + f"{when:%d-%m-%Y}"
-                + (" (hết hiệu lực ngày " + vt.dt.strftime("%d-%m-%Y") + ")" if vt is not None else "")
+    gone_txt = ("Không đạt: đơn vị " + name + " không còn tồn tại vào ngày " + f"{when:%d/%m/%Y}"
+                + (" (hết hiệu lực ngày " + vt.dt.strftime("%d/%m/%Y") + ")" if vt is not None else "")
                 + np.where(successor != props["target_unit_id"], "; đơn vị kế thừa: " + succ_name, ""))
-    reason = np.where(ok, "Đạt: đơn vị " + name + f" tồn tại vào ngày {when:%d-%m-%Y}",
-                      np.where(not_yet, "Không đạt: đơn vị " + name + f" chưa được thành lập vào ngày {when:%d-%m-%Y}",
+    reason = np.where(ok, "Đạt: đơn vị " + name + f" tồn tại vào ngày {when:%d/%m/%Y}",
+                      np.where(not_yet, "Không đạt: đơn vị " + name + f" chưa được thành lập vào ngày {when:%d/%m/%Y}",
                                gone_txt))
     basis = "Bảng đơn vị: ngày thành lập, ngày sáp nhập hoặc giải thể và đơn vị kế thừa"
     parts = [_check(props, "vi_tri", np.where(ok, "dat", "khong_dat"), reason, basis, False)]
@@ -553,7 +553,7 @@ def _years_left_item(props: pd.DataFrame, P: ParameterSet, gaps: pd.DataFrame) -
         ref, assumption = _ref(P, "planning.full_terms_required_at_planning", "term.length_years")
         # counted from the start of the planned term (as in planning.succession), not the proposal date
         left_t = props.loc[plan, "_years_left_term"]
-        start_txt = props.loc[plan, "_term_start"].dt.strftime("%d-%m-%Y")
+        start_txt = props.loc[plan, "_term_start"].dt.strftime("%d/%m/%Y")
         txt = ("còn " + _num(left_t) + " năm công tác tính từ ngày bắt đầu nhiệm kỳ quy hoạch " + start_txt
                + props.loc[plan, "_term_note"] + " (lộ trình tuổi nghỉ hưu Nghị định 135/2020)")
         ok = left_t >= need
@@ -685,7 +685,7 @@ def _competence_item(props: pd.DataFrame, P: ParameterSet, scopes: pd.DataFrame,
     status = np.select([unknown, elected, province], ["khong_ap_dung", "khong_dat", "can_xem_xet"], "dat")
     reason = np.select(
         [unknown, elected, province],
-        [f"Không có quy tắc phân cấp cho chức danh này vào ngày {when:%d-%m-%Y}",
+        [f"Không có quy tắc phân cấp cho chức danh này vào ngày {when:%d/%m/%Y}",
          "Không đạt: chức danh được " + c["mode_vi"].str.lower() + ", không bổ nhiệm",
          "Chức danh thuộc diện " + c["body_vi"] + " quản lý: cấp huyện chỉ đề xuất, cấp tỉnh thẩm định và quyết định"],
         "Đạt: " + c["body_vi"] + " quyết định, hình thức " + c["mode_vi"].str.lower())

@@ -52,3 +52,18 @@ def test_overview_report_shows_the_structure_of_its_date(tmp_path, as_of, expect
     assert expected in text
     if as_of.startswith("2026"):
         assert "Ban Thường vụ Tỉnh ủy" in text and "Ban Thường vụ Huyện ủy" not in text.split("Cơ cấu ngày")[-1]
+
+
+def test_recorded_staffing_of_a_merger_is_who_took_the_new_posts_from_its_day():
+    from kimson_ds.data.io import load_dataset
+    from kimson_ds.history.backtest import recorded_staffing
+
+    ds = load_dataset(ROOT / "data" / "kimson")
+    posts = ds["positions"].loc[ds["positions"]["unit_id"].str.startswith("XA2025_")
+                                & ds["positions"]["is_key"].astype(bool), "position_id"]
+    got = recorded_staffing(ds, posts, "2025-07-01")
+    wh = ds["work_history"]
+    expected = wh[wh["position_id"].isin(posts) & (wh["start_date"] == "2025-07-01")]
+    assert len(got) == len(expected) > 0
+    assert set(got["post_id"]) <= set(posts) and (got["start_date"] == pd.Timestamp("2025-07-01")).all()
+    assert recorded_staffing(ds, posts, "2020-01-01").empty  # nobody took those posts in 2020

@@ -162,3 +162,8 @@ def test_parameter_keys_in_values_and_descriptions_read_as_words():
                                 "(theo term.length_years)")
     assert "«mức xếp loại coi là nổi trội»" in text and "«số nhiệm kỳ»" in text and "«đưa ra khỏi quy hoạch»" in text
     assert "term.length_years" in text  # a parameter's own name stays: it is its id in the appendix
+
+
+def test_the_old_organisation_scale_crosswalk_reads_in_words():
+    text = report.param_value_text({"trong_sach_vung_manh": "xuat_sac", "yeu_kem": "khong_hoan_thanh"})
+    assert text == "Trong sạch, vững mạnh: Hoàn thành xuất sắc nhiệm vụ\nYếu kém: Không hoàn thành nhiệm vụ"

@@ -109,7 +109,7 @@ def test_reasons_built_per_distinct_value_stay_per_row():
     # same unit, score and levels as A, but a recorded level that differs: same text plus the mismatch
     assert r["B"] == r["A"] + " Khác mức đã ghi nhận (Hoàn thành xuất sắc nhiệm vụ)."
     # C: disciplined in the year (HD 21: không hoàn thành), so not counted by the quota
-    assert ("Bị kỷ luật (Khiển trách, ngày 02-04-2020) trong năm 2020 → Không hoàn thành nhiệm vụ "
+    assert ("Bị kỷ luật (Khiển trách, ngày 02/04/2020) trong năm 2020 → Không hoàn thành nhiệm vụ "
             "(Hướng dẫn 21-HD/BTCTW") in r["C"]
     assert f"Xếp loại {org1.replace('Một', 'Hai')}: Hoàn thành xuất sắc nhiệm vụ (không phải hạ)" in r["C"]
     assert "Xã Một" not in r["C"] and "theo điểm (điểm thấp" not in r["C"]

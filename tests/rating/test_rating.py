@@ -226,10 +226,12 @@ def test_rule_set_description_marks_rules_in_force():
     d18 = rule_set_description("2018-12-31").set_index("rule")["in_force"].tolist()
     d19 = rule_set_description("2019-10-18")["in_force"].tolist()
     d25 = rule_set_description("2025-09-01")["in_force"].tolist()
-    assert rule_set_description("2018-09-23")["in_force"].tolist() == [True, True, False, False, False]
-    assert d18 == [True, True, False, True, False]
-    assert d19 == [True, True, True, True, False]
-    assert d25 == [True, True, True, True, True]
+    d20 = rule_set_description("2020-08-20")["in_force"].tolist()
+    assert rule_set_description("2018-09-23")["in_force"].tolist() == [True, True, False, False, False, False]
+    assert d18 == [True, True, False, True, False, False]
+    assert d19 == [True, True, True, True, False, False]
+    assert d20 == [True, True, True, True, True, True]  # NĐ 90/2020: tasks exceeded and subordinate units
+    assert d25 == [True, True, True, True, True, True]
 
 
 def test_by_group_and_summary_agree_with_table():

@@ -3,6 +3,7 @@ with the policy that applies to it, what-if flagged when the data predate the me
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -49,7 +50,7 @@ def test_merger_long_after_the_data_is_flagged_as_an_assumption():
                                   "note": "Thành phần xã mới là giả định."})
     r = run(_merger_dataset(effective="2025-07-01"), sc)
     lines = [x for x in r.diagnosis if x.startswith("GIẢ ĐỊNH")]
-    assert len(lines) == 1 and "what-if" in lines[0] and "31-12-2019" in lines[0] and "01-07-2025" in lines[0]
+    assert len(lines) == 1 and "phương án giả định" in lines[0] and "what-if" not in lines[0] and "31/12/2019" in lines[0] and "01/07/2025" in lines[0]
     assert "Ghi chú kịch bản: Thành phần xã mới là giả định." in r.diagnosis
 
 
@@ -98,6 +99,12 @@ def test_sample_merger_2025_staffs_the_new_communes_from_communes_and_district_b
     assert set(unused["Mã cán bộ"]) <= serving
     near = unused["Chính sách áp dụng (tham khảo)"].str.contains("nghỉ hưu trước tuổi")
     assert near.any() and (~near).any()
+    # compared with the staffing the work history records from 1-7-2025 (not used to make the plan)
+    m = re.search(r"Đối chiếu với (\d+) bố trí đã ghi nhận trong quá trình công tác từ ngày 01/07/2025: "
+                  r"trùng người (\d+)/\1", diag)
+    assert m, diag
+    table = pd.read_csv(out / "backtest.csv", encoding="utf-8-sig")
+    assert len(table) == int(m.group(1)) and "Cán bộ được bố trí" in table.columns
     elig = pd.read_csv(out / "eligibility.csv", encoding="utf-8-sig", nrows=5)
     assert "unit_name" not in elig.columns and "Chức danh" in elig.columns
 

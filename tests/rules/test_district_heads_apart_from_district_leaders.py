@@ -63,3 +63,13 @@ def test_2026_department_head_cites_qd_365_and_reads_trung_cap():
     g = _gaps("truong_phong", "P1", "2026-01-01")
     assert "365-QĐ/TW" in g.loc["political_theory", "reference"]
     assert g.loc["political_theory", "reason"] == "Đạt: lý luận chính trị Trung cấp (yêu cầu từ Trung cấp trở lên)"
+
+
+def test_commune_60_months_cite_the_party_rule_that_sets_them():
+    def ref(when):
+        p = parameters(when)
+        p.get("standards.commune_key")
+        return p.references().set_index("name").loc["standards.commune_key", "reference"]
+
+    assert "80-QĐ/TW" not in ref("2023-07-31")
+    assert "33/2023" in ref("2023-08-01") and "80-QĐ/TW" in ref("2023-08-01")

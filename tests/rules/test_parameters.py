@@ -134,7 +134,7 @@ def test_quota_not_before_hd21():
     with pytest.raises(ParameterError) as exc:
         get_param("rating.excellent_quota_of_good", "2019-10-17")
     msg = str(exc.value)
-    assert "rating.excellent_quota_of_good" in msg and "17-10-2019" in msg
+    assert "rating.excellent_quota_of_good" in msg and "17/10/2019" in msg
     assert get_param("rating.excellent_quota_of_good", "2019-10-18") == pytest.approx(0.20)
 
 
@@ -212,7 +212,7 @@ def test_repeal_is_error(monkeypatch):
     )
     monkeypatch.setattr(P, "_registry", lambda: {"x.y": fake})
     assert parameters("2014-12-31").get("x.y") == 1
-    with pytest.raises(ParameterError, match="không còn hiệu lực từ ngày 01-01-2015"):
+    with pytest.raises(ParameterError, match="không còn hiệu lực từ ngày 01/01/2015"):
         parameters("2015-01-01").get("x.y")
     assert "x.y" not in parameters("2016-01-01")
     assert "x.y" in parameters("2012-01-01")

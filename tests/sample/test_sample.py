@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from kimson_ds.data.schema import TABLES
+from kimson_ds.rules.parameters import get_param
 from kimson_ds.sample import generator as sample
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -196,7 +197,9 @@ def test_2018_levels_follow_kim_son_rule_and_give_36_4_percent(t):
     btv = c[c["managed_by_btv"] == "true"]["cadre_id"]
     r18 = r[r["year"] == "2018"].set_index("cadre_id")
     assert set(btv) <= set(r18.index)
-    org17 = org[org["year"] == "2017"].set_index(["unit_id", "scheme"])["level"]
+    # 2017 is on the old scale (review E5): compare through the crosswalk the rules use
+    crosswalk = get_param("rating.org_scale_crosswalk", "2018-12-31")
+    org17 = org[org["year"] == "2017"].set_index(["unit_id", "scheme"])["level"].map(crosswalk)
     capped = missing = 0
     d = t["discipline"]
     disciplined_2018 = set(d.loc[d["decided_on"].str.startswith("2018"), "cadre_id"])
@@ -230,7 +233,12 @@ def test_ratings_shape(t):
     s = r["score"].astype(float)
     assert s.between(0, 100).all() and (s.round(1) == s).all()
     assert 0.85 < (r["tasks_exceeded_pct"] != "").mean() < 1
-    lv = t["org_ratings"]["level"].value_counts(normalize=True)
+    org = t["org_ratings"]
+    crosswalk = get_param("rating.org_scale_crosswalk", "2018-12-31")
+    old_years = org["year"].astype(int) < 2018
+    assert org.loc[old_years, "level"].isin(list(crosswalk)).all()  # 2015–2017: the old scale
+    assert org.loc[~old_years, "level"].isin(list(crosswalk.values())).all()  # from 2018: the four levels
+    lv = org["level"].map(crosswalk).fillna(org["level"]).value_counts(normalize=True)
     assert lv["xuat_sac"] + lv["tot"] > 0.7 and lv["khong_hoan_thanh"] < 0.06
 
 
