@@ -277,6 +277,15 @@ class TestSamplePack:
         assert "Tổng quan" in overview
         assert total < 25, f"main part of the pack: {total} pages"
 
+    def test_rotation_report_back_tests_the_recorded_2016_round_when_the_meeting_has_none(self, pack):
+        """The meeting's own date has no recorded rotation after it: the seed's round is the evidence (issue 13)."""
+        text = (Path(pack["out"]) / "bao-cao" / "30-luan-chuyen.html").read_text(encoding="utf-8")
+        found = re.search(r"Kiểm định ngược với 6 quyết định luân chuyển đã thực hiện trong 12 tháng sau ngày "
+                          r"30/11/2016: trùng người (\d)/6, trùng vị trí (\d)/6, trùng cả người và vị trí (\d)/6", text)
+        assert found, "the rotation report's summary states no back-test"
+        appendix = (Path(pack["out"]) / "bao-cao" / "30-luan-chuyen.phu-luc.html").read_text(encoding="utf-8")
+        assert "Từng quyết định luân chuyển thực tế so với phương án tối ưu" in appendix
+
     def test_workbook_matches_the_library(self, pack):
         from openpyxl import load_workbook
 
