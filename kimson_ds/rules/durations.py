@@ -105,7 +105,7 @@ def whole_years(start: Any, end: Any) -> Any:
     9.0
     """
     m = whole_months(start, end)
-    return np.floor(m / 12.0) if not isinstance(m, pd.Series) else np.floor(m / 12.0)
+    return np.floor(m / 12.0)
 
 
 def add_months(dates: Any, months: int) -> Any:

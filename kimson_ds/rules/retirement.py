@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from kimson_ds.errors import DataError, ParameterError
-from kimson_ds.rules.durations import month_end
+from kimson_ds.rules.durations import _days_in_month, _ymd, month_end
 from kimson_ds.rules.parameters import ParameterSet, history
 
 __all__ = ["AGE_PARAM", "retirement_age_months", "retirement_date", "retirement_moment", "years_of_service_left"]
@@ -117,18 +117,6 @@ def _to_days(dates: Any, index: pd.Index | None) -> np.ndarray:
     except (ValueError, TypeError) as exc:
         raise DataError(f"Ngày không hợp lệ: {exc}") from None
     return ts.to_numpy(dtype="datetime64[D]") if len(ts) else np.array([], dtype="datetime64[D]")
-
-
-def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Split ``datetime64[D]`` into month index (year*12 + month-1 since 1970) and day."""
-    months = days.astype("datetime64[M]")
-    day = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
-    return months.astype(np.int64), day
-
-
-def _days_in_month(month_index: np.ndarray) -> np.ndarray:
-    m = month_index.astype("datetime64[M]")
-    return ((m + 1).astype("datetime64[D]") - m.astype("datetime64[D]")).astype(np.int64)
 
 
 def _add_months(month_index: np.ndarray, day: np.ndarray, n: np.ndarray | int) -> np.ndarray:

@@ -269,3 +269,20 @@ def saves_in_tmp(tmp_path, monkeypatch):
     monkeypatch.setattr(common, "SCENARIO_ROOTS", (*common.SCENARIO_ROOTS, str(tmp_path)))
     monkeypatch.setattr(common, "REPORT_ROOTS", (*common.REPORT_ROOTS, str(tmp_path)))
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """One ``kimson-ds app`` server (token, preheated pool) for a test module."""
+    a = App(tmp_path_factory.mktemp("voila"))
+    yield a
+    a.stop()
+
+
+def plan_rows(page) -> list[tuple[str, str]]:
+    """(Mã cán bộ, Mã vị trí) of every row of the rotation plan table shown on a page."""
+    table = page.locator(".kimson-assignments table")
+    heads = table.locator("thead th").all_inner_texts()
+    ic, ip = heads.index("Mã cán bộ"), heads.index("Mã vị trí")
+    rows = table.locator("tbody tr").evaluate_all("rs => rs.map(r => [...r.cells].map(c => c.innerText.trim()))")
+    return [(r[ic], r[ip]) for r in rows if len(r) > max(ic, ip)]

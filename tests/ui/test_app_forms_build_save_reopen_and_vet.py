@@ -14,29 +14,13 @@ import uuid
 from pathlib import Path
 
 import pandas as pd
-import pytest
-from conftest import App, needs_browser, offline_context
+from conftest import needs_browser, offline_context, plan_rows
 
 pytestmark = needs_browser()
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "kimson"
 LOAD_MS = 120_000
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    a = App(tmp_path_factory.mktemp("voila"))
-    yield a
-    a.stop()
-
-
-def _plan(page) -> list[tuple[str, str]]:
-    table = page.locator(".kimson-assignments table")
-    heads = table.locator("thead th").all_inner_texts()
-    ic, ip = heads.index("Mã cán bộ"), heads.index("Mã vị trí")
-    rows = table.locator("tbody tr").evaluate_all("rs => rs.map(r => [...r.cells].map(c => c.innerText.trim()))")
-    return [(r[ic], r[ip]) for r in rows if len(r) > max(ic, ip)]
 
 
 def _wait_run(page, n: int) -> None:
@@ -62,7 +46,7 @@ def test_rotation_scenario_built_in_the_form_runs_in_the_cli_and_reopens_unchang
         _set_int(pg, "n-bi-thu", 1, 3)
         pg.locator(".kimson-rule-home input").uncheck()
         _wait_run(pg, 4)
-        shown = _plan(pg)
+        shown = plan_rows(pg)
         pg.locator(".kimson-save-path input").fill(rel)
         pg.locator(".kimson-save").click()
         pg.get_by_text("Đã lưu kịch bản").wait_for(timeout=LOAD_MS)
@@ -87,7 +71,7 @@ def test_rotation_scenario_built_in_the_form_runs_in_the_cli_and_reopens_unchang
         assert fresh.locator(".kimson-n-bi-thu input").input_value() == "1"
         assert not fresh.locator(".kimson-rule-home input").is_checked()
         assert fresh.locator(".kimson-rule-relatives input").is_checked()
-        assert _plan(fresh) == shown
+        assert plan_rows(fresh) == shown
         assert ctx.external == []
     finally:
         ctx.close()

@@ -18,7 +18,6 @@ import re
 import time
 from pathlib import Path
 
-import pytest
 from conftest import App, needs_browser, offline_context
 
 from kimson_ds.commands.app import app_pages
@@ -33,13 +32,6 @@ LOAD_MS = 120_000
 READY_TARGET_S = 2.0  # issue 16: usable in ≤ 2 s after the server is ready
 READY_LIMIT_S = 4.0  # asserted on the best of LOADS loads: twice the target, stable on a loaded 2-core CI machine
 LOADS = 3
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    a = App(tmp_path_factory.mktemp("voila"))
-    yield a
-    a.stop()
 
 
 def _ready_selector(notebook: str) -> str:

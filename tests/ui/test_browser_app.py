@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import App, needs_browser
+from conftest import App, needs_browser, plan_rows
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "kimson"
@@ -27,24 +27,7 @@ CHANGE_MS = 60_000  # one control change to updated table (≈ 0.3 s here)
 pytestmark = needs_browser()
 
 
-# =========================================================================== server
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    a = App(tmp_path_factory.mktemp("voila"))
-    yield a
-    a.stop()
-
-
 # =========================================================================== helpers
-def _plan(page) -> list[tuple[str, str]]:
-    """(Mã cán bộ, Mã vị trí) of every row of the plan table shown."""
-    table = page.locator(".kimson-assignments table")
-    heads = table.locator("thead th").all_inner_texts()
-    ic, ip = heads.index("Mã cán bộ"), heads.index("Mã vị trí")
-    rows = table.locator("tbody tr").evaluate_all("rs => rs.map(r => [...r.cells].map(c => c.innerText.trim()))")
-    return [(r[ic], r[ip]) for r in rows if len(r) > max(ic, ip)]
-
-
 def _expected(result) -> list[tuple[str, str]]:
     a = result.assignments
     return list(zip(a["cadre_id"], a["post_id"], strict=True))
@@ -87,15 +70,15 @@ def test_rotation_explorer_follows_the_library(app, page):
     page.get_by_role("link", name="Luân chuyển cán bộ về xã, thị trấn").click()
     page.locator('.kimson-run[data-run="1"]').wait_for(state="attached", timeout=LOAD_MS)
     assert "luan-chuyen.ipynb" in page.url
-    assert _plan(page) == e0
+    assert plan_rows(page) == e0
     assert page.locator(".kimson-diagnosis .kimson-diag").get_attribute("data-feasible") == "1"
 
     latencies = []
     latencies.append(("min_women=3", _set_int(page, "min-women", 3, 2), _kernel_seconds(page)))
-    assert _plan(page) == e1
+    assert plan_rows(page) == e1
     latencies.append(("n_bi_thu=1", _set_int(page, "n-bi-thu", 1, 3), _kernel_seconds(page)))
-    assert _plan(page) == e2
-    assert sum(1 for _, post in _plan(page) if "-BI_THU-" in post) == 1
+    assert plan_rows(page) == e2
+    assert sum(1 for _, post in plan_rows(page) if "-BI_THU-" in post) == 1
 
     # an impossible request: the Vietnamese diagnosis names the rule that blocks it
     latencies.append(("min_women=9", _set_int(page, "min-women", 9, 4), _kernel_seconds(page)))
@@ -106,7 +89,7 @@ def test_rotation_explorer_follows_the_library(app, page):
     for line in bad.diagnosis:  # every line, items ("- ") and sub-items ("  + ") as list entries
         assert line.strip().removeprefix("- ").removeprefix("+ ") in text
     assert "Cần 9 nữ" in text
-    assert _plan(page) == _expected(bad)  # the relaxed plan, as the library gives it
+    assert plan_rows(page) == _expected(bad)  # the relaxed plan, as the library gives it
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "luan-chuyen-chan-doan.png"), full_page=True)
